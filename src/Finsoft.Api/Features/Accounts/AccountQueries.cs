@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Finsoft.Api.Features.Accounts;
+
+public static class ListAccounts
+{
+    public static async Task<JsonBody> Handle(int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
+    {
+        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
+        {
+            return problem!;
+        }
+        var user = CurrentUser.From(principal);
+        var query = db.OpenWallets().AsNoTracking().Where(a => a.UserId == user.Id);
+        if (page.AfterCreatedAt is { } after && page.AfterId is { } afterId)
+        {
+            query = query.Where(a => a.CreatedAt > after || (a.CreatedAt == after && a.Id.CompareTo(afterId) > 0));
+        }
+        var rows = await query.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).Take(page.Limit + 1).ToListAsync(ct);
+        return PageResponse.Of(http, rows, page, a => (a.CreatedAt, a.Id), AccountDto.From);
+    }
+}
+
+public static class GetAccount
+{
+    public static async Task<JsonBody> Handle(Guid id, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
+    {
+        var account = await db.FindVisibleAsync(id, CurrentUser.From(principal), ct);
+        return account is null ? ApiResults.NotFound("Account not found") : ApiResults.Ok(AccountDto.From(account));
+    }
+}
+
+public static class AvailableBalance
+{
+    public sealed record Response(string Amount, string Currency);
+
+    public static async Task<JsonBody> Handle(string? currency, ClaimsPrincipal principal, FinsoftDb db, IOptions<FinsoftOptions> options, CancellationToken ct)
+    {
+        var chosen = currency is null ? options.Value.DefaultCurrencyValue : Currency.Find(currency);
+        if (chosen is null)
+        {
+            return ApiResults.Invalid(new Dictionary<string, string[]> { ["currency"] = ["currency must be an ISO 4217 code."] });
+        }
+        var user = CurrentUser.From(principal);
+        var available = await db.OpenWallets().Where(a => a.UserId == user.Id && a.Currency == chosen.Code)
+            .Select(a => a.Balance - a.Held).ToListAsync(ct);
+        // Summed in checked 64-bit arithmetic here rather than in SQL, so an overflow is an error, not a wrap.
+        var total = available.Aggregate(0L, (sum, next) => checked(sum + next));
+        return ApiResults.Ok(new Response(Money.Format(total, chosen), chosen.Code));
+    }
+}

@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Idempotency;
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Features.Accounts;
+
+public static class AdjustBalance
+{
+    public sealed record Request(
+        [property: System.Text.Json.Serialization.JsonConverter(typeof(AmountTextConverter))] string? Balance,
+        string? Description) : IIdempotentRequest;
+
+    /// <summary>
+    /// An admin sets a wallet's balance. The balance is never overwritten: the difference is posted
+    /// against the adjustments equity account as an ADJUSTMENT transaction.
+    /// </summary>
+    public static async Task<JsonBody> Handle(Guid id, Request request, HttpContext http, FinsoftDb db, UnitOfWork work,
+        LedgerStore ledger, SystemAccounts system, TimeProvider time, CancellationToken ct)
+    {
+        var user = CurrentUser.From(http.User);
+        var account = await db.FindVisibleAsync(id, user, ct);
+        if (account is null)
+        {
+            return ApiResults.NotFound("Account not found");
+        }
+        var currency = Currency.Get(account.Currency);
+        var target = Money.Parse(request.Balance, currency);
+        if (!target.IsSuccess || target.Value.Minor < 0)
+        {
+            return ApiResults.Invalid(new Dictionary<string, string[]> { ["balance"] = [target.Error?.Message ?? "balance cannot be negative."] });
+        }
+        if (new Validation().Optional("description", request.Description) is { IsValid: false } invalid)
+        {
+            return invalid.Result;
+        }
+        var adjustments = await system.EnsureAsync(SystemAccounts.Adjustments, currency, ct);
+
+        var result = await work.RunAsync<JsonBody>(async ct =>
+        {
+            // Lock the wallet first, then read: the difference is computed against a balance nobody else can change.
+            var now = time.UtcNow();
+            await db.OpenWallets().Where(a => a.Id == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, now), ct);
+            var current = await db.OpenWallets().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+            if (current is null)
+            {
+                return LedgerError.AccountNotFound;
+            }
+            var delta = checked(target.Value.Minor - current.Balance);
+            if (delta != 0)
+            {
+                var amount = new Money(Math.Abs(delta), currency);
+                var transaction = new TransactionRow
+                {
+                    Id = Guid.CreateVersion7(), Type = TransactionLifecycle.Wire(TransactionType.Adjustment),
+                    Status = TransactionLifecycle.Wire(TransactionStatus.Completed),
+                    OriginAccountId = delta < 0 ? id : null, DestinationAccountId = delta > 0 ? id : null,
+                    Amount = amount.Minor, Currency = currency.Code, Description = request.Description ?? "Balance adjustment",
+                    InitiatedBy = user.Id, CreatedAt = now, UpdatedAt = now,
+                };
+                db.Transactions.Add(transaction);
+                await db.SaveChangesAsync(ct);
+                var entry = delta > 0 ? JournalEntry.Move(adjustments, id, amount) : JournalEntry.Move(id, adjustments, amount);
+                if (await ledger.PostAsync(transaction.Id, entry, ct) is not null)
+                {
+                    return new LedgerError(LedgerErrorCode.InsufficientFunds, "The balance cannot be set below the funds on hold");
+                }
+            }
+            var updated = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == id, ct);
+            var body = ApiResults.Ok(AccountDto.From(updated));
+            await http.RecordIdempotentResponseAsync(db, body, ct);
+            return body;
+        }, ct);
+        return result.ToResponse();
+    }
+}

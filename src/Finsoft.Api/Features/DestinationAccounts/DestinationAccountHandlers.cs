@@ -1,0 +1,112 @@
+using System.Security.Claims;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Banking;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Features.DestinationAccounts;
+
+public static class CreateDestinationAccount
+{
+    public sealed record Request(string? AccountNumber, string? FriendlyName, string? HolderName);
+
+    public static async Task<JsonBody> Handle(Request request, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
+    {
+        var validation = new Validation().Required("account_number", request.AccountNumber, 18)
+            .Required("friendly_name", request.FriendlyName, 100).Required("holder_name", request.HolderName, 200);
+        var clabe = Clabe.Parse(request.AccountNumber);
+        if (request.AccountNumber is not null && !clabe.IsSuccess)
+        {
+            validation.Add("account_number", clabe.Error!.Message);
+        }
+        if (!validation.IsValid)
+        {
+            return validation.Result;
+        }
+        var now = time.UtcNow();
+        var row = new DestinationAccountRow
+        {
+            Id = Guid.CreateVersion7(), UserId = CurrentUser.From(principal).Id, AccountNumber = clabe.Value.Value,
+            BankCode = clabe.Value.Bank.Code, BankName = clabe.Value.Bank.Name, FriendlyName = request.FriendlyName!.Trim(),
+            HolderFullName = request.HolderName!.Trim(), VerificationStatus = VerificationStatus.Unverified, CreatedAt = now, UpdatedAt = now,
+        };
+        db.DestinationAccounts.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DatabaseSetup.IsUniqueViolation(e))
+        {
+            return ApiResults.Conflict("This account is already registered");
+        }
+        return ApiResults.Created(DestinationAccountDto.From(row));
+    }
+}
+
+public static class DestinationAccountQueries
+{
+    public static async Task<JsonBody> List(int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
+    {
+        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
+        {
+            return problem!;
+        }
+        var query = db.DestinationAccounts.OwnedBy(principal).AsNoTracking();
+        if (page.AfterCreatedAt is { } after && page.AfterId is { } afterId)
+        {
+            query = query.Where(d => d.CreatedAt > after || (d.CreatedAt == after && d.Id.CompareTo(afterId) > 0));
+        }
+        var rows = await query.OrderBy(d => d.CreatedAt).ThenBy(d => d.Id).Take(page.Limit + 1).ToListAsync(ct);
+        return PageResponse.Of(http, rows, page, d => (d.CreatedAt, d.Id), DestinationAccountDto.From);
+    }
+
+    public static async Task<JsonBody> Get(Guid id, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
+    {
+        var row = await db.DestinationAccounts.OwnedBy(principal).AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
+        return row is null ? ApiResults.NotFound("Destination account not found") : ApiResults.Ok(DestinationAccountDto.From(row));
+    }
+
+    /// <summary>Soft delete: past withdrawals keep pointing at the row.</summary>
+    public static async Task<JsonBody> Delete(Guid id, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.UtcNow();
+        var deleted = await db.DestinationAccounts.OwnedBy(principal).Where(d => d.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.DeletedAt, now).SetProperty(d => d.UpdatedAt, now), ct);
+        return deleted == 1 ? ApiResults.Deleted("Account deleted successfully") : ApiResults.NotFound("Destination account not found");
+    }
+
+    /// <summary>Asks the bank whether the account exists under that holder, and records the answer.</summary>
+    public static async Task<JsonBody> Verify(Guid id, ClaimsPrincipal principal, FinsoftDb db, IBankConnector bank, TimeProvider time, CancellationToken ct)
+    {
+        var row = await db.DestinationAccounts.OwnedBy(principal).FirstOrDefaultAsync(d => d.Id == id, ct);
+        if (row is null)
+        {
+            return ApiResults.NotFound("Destination account not found");
+        }
+        if (!await bank.VerifyAccountAsync(row.AccountNumber, row.HolderFullName, ct))
+        {
+            return ApiResults.Unprocessable("The bank could not verify this account");
+        }
+        row.VerificationStatus = VerificationStatus.Verified;
+        row.UpdatedAt = time.UtcNow();
+        await db.SaveChangesAsync(ct);
+        return ApiResults.Ok(DestinationAccountDto.From(row));
+    }
+}
+
+public static class DestinationAccountsEndpoints
+{
+    public static IEndpointRouteBuilder MapDestinationAccounts(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/destination-accounts").WithTags("Destination accounts").RequireAuthorization();
+        group.MapGet("/", DestinationAccountQueries.List).Produces<List<DestinationAccountDto>>().ProducesProblem(422);
+        group.MapPost("/", CreateDestinationAccount.Handle).Produces<DestinationAccountDto>(201).ProducesProblem(409).ProducesProblem(422);
+        group.MapGet("/{id:guid}", DestinationAccountQueries.Get).Produces<DestinationAccountDto>().ProducesProblem(404);
+        group.MapDelete("/{id:guid}", DestinationAccountQueries.Delete).Produces<StatusMessage>().ProducesProblem(404);
+        group.MapPut("/{id:guid}/verify", DestinationAccountQueries.Verify).Produces<DestinationAccountDto>().ProducesProblem(404).ProducesProblem(422);
+        return app;
+    }
+}

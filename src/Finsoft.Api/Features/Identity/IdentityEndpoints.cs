@@ -1,0 +1,23 @@
+using Finsoft.Api.Infrastructure.Http;
+
+namespace Finsoft.Api.Features.Identity;
+
+public static class IdentityEndpoints
+{
+    public static IEndpointRouteBuilder MapIdentity(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/users", Register.Handle).WithTags("Identity").AllowAnonymous()
+            .Produces<UserDto>(StatusCodes.Status201Created).ProducesProblem(409).ProducesProblem(422).ProducesProblem(400);
+
+        var auth = app.MapGroup("/api/v1/auth").WithTags("Identity");
+        auth.MapPost("/login", Login.Handle).AllowAnonymous()
+            .Produces<LoginResponse>().ProducesProblem(401).ProducesProblem(422).ProducesProblem(400);
+        auth.MapPost("/refresh", Refresh.Handle).AllowAnonymous()
+            .Produces<LoginResponse>().ProducesProblem(401).ProducesProblem(400);
+        auth.MapPost("/logout", Logout.Handle).RequireAuthorization()
+            .Produces<Logout.Response>().ProducesProblem(401);
+        auth.MapGet("/me", Me.Handle).RequireAuthorization()
+            .Produces<UserDto>().ProducesProblem(401);
+        return app;
+    }
+}

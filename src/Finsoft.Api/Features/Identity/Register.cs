@@ -1,0 +1,54 @@
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Features.Identity;
+
+public static class Register
+{
+    public sealed record Request(string? FullName, string? Email, string? Password);
+
+    /// <summary>Self-registration always creates a customer; no field a client sends can choose the role.</summary>
+    public static async Task<JsonBody> Handle(Request request, FinsoftDb db, Passwords passwords, TimeProvider time, CancellationToken ct)
+    {
+        var validation = new Validation().Required("full_name", request.FullName);
+        Passwords.CheckEmail(validation, request.Email);
+        Passwords.CheckPassword(validation, request.Password);
+        if (!validation.IsValid)
+        {
+            return validation.Result;
+        }
+        var result = await CreateAsync(db, passwords, time, request.FullName!.Trim(), request.Email!, request.Password!, Roles.Customer, ct);
+        return result is null ? ApiResults.Conflict("A user with this email already exists") : ApiResults.Created(UserDto.From(result));
+    }
+
+    /// <summary>Creates a user; null when the email is taken (checked by the unique index, not by a racy read).</summary>
+    public static async Task<UserRow?> CreateAsync(FinsoftDb db, Passwords passwords, TimeProvider time,
+        string fullName, string email, string password, string role, CancellationToken ct)
+    {
+        var now = time.UtcNow();
+        var user = new UserRow
+        {
+            Id = Guid.CreateVersion7(),
+            FullName = fullName,
+            Email = Passwords.NormalizeEmail(email),
+            PasswordHash = passwords.Hash(password),
+            Role = role,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return user;
+        }
+        catch (DbUpdateException e) when (DatabaseSetup.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            return null;
+        }
+    }
+}

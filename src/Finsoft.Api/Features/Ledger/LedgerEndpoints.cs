@@ -1,0 +1,15 @@
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
+
+namespace Finsoft.Api.Features.Ledger;
+
+public static class LedgerEndpoints
+{
+    public static IEndpointRouteBuilder MapLedger(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/ledger/verify", async (LedgerVerifier verifier, CancellationToken ct) => ApiResults.Ok(await verifier.VerifyAsync(ct)))
+            .WithTags("Ledger").RequireAuthorization(Policies.Admin)
+            .Produces<LedgerVerifier.Report>().ProducesProblem(401).ProducesProblem(403);
+        return app;
+    }
+}

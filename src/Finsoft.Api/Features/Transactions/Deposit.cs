@@ -1,0 +1,64 @@
+using System.Text.Json.Serialization;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Idempotency;
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Features.Transactions;
+
+public static class Deposit
+{
+    public sealed record Request(
+        Guid? AccountId,
+        [property: JsonConverter(typeof(AmountTextConverter))] string? Amount,
+        string? Description) : IIdempotentRequest;
+
+    /// <summary>Money arriving from outside: debit the bank settlement account (cash), credit the wallet.</summary>
+    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger,
+        SystemAccounts system, TimeProvider time, CancellationToken ct)
+    {
+        var validation = new Validation().Required("account_id", request.AccountId).Optional("description", request.Description);
+        if (!validation.IsValid)
+        {
+            return validation.Result;
+        }
+        var user = CurrentUser.From(http.User);
+        var account = await db.Accounts.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Id == request.AccountId && a.Kind == AccountKind.Wallet && a.ClosedAt == null, ct);
+        if (account is null)
+        {
+            return LedgerError.AccountNotFound.ToProblem();
+        }
+        var currency = Currency.Get(account.Currency);
+        if (validation.Amount("amount", request.Amount, currency) is not { } amount)
+        {
+            return validation.Result;
+        }
+        var settlement = await system.EnsureAsync(SystemAccounts.BankSettlement, currency, ct);
+
+        var result = await work.RunAsync<JsonBody>(async ct =>
+        {
+            var now = time.UtcNow();
+            var transaction = new TransactionRow
+            {
+                Id = Guid.CreateVersion7(), Type = TransactionLifecycle.Wire(TransactionType.Deposit),
+                Status = TransactionLifecycle.Wire(TransactionStatus.Completed), DestinationAccountId = account.Id,
+                Amount = amount.Minor, Currency = currency.Code, Description = request.Description,
+                InitiatedBy = user.Id, CreatedAt = now, UpdatedAt = now,
+            };
+            db.Transactions.Add(transaction);
+            await db.SaveChangesAsync(ct);
+            if (await ledger.PostAsync(transaction.Id, JournalEntry.Move(settlement, account.Id, amount), ct) is not null)
+            {
+                return LedgerError.AccountNotFound;
+            }
+            var body = ApiResults.Created(await Transfer.MovementAsync(db, transaction, user, ct));
+            await http.RecordIdempotentResponseAsync(db, body, ct);
+            return body;
+        }, ct);
+        return result.ToResponse();
+    }
+}

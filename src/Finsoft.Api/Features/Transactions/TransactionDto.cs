@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+
+namespace Finsoft.Api.Features.Transactions;
+
+public sealed record TransactionDto(
+    Guid Id, string TransactionType, string Status, string Amount, string Currency, string? Description,
+    Guid? OriginAccountId, Guid? DestinationAccountId, Guid? ExternalDestinationAccountId,
+    Guid? ReversalOfId, Guid? ReversedById, bool Reversed, string? FailureReason, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static TransactionDto From(TransactionRow t) => new(
+        t.Id, t.Type, t.Status, Money.Format(t.Amount, global::Finsoft.Ledger.Currency.Get(t.Currency)), t.Currency, t.Description,
+        t.OriginAccountId, t.DestinationAccountId, t.ExternalDestinationId, t.ReversalOfId, t.ReversedById,
+        t.ReversedById is not null, t.FailureReason, t.CreatedAt, t.UpdatedAt);
+}
+
+/// <summary>An account as shown inside a transaction response. Balances appear only on the caller's own accounts.</summary>
+public sealed record AccountSnapshot(
+    Guid Id,
+    string? Clabe,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Balance,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AvailableBalance)
+{
+    public static AccountSnapshot From(AccountRow account, bool showBalance)
+    {
+        var currency = global::Finsoft.Ledger.Currency.Get(account.Currency);
+        return new AccountSnapshot(account.Id, account.Clabe,
+            showBalance ? Money.Format(account.Balance, currency) : null,
+            showBalance ? Money.Format(account.Balance - account.Held, currency) : null);
+    }
+}
+
+/// <summary>The seed-000 response of a money movement: the transaction plus the accounts it touched.</summary>
+public sealed record MovementResponse(
+    Guid Id, string TransactionType, string Status, string Amount, string Currency, string? Description,
+    Guid? OriginAccountId, Guid? DestinationAccountId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AccountSnapshot? OriginAccount,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AccountSnapshot? TargetAccount,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? DestinationExternalAccount,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? ReversalOfId,
+    DateTime CreatedAt)
+{
+    public static MovementResponse From(TransactionRow t, AccountSnapshot? origin, AccountSnapshot? target, object? external = null) => new(
+        t.Id, t.Type, t.Status, Money.Format(t.Amount, global::Finsoft.Ledger.Currency.Get(t.Currency)), t.Currency, t.Description,
+        t.OriginAccountId, t.DestinationAccountId, origin, target, external, t.ReversalOfId, t.CreatedAt);
+}

@@ -1,0 +1,86 @@
+using System.Text.Json.Serialization;
+using Finsoft.Api.Features.DestinationAccounts;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Idempotency;
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Features.Transactions;
+
+public static class Withdrawal
+{
+    public sealed record Request(
+        Guid? OriginAccountId,
+        Guid? ExternalDestinationAccountId,
+        [property: JsonConverter(typeof(AmountTextConverter))] string? Amount,
+        string? Description) : IIdempotentRequest;
+
+    /// <summary>SPEI moves Mexican pesos only.</summary>
+    private const string PayoutCurrency = "MXN";
+
+    /// <summary>
+    /// Holds the funds and queues the payout: the answer is 202 with status PENDING; the bank settles
+    /// it later (COMPLETED, funds leave) or rejects it (FAILED, funds released).
+    /// </summary>
+    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger,
+        TimeProvider time, CancellationToken ct)
+    {
+        var validation = new Validation().Required("origin_account_id", request.OriginAccountId)
+            .Required("external_destination_account_id", request.ExternalDestinationAccountId).Optional("description", request.Description);
+        if (!validation.IsValid)
+        {
+            return validation.Result;
+        }
+        var user = CurrentUser.From(http.User);
+        var origin = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a =>
+            a.Id == request.OriginAccountId && a.UserId == user.Id && a.Kind == AccountKind.Wallet && a.ClosedAt == null, ct);
+        if (origin is null)
+        {
+            return LedgerError.OriginNotFound.ToProblem();
+        }
+        var destination = await db.DestinationAccounts.AsNoTracking().FirstOrDefaultAsync(d =>
+            d.Id == request.ExternalDestinationAccountId && d.UserId == user.Id && d.DeletedAt == null, ct);
+        if (destination is null)
+        {
+            return LedgerError.DestinationNotFound.ToProblem();
+        }
+        if (destination.VerificationStatus != VerificationStatus.Verified)
+        {
+            return LedgerError.DestinationNotVerified.ToProblem();
+        }
+        if (origin.Currency != PayoutCurrency)
+        {
+            return ApiResults.Unprocessable($"Withdrawals to CLABE accounts are paid in {PayoutCurrency}; this account holds {origin.Currency}");
+        }
+        var currency = Currency.Get(origin.Currency);
+        if (validation.Amount("amount", request.Amount, currency) is not { } amount)
+        {
+            return validation.Result;
+        }
+
+        var result = await work.RunAsync<JsonBody>(async ct =>
+        {
+            var now = time.UtcNow();
+            var transaction = new TransactionRow
+            {
+                Id = Guid.CreateVersion7(), Type = TransactionLifecycle.Wire(TransactionType.Withdrawal),
+                Status = TransactionLifecycle.Wire(TransactionStatus.Pending), OriginAccountId = origin.Id,
+                ExternalDestinationId = destination.Id, Amount = amount.Minor, Currency = currency.Code,
+                Description = request.Description, InitiatedBy = user.Id, CreatedAt = now, UpdatedAt = now,
+            };
+            db.Transactions.Add(transaction);
+            await db.SaveChangesAsync(ct);
+            if (await ledger.ApplyAsync([new AccountChange(origin.Id, 0, amount.Minor)], ct) is not null)
+            {
+                return LedgerError.InsufficientFunds;
+            }
+            var body = ApiResults.Accepted(await Transfer.MovementAsync(db, transaction, user, ct, DestinationAccountDto.From(destination)));
+            await http.RecordIdempotentResponseAsync(db, body, ct);
+            return body;
+        }, ct);
+        return result.ToResponse();
+    }
+}

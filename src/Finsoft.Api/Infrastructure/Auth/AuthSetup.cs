@@ -1,0 +1,78 @@
+using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Finsoft.Api.Infrastructure.Auth;
+
+public static class AuthSetup
+{
+    public static IServiceCollection AddFinsoftAuth(this IServiceCollection services, FinsoftOptions options, SigningKey signingKey)
+    {
+        services.AddSingleton(signingKey);
+        services.AddSingleton<TokenService>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = options.Jwt.Issuer,
+                ValidAudience = options.Jwt.Audience,
+                IssuerSigningKey = signingKey.Key,
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                ValidateIssuer = true,
+                ValidateAudience = true,
+                ValidateLifetime = true,
+                ValidateIssuerSigningKey = true,
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                ClockSkew = TimeSpan.FromSeconds(30),
+                NameClaimType = TokenClaims.Subject,
+                RoleClaimType = TokenClaims.Role,
+            };
+            jwt.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = RejectRevokedSessionAsync,
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    await ApiResults.WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized,
+                        context.AuthenticateFailure is null && string.IsNullOrEmpty(context.Error)
+                            ? "Authentication is required."
+                            : "The access token is missing, invalid, expired or revoked.");
+                },
+                OnForbidden = context => ApiResults.WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden,
+                    "Your role does not allow this operation."),
+            };
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireClaim(TokenClaims.Role, Roles.Admin));
+        return services;
+    }
+
+    /// <summary>
+    /// A token is only as alive as its session and its user: logout, refresh-token reuse or
+    /// deactivation end it at once, on every node, because the check reads the shared database.
+    /// </summary>
+    private static async Task RejectRevokedSessionAsync(TokenValidatedContext context)
+    {
+        var user = CurrentUser.TryFrom(context.Principal!);
+        if (user is null)
+        {
+            context.Fail("Token lacks required claims.");
+            return;
+        }
+        var db = context.HttpContext.RequestServices.GetRequiredService<FinsoftDb>();
+        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var alive = await db.Sessions.AsNoTracking()
+            .Where(s => s.Id == user.SessionId && s.UserId == user.Id && s.RevokedAt == null && s.ExpiresAt > now)
+            .Join(db.Users.Where(u => u.IsActive && u.Role == user.Role), s => s.UserId, u => u.Id, (s, u) => s.Id)
+            .AnyAsync(context.HttpContext.RequestAborted);
+        if (!alive)
+        {
+            context.Fail("Session revoked.");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Infrastructure.Persistence;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Finsoft.Api.Infrastructure.Auth;
+
+/// <summary>Issues access tokens (short-lived JWTs bound to a session) and opaque refresh tokens.</summary>
+public sealed class TokenService(SigningKey signingKey, IOptions<FinsoftOptions> options, TimeProvider time)
+{
+    private readonly JwtOptions _jwt = options.Value.Jwt;
+
+    public sealed record AccessToken(string Token, DateTime ExpiresAt);
+
+    public AccessToken CreateAccessToken(UserRow user, Guid sessionId)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var expires = now.AddMinutes(_jwt.AccessTokenMinutes);
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = _jwt.Issuer,
+            Audience = _jwt.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = expires,
+            SigningCredentials = new SigningCredentials(signingKey.Key, SecurityAlgorithms.HmacSha256),
+            Subject = new ClaimsIdentity(
+            [
+                new Claim(TokenClaims.Subject, user.Id.ToString()),
+                new Claim(TokenClaims.Session, sessionId.ToString()),
+                new Claim(TokenClaims.Role, user.Role),
+                new Claim(TokenClaims.Email, user.Email),
+                new Claim(TokenClaims.TokenId, Guid.NewGuid().ToString()),
+            ]),
+        };
+        return new AccessToken(new JsonWebTokenHandler().CreateToken(descriptor), expires);
+    }
+
+    /// <summary>A refresh token is "&lt;session id&gt;.&lt;secret&gt;"; only a hash of the secret is stored.</summary>
+    public static (string Token, string Hash) CreateRefreshToken(Guid sessionId)
+    {
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return ($"{sessionId:N}.{secret}", HashSecret(secret));
+    }
+
+    public static bool TryReadRefreshToken(string? token, out Guid sessionId, out string secretHash)
+    {
+        sessionId = default;
+        secretHash = "";
+        var dot = token?.IndexOf('.', StringComparison.Ordinal) ?? -1;
+        if (token is null || dot < 0 || !Guid.TryParseExact(token[..dot], "N", out sessionId) || token.Length - dot < 20 || token.Length > 200)
+        {
+            return false;
+        }
+        secretHash = HashSecret(token[(dot + 1)..]);
+        return true;
+    }
+
+    private static string HashSecret(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+}
+
+/// <summary>The HMAC key for tokens: configured, or (in Development only) generated once and kept in the data directory.</summary>
+public sealed class SigningKey(SymmetricSecurityKey key)
+{
+    public SymmetricSecurityKey Key { get; } = key;
+
+    public static SigningKey Resolve(FinsoftOptions options, IHostEnvironment environment)
+    {
+        var configured = options.Jwt.SigningKey;
+        if (!string.IsNullOrEmpty(configured))
+        {
+            var bytes = Encoding.UTF8.GetBytes(configured);
+            if (bytes.Length < 32)
+            {
+                throw new StartupException("Finsoft:Jwt:SigningKey must be at least 32 bytes.");
+            }
+            return new SigningKey(new SymmetricSecurityKey(bytes));
+        }
+        if (!environment.IsDevelopment())
+        {
+            throw new StartupException("Finsoft:Jwt:SigningKey is required outside Development (set Finsoft__Jwt__SigningKey to at least 32 random bytes).");
+        }
+        Directory.CreateDirectory(options.DataDirectory);
+        var path = Path.Combine(options.DataDirectory, "dev-jwt-signing.key");
+        if (!File.Exists(path))
+        {
+            File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+        return new SigningKey(new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(path).Trim())));
+    }
+}

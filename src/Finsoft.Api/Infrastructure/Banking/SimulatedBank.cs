@@ -1,0 +1,91 @@
+using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Finsoft.Api.Infrastructure.Banking;
+
+/// <summary>
+/// A stand-in for an SPEI bank. It keeps its own book of payouts in the database (so it survives a
+/// restart and pays each reference once), settles each after a configurable delay, and can be told
+/// to reject everything. A real bank adapter replaces this class and <see cref="SimulatedBankSettlement"/>.
+/// </summary>
+public sealed class SimulatedBank(FinsoftDb db, IOptions<FinsoftOptions> options, TimeProvider time) : IBankConnector
+{
+    public async Task SubmitPayoutAsync(PayoutInstruction instruction, CancellationToken ct)
+    {
+        if (await db.SimulatedPayouts.AnyAsync(p => p.Reference == instruction.Reference, ct))
+        {
+            return; // already received: a resend after a restart pays nothing twice
+        }
+        var now = time.UtcNow();
+        db.SimulatedPayouts.Add(new SimulatedPayoutRow
+        {
+            Reference = instruction.Reference, Clabe = instruction.Clabe, Amount = instruction.Amount, Currency = instruction.Currency,
+            CreatedAt = now, SettleAfter = now.AddMilliseconds(options.Value.Bank.SettlementDelayMilliseconds),
+            Outcome = null,
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DatabaseSetup.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear(); // another node resent it at the same moment
+        }
+    }
+
+    public Task<bool> VerifyAccountAsync(string clabe, string holderName, CancellationToken ct) =>
+        Task.FromResult(Clabe.Parse(clabe).IsSuccess && !string.IsNullOrWhiteSpace(holderName));
+}
+
+/// <summary>The simulated bank's clock: settles due payouts and calls the ledger back.</summary>
+public sealed class SimulatedBankSettlement(IServiceScopeFactory scopes, IOptions<FinsoftOptions> options, TimeProvider time,
+    ILogger<SimulatedBankSettlement> logger) : BackgroundService
+{
+    public const string Settled = "settled";
+    public const string Rejected = "rejected";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SettleDueAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Simulated bank settlement pass failed; will retry");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(options.Value.Bank.PollMilliseconds), time, stoppingToken);
+        }
+    }
+
+    public async Task SettleDueAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
+        var outcomes = scope.ServiceProvider.GetRequiredService<IPayoutOutcomes>();
+        var now = time.UtcNow();
+        var due = await db.SimulatedPayouts.AsNoTracking().Where(p => p.SettledAt == null && p.SettleAfter <= now)
+            .OrderBy(p => p.SettleAfter).Take(50).ToListAsync(ct);
+        foreach (var payout in due)
+        {
+            var reject = options.Value.Bank.RejectAll;
+            // The ledger is told first and the bank's book marked after: a crash in between only repeats a callback the ledger ignores.
+            if (reject)
+            {
+                await outcomes.RejectedAsync(payout.Reference, "Rejected by the receiving bank", ct);
+            }
+            else
+            {
+                await outcomes.SettledAsync(payout.Reference, ct);
+            }
+            await db.SimulatedPayouts.Where(p => p.Reference == payout.Reference && p.SettledAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.SettledAt, time.UtcNow()).SetProperty(p => p.Outcome, reject ? Rejected : Settled), ct);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Infrastructure.Banking;
+
+/// <summary>
+/// The ledger's answer to the bank. Settled: the held funds leave the wallet (debit wallet, credit
+/// bank settlement) and the hold is released, in one transaction. Rejected: the hold is released and
+/// the withdrawal is FAILED. Each is a conditional move out of PROCESSING, so a repeated callback does nothing.
+/// </summary>
+public sealed class WithdrawalSettlement(FinsoftDb db, UnitOfWork work, LedgerStore ledger, SystemAccounts system, TimeProvider time)
+    : IPayoutOutcomes
+{
+    private static readonly string Processing = TransactionLifecycle.Wire(TransactionStatus.Processing);
+
+    public async Task SettledAsync(Guid reference, CancellationToken ct)
+    {
+        var withdrawal = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.Id == reference, ct);
+        if (withdrawal is null || withdrawal.Status != Processing)
+        {
+            return;
+        }
+        var currency = Currency.Get(withdrawal.Currency);
+        var settlement = await system.EnsureAsync(SystemAccounts.BankSettlement, currency, ct);
+        var wallet = withdrawal.OriginAccountId!.Value;
+        var amount = new Money(withdrawal.Amount, currency);
+        await work.RunAsync<bool>(async ct =>
+        {
+            if (!await MoveAsync(reference, TransactionStatus.Completed, null, ct))
+            {
+                return false;
+            }
+            var refused = await ledger.PostAsync(reference, JournalEntry.Move(wallet, settlement, amount), ct, new AccountChange(wallet, 0, -amount.Minor));
+            // The funds were held for exactly this, so a refusal here means the books are already wrong: stop loudly.
+            return refused is null ? true : throw new InvalidOperationException($"Settling withdrawal {reference} was refused by account {refused}.");
+        }, ct);
+    }
+
+    public async Task RejectedAsync(Guid reference, string reason, CancellationToken ct)
+    {
+        var withdrawal = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.Id == reference, ct);
+        if (withdrawal is null || withdrawal.Status != Processing)
+        {
+            return;
+        }
+        await work.RunAsync<bool>(async ct =>
+        {
+            if (!await MoveAsync(reference, TransactionStatus.Failed, reason, ct))
+            {
+                return false;
+            }
+            var refused = await ledger.ApplyAsync([new AccountChange(withdrawal.OriginAccountId!.Value, 0, -withdrawal.Amount)], ct);
+            return refused is null ? true : throw new InvalidOperationException($"Releasing the hold of withdrawal {reference} was refused.");
+        }, ct);
+    }
+
+    private async Task<bool> MoveAsync(Guid id, TransactionStatus to, string? reason, CancellationToken ct)
+    {
+        if (!TransactionLifecycle.CanMove(TransactionStatus.Processing, to))
+        {
+            throw new InvalidOperationException($"A processing withdrawal cannot become {to}.");
+        }
+        var now = time.UtcNow();
+        var wire = TransactionLifecycle.Wire(to);
+        return await db.Transactions.Where(t => t.Id == id && t.Status == Processing)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, wire).SetProperty(t => t.FailureReason, reason).SetProperty(t => t.UpdatedAt, now), ct) == 1;
+    }
+}

@@ -1,0 +1,76 @@
+using Finsoft.Ledger;
+
+namespace Finsoft.Api.Infrastructure.Configuration;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>The `Finsoft` configuration section, bound once and validated at start-up.</summary>
+public sealed class FinsoftOptions
+{
+    public string DataDirectory { get; set; } = "./data";
+
+    public string DefaultCurrency { get; set; } = "MXN";
+
+    public DatabaseOptions Database { get; set; } = new();
+
+    public JwtOptions Jwt { get; set; } = new();
+
+    public BootstrapOptions Bootstrap { get; set; } = new();
+
+    public BankOptions Bank { get; set; } = new();
+
+    /// <summary>Largest request body accepted, in bytes.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
+    public Currency DefaultCurrencyValue => Currency.Get(DefaultCurrency);
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary>Kept as text so that an unknown provider gets a clear start-up error, not a binder exception.</summary>
+    public string Provider { get; set; } = nameof(DatabaseProvider.Sqlite);
+}
+
+public sealed class JwtOptions
+{
+    public string? SigningKey { get; set; }
+
+    public string Issuer { get; set; } = "finsoft";
+
+    public string Audience { get; set; } = "finsoft-api";
+
+    public int AccessTokenMinutes { get; set; } = 15;
+
+    public int RefreshTokenDays { get; set; } = 14;
+}
+
+public sealed class BootstrapOptions
+{
+    public string? AdminEmail { get; set; }
+
+    public string? AdminPassword { get; set; }
+
+    public string AdminFullName { get; set; } = "Administrator";
+}
+
+public sealed class BankOptions
+{
+    /// <summary>How long the simulated bank takes to settle a payout.</summary>
+    public int SettlementDelayMilliseconds { get; set; } = 200;
+
+    /// <summary>When true, the simulated bank rejects every payout (to exercise the failure path).</summary>
+    public bool RejectAll { get; set; }
+
+    /// <summary>How often the background workers look for work.</summary>
+    public int PollMilliseconds { get; set; } = 100;
+}
+
+/// <summary>Start-up refused: one line for the operator, no stack trace.</summary>
+public sealed class StartupException(string message) : Exception(message);
+
+/// <summary>Which database this process talks to, as chosen at start-up.</summary>
+public sealed record DatabaseTarget(DatabaseProvider Provider);

@@ -1,0 +1,104 @@
+using System.Data.Common;
+using Finsoft.Api.Features.Accounts;
+using Finsoft.Api.Features.DestinationAccounts;
+using Finsoft.Api.Features.Health;
+using Finsoft.Api.Features.Identity;
+using Finsoft.Api.Features.Ledger;
+using Finsoft.Api.Features.Transactions;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Banking;
+using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+
+namespace Finsoft.Api.Infrastructure.Hosting;
+
+/// <summary>Wires the modules together; each capability registers and maps itself.</summary>
+public static class FinsoftHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        // The published app may be started from any directory: its own appsettings.json is the base layer under everything else.
+        var baseSettings = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Optional = true,
+        };
+        baseSettings.ResolveFileProvider();
+        builder.Configuration.Sources.Insert(0, baseSettings);
+        var section = builder.Configuration.GetSection("Finsoft");
+        var options = section.Get<FinsoftOptions>() ?? new FinsoftOptions();
+        if (Currency.Find(options.DefaultCurrency) is null)
+        {
+            throw new StartupException($"Finsoft:DefaultCurrency '{options.DefaultCurrency}' is not an ISO 4217 currency.");
+        }
+        builder.Services.AddOptions<FinsoftOptions>().Bind(section);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+
+        builder.Services.AddFinsoftDatabase(builder.Configuration, options);
+        builder.Services.AddFinsoftAuth(options, SigningKey.Resolve(options, builder.Environment));
+        builder.Services.ConfigureHttpJsonOptions(json => Json.Configure(json.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ErrorHandler>();
+        builder.Services.AddFinsoftOpenApi();
+        builder.Services.AddFinsoftHealth();
+
+        builder.Services.AddSingleton<Passwords>();
+        builder.Services.AddSingleton<SystemAccounts>();
+        builder.Services.AddScoped<UnitOfWork>();
+        builder.Services.AddScoped<LedgerStore>();
+        builder.Services.AddScoped<LedgerVerifier>();
+        builder.Services.AddScoped<IBankConnector, SimulatedBank>();
+        builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
+        builder.Services.AddHostedService<WithdrawalProcessor>();
+        builder.Services.AddHostedService<SimulatedBankSettlement>();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(context => ApiResults.WriteProblemAsync(context.HttpContext, context.HttpContext.Response.StatusCode,
+            ReasonOf(context.HttpContext.Response.StatusCode)));
+        app.UseMiddleware<BodySizeLimit>(options.MaxRequestBodyBytes);
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapFinsoftOpenApi();
+        app.MapFinsoftHealth();
+        app.MapIdentity();
+        app.MapAccounts();
+        app.MapDestinationAccounts();
+        app.MapTransactions();
+        app.MapLedger();
+        return app;
+    }
+
+    /// <summary>Brings the schema up to date and creates the bootstrap admin, refusing to start when the database cannot be reached.</summary>
+    public static async Task PrepareAsync(WebApplication app)
+    {
+        await MigrateAsync(app);
+        await BootstrapAdmin.EnsureAsync(app.Services, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FinsoftOptions>>().Value, CancellationToken.None);
+    }
+
+    public static async Task MigrateAsync(WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<MigrationRunner>().MigrateAsync();
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            throw new StartupException($"The database is unreachable or refused the schema migration: {e.GetBaseException().Message}");
+        }
+    }
+
+    private static string ReasonOf(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => "No such resource.",
+        StatusCodes.Status405MethodNotAllowed => "This method is not allowed here.",
+        StatusCodes.Status415UnsupportedMediaType => "The request body must be application/json.",
+        _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+    };
+}

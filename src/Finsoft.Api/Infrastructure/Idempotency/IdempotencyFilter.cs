@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using System.Text;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Infrastructure.Idempotency;
+
+/// <summary>Marks a request body that takes part in the idempotency fingerprint.</summary>
+public interface IIdempotentRequest;
+
+/// <summary>
+/// The `Idempotency-Key` contract for money-moving endpoints. The key is claimed (inserted with a
+/// claim token) in its own short transaction; the handler records its response in the same database
+/// transaction that moves the money, so a crash can never leave money moved with the response
+/// forgotten. Same key and body → the stored response again; different body → 422; still running → 409.
+/// A claim left behind by a process that died is taken over once its lease has run out.
+/// </summary>
+public sealed class IdempotencyFilter(FinsoftDb db, TimeProvider time, ILogger<IdempotencyFilter> logger) : IEndpointFilter
+{
+    public const string HeaderName = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (!http.Request.Headers.TryGetValue(HeaderName, out var values))
+        {
+            return await next(context);
+        }
+        var key = values.ToString();
+        if (values.Count != 1 || key.Length is 0 or > 255 || key.Any(char.IsControl))
+        {
+            return ApiResults.Problem(StatusCodes.Status400BadRequest, "Idempotency-Key must be one value of 1 to 255 printable characters.");
+        }
+        var user = CurrentUser.From(http.User);
+        var fingerprint = Fingerprint(http, context.Arguments);
+        var claim = new IdempotencyClaim(user.Id, key, Guid.NewGuid());
+
+        var refusal = await TryClaimAsync(claim, fingerprint, http.RequestAborted);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        http.Features.Set(claim);
+        object? result;
+        try
+        {
+            result = await next(context);
+        }
+        catch (IdempotencyClaimLostException)
+        {
+            return ApiResults.Conflict("A request with this Idempotency-Key is still being processed.");
+        }
+        catch
+        {
+            await ReleaseAsync(claim);
+            throw;
+        }
+        if (result is JsonBody body && body.StatusCode < 500)
+        {
+            // Business refusals (4xx) moved no money and are recorded here; successes were recorded in their own transaction.
+            await StoreAsync(claim, body);
+        }
+        else
+        {
+            await ReleaseAsync(claim);
+        }
+        return result;
+    }
+
+    private async Task<JsonBody?> TryClaimAsync(IdempotencyClaim claim, string fingerprint, CancellationToken ct)
+    {
+        var now = time.UtcNow();
+        db.IdempotencyKeys.Add(new IdempotencyKeyRow
+        {
+            UserId = claim.UserId, Key = claim.Key, RequestHash = fingerprint, ClaimToken = claim.Token, ClaimedAt = now, CreatedAt = now,
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateException e) when (DatabaseSetup.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        var existing = await db.IdempotencyKeys.AsNoTracking().SingleAsync(k => k.UserId == claim.UserId && k.Key == claim.Key, ct);
+        if (existing.RequestHash != fingerprint)
+        {
+            return ApiResults.Unprocessable("Idempotency-Key was already used with a different request.");
+        }
+        if (existing.StatusCode is { } status)
+        {
+            var replay = new JsonBody(status, existing.ResponseBody ?? "", status >= 400 ? ApiResults.ProblemContentType : "application/json");
+            replay.Headers[ReplayedHeader] = "true";
+            return replay;
+        }
+        if (existing.ClaimedAt > now - Lease)
+        {
+            return ApiResults.Conflict("A request with this Idempotency-Key is still being processed.");
+        }
+        var staleToken = existing.ClaimToken;
+        var taken = await db.IdempotencyKeys
+            .Where(k => k.UserId == claim.UserId && k.Key == claim.Key && k.ClaimToken == staleToken && k.StatusCode == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.ClaimToken, claim.Token).SetProperty(k => k.ClaimedAt, now), ct);
+        logger.LogInformation("Took over an abandoned idempotency claim for key {Key}", claim.Key);
+        return taken == 1 ? null : ApiResults.Conflict("A request with this Idempotency-Key is still being processed.");
+    }
+
+    private Task StoreAsync(IdempotencyClaim claim, JsonBody body) =>
+        db.IdempotencyKeys
+            .Where(k => k.UserId == claim.UserId && k.Key == claim.Key && k.ClaimToken == claim.Token && k.StatusCode == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.StatusCode, body.StatusCode).SetProperty(k => k.ResponseBody, body.Json));
+
+    private Task ReleaseAsync(IdempotencyClaim claim) =>
+        db.IdempotencyKeys
+            .Where(k => k.UserId == claim.UserId && k.Key == claim.Key && k.ClaimToken == claim.Token && k.StatusCode == null)
+            .ExecuteDeleteAsync();
+
+    private static string Fingerprint(HttpContext http, IList<object?> arguments)
+    {
+        var text = new StringBuilder(http.Request.Method).Append(' ').Append(http.Request.Path.Value);
+        foreach (var argument in arguments.OfType<IIdempotentRequest>())
+        {
+            text.Append('\n').Append(Json.Serialize<object>(argument));
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+}
+
+/// <summary>A claimed key; the handler completes it inside its money transaction.</summary>
+public sealed class IdempotencyClaim(Guid userId, string key, Guid token)
+{
+    public Guid UserId { get; } = userId;
+    public string Key { get; } = key;
+    public Guid Token { get; } = token;
+
+    /// <summary>Records the response in the caller's open transaction; throws if another request took the claim over.</summary>
+    public async Task CompleteAsync(FinsoftDb db, JsonBody body, CancellationToken ct)
+    {
+        var rows = await db.IdempotencyKeys
+            .Where(k => k.UserId == UserId && k.Key == Key && k.ClaimToken == Token && k.StatusCode == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.StatusCode, body.StatusCode).SetProperty(k => k.ResponseBody, body.Json), ct);
+        if (rows != 1)
+        {
+            throw new IdempotencyClaimLostException();
+        }
+    }
+}
+
+public sealed class IdempotencyClaimLostException() : Exception("The idempotency claim was taken over by another request.");
+
+public static class IdempotencyExtensions
+{
+    /// <summary>Completes the request's idempotency claim, if it has one, inside the current transaction.</summary>
+    public static Task RecordIdempotentResponseAsync(this HttpContext http, FinsoftDb db, JsonBody body, CancellationToken ct) =>
+        http.Features.Get<IdempotencyClaim>()?.CompleteAsync(db, body, ct) ?? Task.CompletedTask;
+
+    public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter<IdempotencyFilter>()
+            .WithMetadata(new IdempotencyHeaderMetadata())
+            .ProducesProblem(StatusCodes.Status409Conflict);
+}
+
+/// <summary>Tells the OpenAPI document that the endpoint accepts an Idempotency-Key header.</summary>
+public sealed class IdempotencyHeaderMetadata;

@@ -1,0 +1,96 @@
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Infrastructure.Ledger;
+
+/// <summary>A change to one account row: its balance and the funds it has on hold.</summary>
+public readonly record struct AccountChange(Guid AccountId, long BalanceDelta, long HeldDelta = 0);
+
+/// <summary>
+/// The only code that changes balances and writes the journal. Every method runs inside the caller's
+/// open transaction (see <see cref="UnitOfWork"/>).
+/// </summary>
+public sealed class LedgerStore(FinsoftDb db, TimeProvider time)
+{
+    /// <summary>
+    /// Applies balance and hold changes, one conditional UPDATE per account in ascending id order, so
+    /// that concurrent writers take row locks in the same order and cannot deadlock. A wallet update
+    /// only happens while the wallet stays open, non-negative and covers its holds; the database
+    /// checks that in the same statement, so no lost update or double spend can slip between a read
+    /// and a write. Returns the id of the first account that refused, or null when all applied.
+    /// </summary>
+    public async Task<Guid?> ApplyAsync(IEnumerable<AccountChange> changes, CancellationToken ct)
+    {
+        var now = time.UtcNow();
+        var merged = changes
+            .GroupBy(c => c.AccountId)
+            .Select(g => new AccountChange(g.Key, g.Sum(c => c.BalanceDelta), g.Sum(c => c.HeldDelta)))
+            .OrderBy(c => c.AccountId);
+        foreach (var change in merged)
+        {
+            var (id, delta, held) = (change.AccountId, change.BalanceDelta, change.HeldDelta);
+            var rows = await db.Accounts
+                .Where(a => a.Id == id && a.ClosedAt == null
+                    && (a.Kind != AccountKind.Wallet || (a.Held + held >= 0 && a.Balance + delta >= a.Held + held)))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.Balance, a => a.Balance + delta)
+                    .SetProperty(a => a.Held, a => a.Held + held)
+                    .SetProperty(a => a.UpdatedAt, now), ct);
+            if (rows == 0)
+            {
+                return id;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Posts a balanced entry: moves every balance by its postings (debit-normal accounts rise with
+    /// debits, credit-normal ones with credits), applies the hold changes, and appends the entry to
+    /// the hash chain. Returns the id of an account that refused, or null.
+    /// </summary>
+    public async Task<Guid?> PostAsync(Guid transactionId, JournalEntry entry, CancellationToken ct, params AccountChange[] holdChanges)
+    {
+        var ids = entry.Postings.Select(p => p.AccountId).Distinct().ToList();
+        var sides = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new { a.Id, a.NormalSide }).ToDictionaryAsync(a => a.Id, a => a.NormalSide, ct);
+        if (sides.Count != ids.Count)
+        {
+            return ids.First(id => !sides.ContainsKey(id));
+        }
+        var changes = entry.Postings
+            .Select(p => new AccountChange(p.AccountId, sides[p.AccountId] == NormalSide.Debit ? p.Amount : checked(-p.Amount)))
+            .Concat(holdChanges.Select(h => h with { BalanceDelta = 0 }));
+        var refused = await ApplyAsync(changes, ct);
+        if (refused is null)
+        {
+            await AppendAsync(transactionId, entry, ct);
+        }
+        return refused;
+    }
+
+    /// <summary>
+    /// Appends to the hash chain. The head row's UPDATE locks it until commit, so appends are
+    /// serialised; it is taken last, after every account lock, so it never waits while holding
+    /// another lock anyone could want.
+    /// </summary>
+    private async Task AppendAsync(Guid transactionId, JournalEntry entry, CancellationToken ct)
+    {
+        await db.LedgerHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.Sequence, h => h.Sequence + 1), ct);
+        var head = await db.LedgerHead.AsNoTracking().SingleAsync(h => h.Id == 1, ct);
+        var row = new JournalEntryRow
+        {
+            Id = Guid.CreateVersion7(),
+            Sequence = head.Sequence,
+            TransactionId = transactionId,
+            CreatedAt = time.UtcNow(),
+            PreviousHash = head.LastHash,
+            Hash = "",
+        };
+        row.Hash = EntryHash.Compute(new EntryHash.Content(row.Sequence, row.Id, transactionId, row.CreatedAt, entry.Postings), head.LastHash);
+        db.JournalEntries.Add(row);
+        db.Postings.AddRange(entry.Postings.Select(p => new PostingRow { EntryId = row.Id, AccountId = p.AccountId, Amount = p.Amount, Currency = p.Currency.Code }));
+        await db.SaveChangesAsync(ct);
+        await db.LedgerHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.LastHash, row.Hash), ct);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Data.Common;
+using Finsoft.Api.Infrastructure.Configuration;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+
+namespace Finsoft.Api.Infrastructure.Persistence;
+
+public static class DatabaseSetup
+{
+    public static DatabaseProvider ParseProvider(string? text) =>
+        Enum.TryParse<DatabaseProvider>(text, ignoreCase: true, out var provider) && Enum.IsDefined(provider) && !int.TryParse(text, out _)
+            ? provider
+            : throw new StartupException($"Finsoft:Database:Provider must be Sqlite or Postgres, not '{text}'.");
+
+    public static IServiceCollection AddFinsoftDatabase(this IServiceCollection services, IConfiguration configuration, FinsoftOptions options)
+    {
+        var provider = ParseProvider(options.Database.Provider);
+        var connectionString = configuration.GetConnectionString("Finsoft");
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            connectionString = SqliteConnectionString(connectionString, options.DataDirectory);
+        }
+        else if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new StartupException("ConnectionStrings:Finsoft is required when Finsoft:Database:Provider is Postgres.");
+        }
+
+        services.AddSingleton(new DatabaseTarget(provider));
+        services.AddDbContextPool<FinsoftDb>(db =>
+        {
+            if (provider == DatabaseProvider.Postgres)
+            {
+                db.UseNpgsql(connectionString);
+            }
+            else
+            {
+                db.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance);
+            }
+        });
+        services.AddScoped<MigrationRunner>();
+        return services;
+    }
+
+    private static string SqliteConnectionString(string? configured, string dataDirectory)
+    {
+        var builder = new SqliteConnectionStringBuilder(configured ?? "");
+        if (string.IsNullOrWhiteSpace(builder.DataSource))
+        {
+            Directory.CreateDirectory(dataDirectory);
+            builder.DataSource = Path.Combine(Path.GetFullPath(dataDirectory), "finsoft.db");
+        }
+        builder.ForeignKeys = true;
+        builder.DefaultTimeout = 30;
+        return builder.ToString();
+    }
+
+    /// <summary>True for the failures a retry of the whole transaction cures: deadlock, serialisation, a busy SQLite writer.</summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure,
+        SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6, // SQLITE_BUSY, SQLITE_LOCKED
+        DbUpdateException update when update.InnerException is not null => IsTransient(update.InnerException),
+        _ => false,
+    };
+
+    /// <summary>True when the database refused a row because a unique index already holds its key.</summary>
+    public static bool IsUniqueViolation(Exception exception) => exception switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555, // UNIQUE, PRIMARYKEY
+        DbUpdateException update when update.InnerException is not null => IsUniqueViolation(update.InnerException),
+        _ => false,
+    };
+
+    /// <summary>Every SQLite connection commits durably (synchronous=FULL is per connection, not per file).</summary>
+    private sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        public static readonly SqlitePragmas Instance = new();
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Apply(connection);
+            return Task.CompletedTask;
+        }
+
+        private static void Apply(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+            command.ExecuteNonQuery();
+        }
+    }
+}

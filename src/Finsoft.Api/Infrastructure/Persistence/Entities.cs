@@ -1,0 +1,154 @@
+namespace Finsoft.Api.Infrastructure.Persistence;
+
+// Rows as stored. Money columns are long minor units; the currency code is beside them.
+
+public sealed class UserRow
+{
+    public Guid Id { get; set; }
+    public required string FullName { get; set; }
+    public required string Email { get; set; }
+    public required string PasswordHash { get; set; }
+    public required string Role { get; set; }
+    public bool IsActive { get; set; } = true;
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>One sign-in: the refresh token's hash and the revocation switch for every access token it issued.</summary>
+public sealed class SessionRow
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public required string RefreshTokenHash { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime ExpiresAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+}
+
+public static class AccountKind
+{
+    public const string Wallet = "wallet";
+    public const string System = "system";
+}
+
+public static class NormalSide
+{
+    public const string Debit = "debit";
+    public const string Credit = "credit";
+}
+
+/// <summary>A ledger account: a customer wallet (liability, credit-normal) or a per-currency system account.</summary>
+public sealed class AccountRow
+{
+    public Guid Id { get; set; }
+    public Guid? UserId { get; set; }
+    public required string Kind { get; set; }
+    public string? SystemCode { get; set; }
+    public string? Clabe { get; set; }
+    public required string Currency { get; set; }
+    public required string NormalSide { get; set; }
+
+    /// <summary>Balance on the account's normal side, always equal to its postings.</summary>
+    public long Balance { get; set; }
+
+    /// <summary>Funds reserved by pending withdrawals; available = balance - held.</summary>
+    public long Held { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? ClosedAt { get; set; }
+}
+
+public static class VerificationStatus
+{
+    public const string Unverified = "unverified";
+    public const string Verified = "verified";
+}
+
+public sealed class DestinationAccountRow
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public required string AccountNumber { get; set; }
+    public required string BankCode { get; set; }
+    public required string BankName { get; set; }
+    public required string FriendlyName { get; set; }
+    public required string HolderFullName { get; set; }
+    public required string VerificationStatus { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? DeletedAt { get; set; }
+}
+
+public sealed class TransactionRow
+{
+    public Guid Id { get; set; }
+    public required string Type { get; set; }
+    public required string Status { get; set; }
+    public Guid? OriginAccountId { get; set; }
+    public Guid? DestinationAccountId { get; set; }
+    public Guid? ExternalDestinationId { get; set; }
+    public long Amount { get; set; }
+    public required string Currency { get; set; }
+    public string? Description { get; set; }
+    public Guid InitiatedBy { get; set; }
+    public Guid? ReversalOfId { get; set; }
+    public Guid? ReversedById { get; set; }
+    public string? FailureReason { get; set; }
+    public int Attempts { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+public sealed class JournalEntryRow
+{
+    public Guid Id { get; set; }
+    public long Sequence { get; set; }
+    public Guid TransactionId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public required string PreviousHash { get; set; }
+    public required string Hash { get; set; }
+}
+
+public sealed class PostingRow
+{
+    public long Id { get; set; }
+    public Guid EntryId { get; set; }
+    public Guid AccountId { get; set; }
+
+    /// <summary>Signed: debit positive, credit negative.</summary>
+    public long Amount { get; set; }
+    public required string Currency { get; set; }
+}
+
+/// <summary>The single row that orders the journal: its last sequence and hash. Locking it serialises appends.</summary>
+public sealed class LedgerHeadRow
+{
+    public int Id { get; set; }
+    public long Sequence { get; set; }
+    public required string LastHash { get; set; }
+}
+
+public sealed class IdempotencyKeyRow
+{
+    public Guid UserId { get; set; }
+    public required string Key { get; set; }
+    public required string RequestHash { get; set; }
+    public Guid ClaimToken { get; set; }
+    public DateTime ClaimedAt { get; set; }
+    public int? StatusCode { get; set; }
+    public string? ResponseBody { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>The simulated bank's own book of payouts, keyed by our transaction id so a resent instruction pays once.</summary>
+public sealed class SimulatedPayoutRow
+{
+    public Guid Reference { get; set; }
+    public required string Clabe { get; set; }
+    public long Amount { get; set; }
+    public required string Currency { get; set; }
+    public DateTime SettleAfter { get; set; }
+    public string? Outcome { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? SettledAt { get; set; }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Finsoft.Api.Infrastructure.Persistence;
+
+/// <summary>
+/// The EF Core model over the schema that the SQL migrations create (EF never creates tables here).
+/// Names are snake_case in the database.
+/// </summary>
+public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(options)
+{
+    public DbSet<UserRow> Users => Set<UserRow>();
+    public DbSet<SessionRow> Sessions => Set<SessionRow>();
+    public DbSet<AccountRow> Accounts => Set<AccountRow>();
+    public DbSet<DestinationAccountRow> DestinationAccounts => Set<DestinationAccountRow>();
+    public DbSet<TransactionRow> Transactions => Set<TransactionRow>();
+    public DbSet<JournalEntryRow> JournalEntries => Set<JournalEntryRow>();
+    public DbSet<PostingRow> Postings => Set<PostingRow>();
+    public DbSet<LedgerHeadRow> LedgerHead => Set<LedgerHeadRow>();
+    public DbSet<IdempotencyKeyRow> IdempotencyKeys => Set<IdempotencyKeyRow>();
+    public DbSet<SimulatedPayoutRow> SimulatedPayouts => Set<SimulatedPayoutRow>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every time is UTC; SQLite hands DateTime back unspecified, so say so on the way out.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<UserRow>().ToTable("users");
+        modelBuilder.Entity<SessionRow>().ToTable("sessions");
+        modelBuilder.Entity<AccountRow>().ToTable("accounts");
+        modelBuilder.Entity<DestinationAccountRow>().ToTable("destination_accounts");
+        modelBuilder.Entity<TransactionRow>().ToTable("transactions");
+        modelBuilder.Entity<JournalEntryRow>().ToTable("journal_entries");
+        modelBuilder.Entity<PostingRow>().ToTable("postings").Property(p => p.Id).ValueGeneratedOnAdd();
+        modelBuilder.Entity<LedgerHeadRow>().ToTable("ledger_head").Property(h => h.Id).ValueGeneratedNever();
+        modelBuilder.Entity<IdempotencyKeyRow>().ToTable("idempotency_keys").HasKey(k => new { k.UserId, k.Key });
+        modelBuilder.Entity<SimulatedPayoutRow>().ToTable("simulated_bank_payouts").HasKey(p => p.Reference);
+
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
+            }
+        }
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class NullableUtcConverter() : ValueConverter<DateTime?, DateTime?>(
+        v => v.HasValue && v.Value.Kind != DateTimeKind.Utc ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v,
+        v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+}

@@ -1,0 +1,130 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Reflection;
+using Finsoft.Api.Infrastructure.Configuration;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Infrastructure.Persistence;
+
+/// <summary>
+/// Applies the forward-only SQL migrations embedded in this assembly (Migrations/&lt;Provider&gt;/NNNN_name.sql),
+/// each in its own transaction, recording it in `schema_migrations`. Safe to run from several nodes at once:
+/// PostgreSQL takes an advisory lock, SQLite a write lock.
+/// </summary>
+public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger<MigrationRunner> logger)
+{
+    private readonly DatabaseProvider provider = target.Provider;
+    private const long AdvisoryLockKey = 0x46494E534F4654; // "FINSOFT"
+
+    public sealed record Migration(int Version, string Name, string Sql);
+
+    public static IReadOnlyList<Migration> Available(DatabaseProvider provider)
+    {
+        var assembly = typeof(MigrationRunner).Assembly;
+        var prefix = $"{assembly.GetName().Name}.Infrastructure.Persistence.Migrations.{provider}.";
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n => ToMigration(assembly, n, n[prefix.Length..^4]))
+            .OrderBy(m => m.Version)
+            .ToList();
+    }
+
+    private static Migration ToMigration(Assembly assembly, string resource, string fileName)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        using var reader = new StreamReader(stream);
+        var version = int.Parse(fileName[..4], CultureInfo.InvariantCulture);
+        return new Migration(version, fileName, reader.ReadToEnd());
+    }
+
+    /// <summary>Applies every migration not yet applied, up to <paramref name="upTo"/> when given.</summary>
+    public async Task<int> MigrateAsync(int? upTo = null, CancellationToken ct = default)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            if (provider == DatabaseProvider.Postgres)
+            {
+                await ExecuteAsync(connection, $"SELECT pg_advisory_lock({AdvisoryLockKey})", ct);
+            }
+            else
+            {
+                // WAL is a property of the database file and persists; synchronous=FULL is set per connection.
+                await ExecuteAsync(connection, "PRAGMA journal_mode=WAL", ct);
+            }
+            try
+            {
+                return await ApplyPendingAsync(connection, upTo, ct);
+            }
+            finally
+            {
+                if (provider == DatabaseProvider.Postgres)
+                {
+                    await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<int> ApplyPendingAsync(DbConnection connection, int? upTo, CancellationToken ct)
+    {
+        var timestampType = provider == DatabaseProvider.Postgres ? "timestamptz" : "TEXT";
+        await ExecuteAsync(connection,
+            $"CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name TEXT NOT NULL, applied_at {timestampType} NOT NULL)", ct);
+        var applied = new HashSet<int>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT version FROM schema_migrations";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                applied.Add(Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture));
+            }
+        }
+
+        var count = 0;
+        foreach (var migration in Available(provider).Where(m => !applied.Contains(m.Version) && (upTo is null || m.Version <= upTo)))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = migration.Sql;
+                await command.ExecuteNonQueryAsync(ct);
+            }
+            await using (var record = connection.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @applied_at)";
+                AddParameter(record, "@version", migration.Version);
+                AddParameter(record, "@name", migration.Name);
+                AddParameter(record, "@applied_at", provider == DatabaseProvider.Postgres ? DateTime.UtcNow : DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                await record.ExecuteNonQueryAsync(ct);
+            }
+            await transaction.CommitAsync(ct);
+            logger.LogInformation("Applied migration {Migration}", migration.Name);
+            count++;
+        }
+        return count;
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}

@@ -1,0 +1,23 @@
+using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Infrastructure.Hosting;
+
+try
+{
+    var app = FinsoftHost.Build(args);
+    if (args.Contains("migrate", StringComparer.Ordinal))
+    {
+        await FinsoftHost.MigrateAsync(app);
+        return 0;
+    }
+    await FinsoftHost.PrepareAsync(app);
+    await app.RunAsync();
+    return 0;
+}
+catch (StartupException e)
+{
+    await Console.Error.WriteLineAsync($"finsoft: {e.Message}");
+    return 2;
+}
+
+/// <summary>The entry point, visible to the HTTP tests' WebApplicationFactory.</summary>
+public partial class Program;

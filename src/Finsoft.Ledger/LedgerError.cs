@@ -1,0 +1,42 @@
+namespace Finsoft.Ledger;
+
+/// <summary>The closed set of ways a ledger operation can be refused.</summary>
+public enum LedgerErrorCode
+{
+    InvalidAmount,
+    InvalidClabe,
+    UnknownCurrency,
+    CurrencyMismatch,
+    SameAccount,
+    InsufficientFunds,
+    OriginNotFound,
+    DestinationNotFound,
+    AccountNotFound,
+    TransactionNotFound,
+    DestinationNotVerified,
+    AccountNotEmpty,
+    NotReversible,
+    AlreadyReversed,
+    IllegalTransition,
+    Unbalanced,
+    Overflow,
+}
+
+/// <summary>A business outcome that refuses an operation, with the text the API shows.</summary>
+public sealed record LedgerError(LedgerErrorCode Code, string Message)
+{
+    public static LedgerError InvalidAmount(string message) => new(LedgerErrorCode.InvalidAmount, message);
+
+    public static readonly LedgerError InsufficientFunds = new(LedgerErrorCode.InsufficientFunds, "Insufficient balance in origin account");
+    public static readonly LedgerError OriginNotFound = new(LedgerErrorCode.OriginNotFound, "Origin account not found");
+    public static readonly LedgerError DestinationNotFound = new(LedgerErrorCode.DestinationNotFound, "Destination account not found");
+    public static readonly LedgerError AccountNotFound = new(LedgerErrorCode.AccountNotFound, "Account not found");
+    public static readonly LedgerError TransactionNotFound = new(LedgerErrorCode.TransactionNotFound, "Transaction not found");
+    public static readonly LedgerError SameAccount = new(LedgerErrorCode.SameAccount, "Origin and destination accounts must be different");
+    public static readonly LedgerError CurrencyMismatch = new(LedgerErrorCode.CurrencyMismatch, "Origin and destination accounts must have the same currency");
+    public static readonly LedgerError DestinationNotVerified = new(LedgerErrorCode.DestinationNotVerified, "Destination account is not verified");
+    public static readonly LedgerError AccountNotEmpty = new(LedgerErrorCode.AccountNotEmpty, "Account balance must be zero, with no funds on hold, to delete it");
+    public static readonly LedgerError NotReversible = new(LedgerErrorCode.NotReversible, "Only a completed transfer can be reversed");
+    public static readonly LedgerError AlreadyReversed = new(LedgerErrorCode.AlreadyReversed, "Transaction has already been reversed");
+    public static readonly LedgerError ReceiverLacksFunds = new(LedgerErrorCode.InsufficientFunds, "Insufficient balance in destination account to reverse the transfer");
+}

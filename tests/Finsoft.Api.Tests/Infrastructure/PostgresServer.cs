@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Finsoft.Api.Tests.Infrastructure;
+
+/// <summary>
+/// A private, throw-away PostgreSQL server for the test run: initdb into a temp directory, started
+/// on a random loopback port, stopped and deleted when the test process exits. Every test gets its
+/// own database in it.
+/// </summary>
+public sealed class PostgresServer
+{
+    private static readonly Lazy<PostgresServer> Shared = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private readonly string _root;
+    private readonly string _binDirectory;
+
+    private PostgresServer(string root, string binDirectory, int port)
+    {
+        _root = root;
+        _binDirectory = binDirectory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static PostgresServer Instance => Shared.Value;
+
+    /// <summary>Why PostgreSQL tests cannot run here, or null when they can.</summary>
+    public static string? MissingReason() =>
+        FindBinDirectory() is null
+            ? "PostgreSQL binaries (initdb, pg_ctl) were not found on PATH or under /usr/lib/postgresql/*/bin; install the 'postgresql' package to run these tests."
+            : null;
+
+    /// <summary>CI sets this so that a missing server fails the run instead of skipping half of it.</summary>
+    public static bool Required => Environment.GetEnvironmentVariable("FINSOFT_REQUIRE_POSTGRES") == "1";
+
+    public string ConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, Pooling = true, MaxPoolSize = 40,
+            Timeout = 15, CommandTimeout = 60,
+        }.ToString();
+
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = "finsoft_" + Guid.NewGuid().ToString("N")[..16];
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await command.ExecuteNonQueryAsync();
+        return name;
+    }
+
+    /// <summary>Stops the server at once (like a crash) and starts it again on the same port and data.</summary>
+    public void Restart()
+    {
+        PgCtl("stop -m immediate");
+        PgCtl(StartArguments());
+    }
+
+    private static PostgresServer Start()
+    {
+        var bin = FindBinDirectory() ?? throw new InvalidOperationException(MissingReason());
+        var root = Path.Combine(Path.GetTempPath(), "finsoft-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        var server = new PostgresServer(root, bin, FreePort());
+        if (RunningAsRoot)
+        {
+            // initdb and postgres refuse to run as root; the server runs as the 'postgres' system user instead.
+            Run("chown", $"postgres {root}");
+        }
+        server.Tool("initdb", $"-D {server.DataDirectory} -U postgres -A trust --no-sync -E UTF8 --locale=C");
+        server.PgCtl(server.StartArguments());
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Destroy();
+        return server;
+    }
+
+    private string DataDirectory => Path.Combine(_root, "data");
+
+    // fsync is off only in this throw-away test server, for speed; durability is measured in bench/, with fsync on.
+    private string StartArguments() =>
+        $"start -w -t 60 -D {DataDirectory} -l {Path.Combine(_root, "server.log")} " +
+        $"-o \"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c shared_buffers=64MB\"";
+
+    private void PgCtl(string arguments) => Tool("pg_ctl", arguments);
+
+    private void Tool(string name, string arguments)
+    {
+        var path = Path.Combine(_binDirectory, name);
+        if (RunningAsRoot)
+        {
+            Run("runuser", $"-u postgres -- {path} {arguments}");
+        }
+        else
+        {
+            Run(path, arguments);
+        }
+    }
+
+    private void Destroy()
+    {
+        try
+        {
+            PgCtl($"stop -m immediate -D {DataDirectory}");
+        }
+        catch (InvalidOperationException)
+        {
+            // already stopped
+        }
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static bool RunningAsRoot => Environment.UserName == "root";
+
+    private static void Run(string file, string arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"{file} {arguments} timed out");
+        }
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {stdout.Result}{stderr.Result}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? FindBinDirectory()
+    {
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
+        if (onPath is not null)
+        {
+            return Path.GetDirectoryName(Path.GetFullPath(ResolveLink(Path.Combine(onPath, "initdb"))));
+        }
+        const string debianRoot = "/usr/lib/postgresql";
+        return Directory.Exists(debianRoot)
+            ? Directory.GetDirectories(debianRoot).Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
+                .FirstOrDefault()
+            : null;
+    }
+
+    private static string ResolveLink(string path) =>
+        new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+}

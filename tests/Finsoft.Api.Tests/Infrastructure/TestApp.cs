@@ -1,0 +1,90 @@
+using Finsoft.Api.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Finsoft.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real Finsoft host over HTTP (in memory), on a fresh SQLite file or a fresh PostgreSQL
+/// database, with a bootstrap admin. Two TestApps can share one database to act as two API nodes.
+/// </summary>
+public sealed class TestApp : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@finsoft.test";
+    public const string AdminPassword = "admin-password-for-tests";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    private TestApp(DatabaseKind kind, Dictionary<string, string?> settings, string dataDirectory)
+    {
+        Kind = kind;
+        _settings = settings;
+        DataDirectory = dataDirectory;
+    }
+
+    public DatabaseKind Kind { get; }
+
+    public string DataDirectory { get; }
+
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
+    public static async Task<TestApp> StartAsync(DatabaseKind kind, IDictionary<string, string?>? overrides = null)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "finsoft-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dataDirectory);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Finsoft:DataDirectory"] = dataDirectory,
+            ["Finsoft:Database:Provider"] = kind.ToString(),
+            ["Finsoft:Jwt:SigningKey"] = "test-signing-key-that-is-long-enough-0123456789",
+            ["Finsoft:Bootstrap:AdminEmail"] = AdminEmail,
+            ["Finsoft:Bootstrap:AdminPassword"] = AdminPassword,
+            ["Finsoft:Bank:SettlementDelayMilliseconds"] = "50",
+            ["Finsoft:Bank:PollMilliseconds"] = "50",
+        };
+        if (kind == DatabaseKind.Postgres)
+        {
+            var server = PostgresServer.Instance;
+            settings["ConnectionStrings:Finsoft"] = server.ConnectionString(await server.CreateDatabaseAsync());
+        }
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        var app = new TestApp(kind, settings, dataDirectory);
+        _ = app.Server; // start now, so migrations and the bootstrap admin are in place
+        return app;
+    }
+
+    /// <summary>Another node (or a restarted process) on the same database and data directory.</summary>
+    public TestApp Sibling(IDictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>(_settings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        var sibling = new TestApp(Kind, settings, DataDirectory);
+        _ = sibling.Server;
+        return sibling;
+    }
+
+    public ApiClient Api() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+
+    /// <summary>Runs code against the app's database, for assertions on what was stored.</summary>
+    public async Task<T> WithDbAsync<T>(Func<FinsoftDb, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<FinsoftDb>());
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
