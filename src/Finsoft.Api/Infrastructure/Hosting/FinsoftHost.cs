@@ -41,6 +41,8 @@ public static class FinsoftHost
         builder.Services.AddFinsoftDatabase(builder.Configuration, options);
         builder.Services.AddFinsoftAuth(options, SigningKey.Resolve(options, builder.Environment));
         builder.Services.ConfigureHttpJsonOptions(json => Json.Configure(json.SerializerOptions));
+        // Binding failures reach ErrorHandler in every environment, so clients always learn which field was wrong.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ErrorHandler>();
         builder.Services.AddFinsoftOpenApi();
