@@ -1,6 +1,8 @@
 using System.Net;
 using Finsoft.Api.Tests.Infrastructure;
+using Finsoft.Api.Infrastructure.Idempotency;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Finsoft.Api.Tests;
 
@@ -111,6 +113,22 @@ public abstract class TransferTests(DatabaseKind kind)
         using var replayedRefusal = await w.Api.TransferAsync(w.Alice.Token, w.AliceAccount, w.BobAccount, "50000.00", "key-2");
         await ApiClient.AssertProblemAsync(replayedRefusal, HttpStatusCode.BadRequest, "Insufficient balance in origin account");
         Assert.Equal("100.00", await w.Api.BalanceAsync(w.Bob.Token, w.BobAccount));
+    }
+
+    [DbFact]
+    public async Task Completed_keys_are_kept_a_day_and_expire_after_the_retention()
+    {
+        var w = await FundedAsync();
+        await using var app = w.App;
+        Assert.Equal(HttpStatusCode.Created, (await w.Api.TransferAsync(w.Alice.Token, w.AliceAccount, w.BobAccount, "1.00", "old-key")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await w.Api.TransferAsync(w.Alice.Token, w.AliceAccount, w.BobAccount, "1.00", "day-old-key")).StatusCode);
+        await app.WithDbAsync(db => db.IdempotencyKeys.Where(k => k.Key == "old-key")
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.CreatedAt, DateTime.UtcNow - IdempotencyKeyExpiry.Retention - TimeSpan.FromMinutes(1))));
+        await app.WithDbAsync(db => db.IdempotencyKeys.Where(k => k.Key == "day-old-key")
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.CreatedAt, DateTime.UtcNow - TimeSpan.FromHours(25))));
+        Assert.Equal(1, await app.Services.GetRequiredService<IdempotencyKeyExpiry>().ExpireAsync(CancellationToken.None));
+        var keys = await app.WithDbAsync(db => db.IdempotencyKeys.Select(k => k.Key).ToListAsync());
+        Assert.Equal(["day-old-key"], keys);
     }
 
     [DbFact]

@@ -2,6 +2,7 @@ using Finsoft.Api.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Finsoft.Api.Tests.Infrastructure;
 
@@ -28,6 +29,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
     public string DataDirectory { get; }
 
     public IReadOnlyDictionary<string, string?> Settings => _settings;
+
+    /// <summary>What the server logged at warning level or above.</summary>
+    public ErrorLog ServerLog { get; } = new();
 
     public static async Task<TestApp> StartAsync(DatabaseKind kind, IDictionary<string, string?>? overrides = null)
     {
@@ -82,6 +86,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(ServerLog));
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -9,6 +9,7 @@ using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Banking;
 using Finsoft.Api.Infrastructure.Configuration;
 using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Idempotency;
 using Finsoft.Api.Infrastructure.Ledger;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
@@ -57,6 +58,8 @@ public static class FinsoftHost
         builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
         builder.Services.AddHostedService<WithdrawalProcessor>();
         builder.Services.AddHostedService<SimulatedBankSettlement>();
+        builder.Services.AddSingleton<IdempotencyKeyExpiry>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IdempotencyKeyExpiry>());
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -16,7 +16,7 @@ public sealed class LedgerStore(FinsoftDb db, TimeProvider time)
     /// <summary>
     /// Applies balance and hold changes, one conditional UPDATE per account in ascending id order, so
     /// that concurrent writers take row locks in the same order and cannot deadlock. A wallet update
-    /// only happens while the wallet stays open, non-negative and covers its holds; the database
+    /// only happens while the wallet stays open and keeps <see cref="Finsoft.Ledger.AccountBalance"/>'s rule; the database
     /// checks that in the same statement, so no lost update or double spend can slip between a read
     /// and a write. Returns the id of the first account that refused, or null when all applied.
     /// </summary>

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Net;
+using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Finsoft.Api.Tests;
+
+public abstract class SchemaTests(DatabaseKind kind)
+{
+    [DbFact]
+    public async Task A_newer_build_upgrades_an_older_database_without_losing_data()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "finsoft-upgrade-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dataDirectory);
+        var overrides = new Dictionary<string, string?> { ["Finsoft:DataDirectory"] = dataDirectory };
+        DbContextOptions<FinsoftDb> options;
+        if (kind == DatabaseKind.Postgres)
+        {
+            var connection = PostgresServer.Instance.ConnectionString(await PostgresServer.Instance.CreateDatabaseAsync());
+            overrides["ConnectionStrings:Finsoft"] = connection;
+            options = new DbContextOptionsBuilder<FinsoftDb>().UseNpgsql(connection).Options;
+        }
+        else
+        {
+            options = new DbContextOptionsBuilder<FinsoftDb>().UseSqlite($"Data Source={Path.Combine(dataDirectory, "finsoft.db")}").Options;
+        }
+
+        // The database as the first release left it: only migration 0001, with a user and a funded wallet in it.
+        var userId = Guid.NewGuid();
+        await using (var old = new FinsoftDb(options))
+        {
+            var provider = kind == DatabaseKind.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
+            Assert.Equal(1, await new MigrationRunner(old, new DatabaseTarget(provider), NullLogger<MigrationRunner>.Instance).MigrateAsync(upTo: 1));
+            var now = DateTime.UtcNow;
+            old.Users.Add(new UserRow
+            {
+                Id = userId, FullName = "Early Adopter", Email = "early@example.test", Role = "customer", CreatedAt = now, UpdatedAt = now,
+                PasswordHash = new PasswordHasher<UserRow>().HashPassword(null!, "an-early-password"),
+            });
+            await old.SaveChangesAsync();
+        }
+
+        await using var app = await TestApp.StartAsync(kind, overrides);
+        var api = app.Api();
+        var user = await api.LoginAsync("early@example.test", "an-early-password");
+        Assert.Equal(userId, user.UserId);
+        var admin = await api.AdminAsync();
+        var from = await api.CreateAccountAsync(user.Token);
+        var to = await api.CreateAccountAsync(user.Token);
+        await api.DepositAsync(admin.Token, from, "10.00");
+        // Idempotency keys live in migration 0002: using one proves the upgrade ran.
+        Assert.Equal(HttpStatusCode.Created, (await api.TransferAsync(user.Token, from, to, "4.00", "upgrade-key")).StatusCode);
+        var versions = await app.WithDbAsync(db => db.Database.SqlQueryRaw<int>("SELECT version AS \"Value\" FROM schema_migrations").ToListAsync());
+        Assert.Equal(MigrationRunner.Available(kind == DatabaseKind.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite).Select(m => m.Version), versions.Order());
+    }
+
+    [DbFact]
+    public async Task Migrating_twice_changes_nothing()
+    {
+        await using var app = await TestApp.StartAsync(kind);
+        await using var again = app.Sibling();
+        var count = await again.WithDbAsync(db => db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM schema_migrations").SingleAsync());
+        Assert.Equal(2, count);
+    }
+}
+
+public sealed class SchemaTestsOnSqlite() : SchemaTests(DatabaseKind.Sqlite);
+
+public sealed class SchemaTestsOnPostgres() : SchemaTests(DatabaseKind.Postgres), IPostgresTests;
+
+/// <summary>The built service as an operator runs it: a separate process, started from another directory.</summary>
+public sealed class StartupTests
+{
+    private static readonly string ApiDll = Path.Combine(AppContext.BaseDirectory, "Finsoft.Api.dll");
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(Dictionary<string, string> environment, params string[] args)
+    {
+        var workingDirectory = Path.Combine(Path.GetTempPath(), "finsoft-cwd-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(workingDirectory);
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(ApiDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task The_migrate_command_creates_the_schema_from_any_working_directory()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "finsoft-migrate-" + Guid.NewGuid().ToString("N")[..8]);
+        var (exit, _, stderr) = await RunAsync(new() { ["Finsoft__DataDirectory"] = data, ["Finsoft__Jwt__SigningKey"] = new string('k', 40) }, "migrate");
+        Assert.True(exit == 0, stderr);
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "finsoft.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM schema_migrations";
+        Assert.Equal(2L, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Theory]
+    [InlineData("Finsoft__Database__Provider", "Oracle", "must be Sqlite or Postgres")]
+    [InlineData("Finsoft__Jwt__SigningKey", "", "SigningKey is required outside Development")]
+    [InlineData("Finsoft__Jwt__SigningKey", "short", "at least 32 bytes")]
+    [InlineData("Finsoft__DefaultCurrency", "ABC", "not an ISO 4217 currency")]
+    public async Task Bad_configuration_is_refused_with_one_line_and_a_nonzero_exit(string key, string value, string message)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Finsoft__DataDirectory"] = Path.Combine(Path.GetTempPath(), "finsoft-bad-" + Guid.NewGuid().ToString("N")[..8]),
+            ["Finsoft__Jwt__SigningKey"] = new string('k', 40),
+            [key] = value,
+        };
+        var (exit, _, stderr) = await RunAsync(environment);
+        Assert.Equal(2, exit);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_is_refused_with_one_line()
+    {
+        var (exit, _, stderr) = await RunAsync(new()
+        {
+            ["Finsoft__Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Finsoft"] = "Host=127.0.0.1;Port=1;Username=nobody;Password=secret-password;Timeout=3",
+            ["Finsoft__Jwt__SigningKey"] = new string('k', 40),
+        });
+        Assert.Equal(2, exit);
+        Assert.Contains("database is unreachable", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-password", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
