@@ -54,16 +54,8 @@ public static class AdjustBalance
             if (delta != 0)
             {
                 var amount = new Money(Math.Abs(delta), currency);
-                var transaction = new TransactionRow
-                {
-                    Id = Guid.CreateVersion7(), Type = TransactionLifecycle.Wire(TransactionType.Adjustment),
-                    Status = TransactionLifecycle.Wire(TransactionStatus.Completed),
-                    OriginAccountId = delta < 0 ? id : null, DestinationAccountId = delta > 0 ? id : null,
-                    Amount = amount.Minor, Currency = currency.Code, Description = request.Description ?? "Balance adjustment",
-                    InitiatedBy = user.Id, CreatedAt = now, UpdatedAt = now,
-                };
-                db.Transactions.Add(transaction);
-                await db.SaveChangesAsync(ct);
+                var transaction = await ledger.RecordAsync(new NewTransaction(TransactionType.Adjustment, TransactionStatus.Completed, amount, user.Id,
+                    request.Description ?? "Balance adjustment", OriginAccountId: delta < 0 ? id : null, DestinationAccountId: delta > 0 ? id : null), ct);
                 var entry = delta > 0 ? JournalEntry.Move(adjustments, id, amount) : JournalEntry.Move(id, adjustments, amount);
                 if (await ledger.PostAsync(transaction.Id, entry, ct) is not null)
                 {
@@ -71,9 +63,7 @@ public static class AdjustBalance
                 }
             }
             var updated = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == id, ct);
-            var body = ApiResults.Ok(AccountDto.From(updated));
-            await http.RecordIdempotentResponseAsync(db, body, ct);
-            return body;
+            return await http.RespondWithinTransactionAsync(db, ApiResults.Ok(AccountDto.From(updated)), ct);
         }, ct);
         return result.ToResponse();
     }

@@ -18,7 +18,7 @@ public static class Deposit
 
     /// <summary>Money arriving from outside: debit the bank settlement account (cash), credit the wallet.</summary>
     public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger,
-        SystemAccounts system, TimeProvider time, CancellationToken ct)
+        SystemAccounts system, CancellationToken ct)
     {
         var validation = new Validation().Required("account_id", request.AccountId).Optional("description", request.Description);
         if (!validation.IsValid)
@@ -41,23 +41,13 @@ public static class Deposit
 
         var result = await work.RunAsync<JsonBody>(async ct =>
         {
-            var now = time.UtcNow();
-            var transaction = new TransactionRow
-            {
-                Id = Guid.CreateVersion7(), Type = TransactionLifecycle.Wire(TransactionType.Deposit),
-                Status = TransactionLifecycle.Wire(TransactionStatus.Completed), DestinationAccountId = account.Id,
-                Amount = amount.Minor, Currency = currency.Code, Description = request.Description,
-                InitiatedBy = user.Id, CreatedAt = now, UpdatedAt = now,
-            };
-            db.Transactions.Add(transaction);
-            await db.SaveChangesAsync(ct);
+            var transaction = await ledger.RecordAsync(new NewTransaction(TransactionType.Deposit, TransactionStatus.Completed, amount, user.Id,
+                request.Description, DestinationAccountId: account.Id), ct);
             if (await ledger.PostAsync(transaction.Id, JournalEntry.Move(settlement, account.Id, amount), ct) is not null)
             {
                 return LedgerError.AccountNotFound;
             }
-            var body = ApiResults.Created(await Transfer.MovementAsync(db, transaction, user, ct));
-            await http.RecordIdempotentResponseAsync(db, body, ct);
-            return body;
+            return await http.RespondWithinTransactionAsync(db, ApiResults.Created(await Transfer.MovementAsync(db, transaction, user, ct)), ct);
         }, ct);
         return result.ToResponse();
     }

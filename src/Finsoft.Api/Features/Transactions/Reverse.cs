@@ -16,7 +16,7 @@ public static class Reverse
     /// transaction of its own. A transfer is reversed at most once, enforced by a conditional update.
     /// </summary>
     public static async Task<JsonBody> Handle(Guid id, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger,
-        TimeProvider time, CancellationToken ct)
+        CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
         var original = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
@@ -39,18 +39,10 @@ public static class Reverse
 
         var result = await work.RunAsync<JsonBody>(async ct =>
         {
-            var now = time.UtcNow();
-            var reversal = new TransactionRow
-            {
-                Id = Guid.CreateVersion7(), Type = TransactionLifecycle.Wire(TransactionType.Reversal),
-                Status = TransactionLifecycle.Wire(TransactionStatus.Completed), OriginAccountId = from, DestinationAccountId = to,
-                Amount = amount.Minor, Currency = amount.Currency.Code, Description = $"Reversal of {original.Id}",
-                InitiatedBy = user.Id, ReversalOfId = original.Id, CreatedAt = now, UpdatedAt = now,
-            };
-            db.Transactions.Add(reversal);
-            await db.SaveChangesAsync(ct);
+            var reversal = await ledger.RecordAsync(new NewTransaction(TransactionType.Reversal, TransactionStatus.Completed, amount, user.Id,
+                $"Reversal of {original.Id}", OriginAccountId: from, DestinationAccountId: to, ReversalOfId: original.Id), ct);
             var marked = await db.Transactions.Where(t => t.Id == original.Id && t.ReversedById == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.ReversedById, reversal.Id).SetProperty(t => t.UpdatedAt, now), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.ReversedById, reversal.Id).SetProperty(t => t.UpdatedAt, reversal.CreatedAt), ct);
             if (marked == 0)
             {
                 return LedgerError.AlreadyReversed;
@@ -62,9 +54,7 @@ public static class Reverse
                     ? LedgerError.ReceiverLacksFunds
                     : new LedgerError(LedgerErrorCode.NotReversible, "The original origin account is closed");
             }
-            var body = ApiResults.Created(await Transfer.MovementAsync(db, reversal, user, ct));
-            await http.RecordIdempotentResponseAsync(db, body, ct);
-            return body;
+            return await http.RespondWithinTransactionAsync(db, ApiResults.Created(await Transfer.MovementAsync(db, reversal, user, ct)), ct);
         }, ct);
         return result.ToResponse();
     }

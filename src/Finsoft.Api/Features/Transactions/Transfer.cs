@@ -19,7 +19,7 @@ public static class Transfer
 
     /// <summary>Moves money from one of the caller's wallets to any wallet of the same currency.</summary>
     public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger,
-        TimeProvider time, CancellationToken ct)
+        CancellationToken ct)
     {
         var validation = new Validation().Required("origin_account_id", request.OriginAccountId)
             .Required("destination_account_id", request.DestinationAccountId).Optional("description", request.Description);
@@ -55,24 +55,14 @@ public static class Transfer
 
         var result = await work.RunAsync<JsonBody>(async ct =>
         {
-            var now = time.UtcNow();
-            var transaction = new TransactionRow
-            {
-                Id = Guid.CreateVersion7(), Type = TransactionLifecycle.Wire(TransactionType.Transfer),
-                Status = TransactionLifecycle.Wire(TransactionStatus.Completed), OriginAccountId = origin.Id,
-                DestinationAccountId = destination.Id, Amount = amount.Minor, Currency = currency.Code,
-                Description = request.Description, InitiatedBy = user.Id, CreatedAt = now, UpdatedAt = now,
-            };
-            db.Transactions.Add(transaction);
-            await db.SaveChangesAsync(ct);
+            var transaction = await ledger.RecordAsync(new NewTransaction(TransactionType.Transfer, TransactionStatus.Completed, amount, user.Id,
+                request.Description, OriginAccountId: origin.Id, DestinationAccountId: destination.Id), ct);
             var refused = await ledger.PostAsync(transaction.Id, JournalEntry.Move(origin.Id, destination.Id, amount), ct);
             if (refused is not null)
             {
                 return refused == origin.Id ? LedgerError.InsufficientFunds : LedgerError.DestinationNotFound;
             }
-            var body = ApiResults.Created(await MovementAsync(db, transaction, user, ct));
-            await http.RecordIdempotentResponseAsync(db, body, ct);
-            return body;
+            return await http.RespondWithinTransactionAsync(db, ApiResults.Created(await MovementAsync(db, transaction, user, ct)), ct);
         }, ct);
         return result.ToResponse();
     }

@@ -26,7 +26,7 @@ public static class Withdrawal
     /// it later (COMPLETED, funds leave) or rejects it (FAILED, funds released).
     /// </summary>
     public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger,
-        TimeProvider time, CancellationToken ct)
+        CancellationToken ct)
     {
         var validation = new Validation().Required("origin_account_id", request.OriginAccountId)
             .Required("external_destination_account_id", request.ExternalDestinationAccountId).Optional("description", request.Description);
@@ -63,23 +63,13 @@ public static class Withdrawal
 
         var result = await work.RunAsync<JsonBody>(async ct =>
         {
-            var now = time.UtcNow();
-            var transaction = new TransactionRow
-            {
-                Id = Guid.CreateVersion7(), Type = TransactionLifecycle.Wire(TransactionType.Withdrawal),
-                Status = TransactionLifecycle.Wire(TransactionStatus.Pending), OriginAccountId = origin.Id,
-                ExternalDestinationId = destination.Id, Amount = amount.Minor, Currency = currency.Code,
-                Description = request.Description, InitiatedBy = user.Id, CreatedAt = now, UpdatedAt = now,
-            };
-            db.Transactions.Add(transaction);
-            await db.SaveChangesAsync(ct);
+            var transaction = await ledger.RecordAsync(new NewTransaction(TransactionType.Withdrawal, TransactionStatus.Pending, amount, user.Id,
+                request.Description, OriginAccountId: origin.Id, ExternalDestinationId: destination.Id), ct);
             if (await ledger.ApplyAsync([new AccountChange(origin.Id, 0, amount.Minor)], ct) is not null)
             {
                 return LedgerError.InsufficientFunds;
             }
-            var body = ApiResults.Accepted(await Transfer.MovementAsync(db, transaction, user, ct, DestinationAccountDto.From(destination)));
-            await http.RecordIdempotentResponseAsync(db, body, ct);
-            return body;
+            return await http.RespondWithinTransactionAsync(db, ApiResults.Accepted(await Transfer.MovementAsync(db, transaction, user, ct, DestinationAccountDto.From(destination))), ct);
         }, ct);
         return result.ToResponse();
     }

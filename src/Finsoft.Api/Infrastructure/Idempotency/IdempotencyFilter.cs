@@ -157,9 +157,15 @@ public sealed class IdempotencyClaimLostException() : Exception("The idempotency
 
 public static class IdempotencyExtensions
 {
-    /// <summary>Completes the request's idempotency claim, if it has one, inside the current transaction.</summary>
-    public static Task RecordIdempotentResponseAsync(this HttpContext http, FinsoftDb db, JsonBody body, CancellationToken ct) =>
-        http.Features.Get<IdempotencyClaim>()?.CompleteAsync(db, body, ct) ?? Task.CompletedTask;
+    /// <summary>Records the response under the request's idempotency key, if it has one, inside the current transaction; returns it.</summary>
+    public static async Task<JsonBody> RespondWithinTransactionAsync(this HttpContext http, FinsoftDb db, JsonBody body, CancellationToken ct)
+    {
+        if (http.Features.Get<IdempotencyClaim>() is { } claim)
+        {
+            await claim.CompleteAsync(db, body, ct);
+        }
+        return body;
+    }
 
     public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder builder) =>
         builder.AddEndpointFilter<IdempotencyFilter>()

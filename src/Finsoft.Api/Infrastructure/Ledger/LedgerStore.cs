@@ -4,6 +4,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.Infrastructure.Ledger;
 
+/// <summary>What a new transaction records; the store stamps its id and times.</summary>
+public sealed record NewTransaction(
+    TransactionType Type, TransactionStatus Status, Money Amount, Guid InitiatedBy, string? Description,
+    Guid? OriginAccountId = null, Guid? DestinationAccountId = null, Guid? ExternalDestinationId = null, Guid? ReversalOfId = null);
+
 /// <summary>A change to one account row: its balance and the funds it has on hold.</summary>
 public readonly record struct AccountChange(Guid AccountId, long BalanceDelta, long HeldDelta = 0);
 
@@ -13,6 +18,22 @@ public readonly record struct AccountChange(Guid AccountId, long BalanceDelta, l
 /// </summary>
 public sealed class LedgerStore(FinsoftDb db, TimeProvider time)
 {
+    /// <summary>Inserts the transaction row that postings and holds will refer to.</summary>
+    public async Task<TransactionRow> RecordAsync(NewTransaction t, CancellationToken ct)
+    {
+        var now = time.UtcNow();
+        var row = new TransactionRow
+        {
+            Id = Guid.CreateVersion7(), Type = TransactionLifecycle.Wire(t.Type), Status = TransactionLifecycle.Wire(t.Status),
+            OriginAccountId = t.OriginAccountId, DestinationAccountId = t.DestinationAccountId, ExternalDestinationId = t.ExternalDestinationId,
+            ReversalOfId = t.ReversalOfId, Amount = t.Amount.Minor, Currency = t.Amount.Currency.Code, Description = t.Description,
+            InitiatedBy = t.InitiatedBy, CreatedAt = now, UpdatedAt = now,
+        };
+        db.Transactions.Add(row);
+        await db.SaveChangesAsync(ct);
+        return row;
+    }
+
     /// <summary>
     /// Applies balance and hold changes, one conditional UPDATE per account in ascending id order, so
     /// that concurrent writers take row locks in the same order and cannot deadlock. A wallet update
