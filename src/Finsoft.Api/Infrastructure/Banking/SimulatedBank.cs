@@ -1,4 +1,5 @@
 using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Infrastructure.Hosting;
 using Finsoft.Api.Infrastructure.Ledger;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
@@ -43,33 +44,21 @@ public sealed class SimulatedBank(FinsoftDb db, IOptions<FinsoftOptions> options
 
 /// <summary>The simulated bank's clock: settles due payouts and calls the ledger back.</summary>
 public sealed class SimulatedBankSettlement(IServiceScopeFactory scopes, IOptions<FinsoftOptions> options, TimeProvider time,
-    ILogger<SimulatedBankSettlement> logger) : BackgroundService
+    ILogger<SimulatedBankSettlement> logger) : PollingWorker(time, logger)
 {
     public const string Settled = "settled";
     public const string Rejected = "rejected";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SettleDueAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Simulated bank settlement pass failed; will retry");
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(options.Value.Bank.PollMilliseconds), time, stoppingToken);
-        }
-    }
+    protected override TimeSpan Interval => TimeSpan.FromMilliseconds(options.Value.Bank.PollMilliseconds);
+
+    protected override Task RunOnceAsync(CancellationToken ct) => SettleDueAsync(ct);
 
     public async Task SettleDueAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
         var outcomes = scope.ServiceProvider.GetRequiredService<IPayoutOutcomes>();
-        var now = time.UtcNow();
+        var now = Time.UtcNow();
         var due = await db.SimulatedPayouts.AsNoTracking().Where(p => p.SettledAt == null && p.SettleAfter <= now)
             .OrderBy(p => p.SettleAfter).Take(50).ToListAsync(ct);
         foreach (var payout in due)
@@ -85,7 +74,7 @@ public sealed class SimulatedBankSettlement(IServiceScopeFactory scopes, IOption
                 await outcomes.SettledAsync(payout.Reference, ct);
             }
             await db.SimulatedPayouts.Where(p => p.Reference == payout.Reference && p.SettledAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.SettledAt, time.UtcNow()).SetProperty(p => p.Outcome, reject ? Rejected : Settled), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.SettledAt, Time.UtcNow()).SetProperty(p => p.Outcome, reject ? Rejected : Settled), ct);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Infrastructure.Hosting;
 using Finsoft.Api.Infrastructure.Ledger;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
@@ -13,29 +14,21 @@ namespace Finsoft.Api.Infrastructure.Banking;
 /// no answer for a while (after a crash, say): the connector pays each reference once.
 /// </summary>
 public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<FinsoftOptions> options, TimeProvider time,
-    ILogger<WithdrawalProcessor> logger) : BackgroundService
+    ILogger<WithdrawalProcessor> logger) : PollingWorker(time, logger)
 {
     private static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(5);
     private static readonly string Withdrawal = TransactionLifecycle.Wire(TransactionType.Withdrawal);
     private static readonly string Pending = TransactionLifecycle.Wire(TransactionStatus.Pending);
     private static readonly string Processing = TransactionLifecycle.Wire(TransactionStatus.Processing);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private bool _resentAfterStart;
+
+    protected override TimeSpan Interval => TimeSpan.FromMilliseconds(options.Value.Bank.PollMilliseconds);
+
+    protected override async Task RunOnceAsync(CancellationToken ct)
     {
-        var firstPass = true;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ProcessAsync(resendAll: firstPass, stoppingToken);
-                firstPass = false;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Withdrawal processing pass failed; will retry");
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(options.Value.Bank.PollMilliseconds), time, stoppingToken);
-        }
+        await ProcessAsync(resendAll: !_resentAfterStart, ct);
+        _resentAfterStart = true;
     }
 
     /// <summary>One pass. On start-up every PROCESSING withdrawal is resent, since this process may have died before sending it.</summary>
@@ -44,7 +37,7 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
         var bank = scope.ServiceProvider.GetRequiredService<IBankConnector>();
-        var now = time.UtcNow();
+        var now = Time.UtcNow();
         var staleBefore = resendAll ? DateTime.MaxValue : now - ResendAfter;
 
         var pending = await db.Transactions.AsNoTracking()
@@ -56,7 +49,7 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
             var previousUpdate = withdrawal.UpdatedAt;
             var claimed = await db.Transactions
                 .Where(t => t.Id == withdrawal.Id && t.Status == previousStatus && t.UpdatedAt == previousUpdate)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, Processing).SetProperty(t => t.UpdatedAt, time.UtcNow())
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, Processing).SetProperty(t => t.UpdatedAt, Time.UtcNow())
                     .SetProperty(t => t.Attempts, t => t.Attempts + 1), ct);
             if (claimed == 0)
             {
