@@ -1,5 +1,6 @@
 using Finsoft.Api.Features.Transactions;
 using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Idempotency;
 
 namespace Finsoft.Api.Features.Accounts;
@@ -8,15 +9,15 @@ public static class AccountsEndpoints
 {
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
-        var accounts = app.MapGroup("/api/v1/accounts").WithTags("Accounts").RequireAuthorization();
-        accounts.MapGet("/", ListAccounts.Handle).Produces<List<AccountDto>>().ProducesProblem(422);
-        accounts.MapPost("/", CreateAccount.Handle).Produces<AccountDto>(201).ProducesProblem(422).ProducesProblem(400);
-        accounts.MapGet("/available-balance", AvailableBalance.Handle).Produces<AvailableBalance.Response>().ProducesProblem(422);
-        accounts.MapGet("/{id:guid}", GetAccount.Handle).Produces<AccountDto>().ProducesProblem(404);
-        accounts.MapDelete("/{id:guid}", DeleteAccount.Handle).Produces<Infrastructure.Http.StatusMessage>().ProducesProblem(404).ProducesProblem(409);
+        var accounts = app.MapGroup("/api/v1/accounts").WithTags("Accounts").RequireAuthorization().ProducesError(400, 401);
+        accounts.MapGet("/", ListAccounts.Handle).Produces<List<AccountDto>>().ProducesError(422);
+        accounts.MapPost("/", CreateAccount.Handle).Produces<AccountDto>(201).ProducesError(422, 400);
+        accounts.MapGet("/available-balance", AvailableBalance.Handle).Produces<AvailableBalance.Response>().ProducesError(422);
+        accounts.MapGet("/{id:guid}", GetAccount.Handle).Produces<AccountDto>().ProducesError(404);
+        accounts.MapDelete("/{id:guid}", DeleteAccount.Handle).Produces<Infrastructure.Http.StatusMessage>().ProducesError(404, 409);
         accounts.MapPut("/{id:guid}", AdjustBalance.Handle).RequireAuthorization(Policies.Admin).WithIdempotency()
-            .Produces<AccountDto>().ProducesProblem(404).ProducesProblem(422).ProducesProblem(403);
-        accounts.MapGet("/{id:guid}/transactions", ListTransactions.HandleForAccount).Produces<List<TransactionDto>>().ProducesProblem(404);
+            .Produces<AccountDto>().ProducesError(404, 422, 403);
+        accounts.MapGet("/{id:guid}/transactions", ListTransactions.HandleForAccount).Produces<List<TransactionDto>>().ProducesError(404);
         return app;
     }
 }

@@ -101,12 +101,12 @@ public static class DestinationAccountsEndpoints
 {
     public static IEndpointRouteBuilder MapDestinationAccounts(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/destination-accounts").WithTags("Destination accounts").RequireAuthorization();
-        group.MapGet("/", DestinationAccountQueries.List).Produces<List<DestinationAccountDto>>().ProducesProblem(422);
-        group.MapPost("/", CreateDestinationAccount.Handle).Produces<DestinationAccountDto>(201).ProducesProblem(409).ProducesProblem(422);
-        group.MapGet("/{id:guid}", DestinationAccountQueries.Get).Produces<DestinationAccountDto>().ProducesProblem(404);
-        group.MapDelete("/{id:guid}", DestinationAccountQueries.Delete).Produces<StatusMessage>().ProducesProblem(404);
-        group.MapPut("/{id:guid}/verify", DestinationAccountQueries.Verify).Produces<DestinationAccountDto>().ProducesProblem(404).ProducesProblem(422);
+        var group = app.MapGroup("/api/v1/destination-accounts").WithTags("Destination accounts").RequireAuthorization().ProducesError(400, 401);
+        group.MapGet("/", DestinationAccountQueries.List).Produces<List<DestinationAccountDto>>().ProducesError(422);
+        group.MapPost("/", CreateDestinationAccount.Handle).Produces<DestinationAccountDto>(201).ProducesError(409, 422);
+        group.MapGet("/{id:guid}", DestinationAccountQueries.Get).Produces<DestinationAccountDto>().ProducesError(404);
+        group.MapDelete("/{id:guid}", DestinationAccountQueries.Delete).Produces<StatusMessage>().ProducesError(404);
+        group.MapPut("/{id:guid}/verify", DestinationAccountQueries.Verify).Produces<DestinationAccountDto>().ProducesError(404, 422);
         return app;
     }
 }

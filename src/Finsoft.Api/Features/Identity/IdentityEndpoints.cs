@@ -7,17 +7,17 @@ public static class IdentityEndpoints
     public static IEndpointRouteBuilder MapIdentity(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/users", Register.Handle).WithTags("Identity").AllowAnonymous()
-            .Produces<UserDto>(StatusCodes.Status201Created).ProducesProblem(409).ProducesProblem(422).ProducesProblem(400);
+            .Produces<UserDto>(StatusCodes.Status201Created).ProducesError(409, 422, 400);
 
         var auth = app.MapGroup("/api/v1/auth").WithTags("Identity");
         auth.MapPost("/login", Login.Handle).AllowAnonymous()
-            .Produces<LoginResponse>().ProducesProblem(401).ProducesProblem(422).ProducesProblem(400);
+            .Produces<LoginResponse>().ProducesError(401, 422, 400);
         auth.MapPost("/refresh", Refresh.Handle).AllowAnonymous()
-            .Produces<LoginResponse>().ProducesProblem(401).ProducesProblem(400);
+            .Produces<LoginResponse>().ProducesError(401, 400);
         auth.MapPost("/logout", Logout.Handle).RequireAuthorization()
-            .Produces<Logout.Response>().ProducesProblem(401);
+            .Produces<Logout.Response>().ProducesError(401);
         auth.MapGet("/me", Me.Handle).RequireAuthorization()
-            .Produces<UserDto>().ProducesProblem(401);
+            .Produces<UserDto>().ProducesError(401);
         return app;
     }
 }

@@ -9,7 +9,7 @@ public static class LedgerEndpoints
     {
         app.MapGet("/api/v1/ledger/verify", async (LedgerVerifier verifier, CancellationToken ct) => ApiResults.Ok(await verifier.VerifyAsync(ct)))
             .WithTags("Ledger").RequireAuthorization(Policies.Admin)
-            .Produces<LedgerVerifier.Report>().ProducesProblem(401).ProducesProblem(403);
+            .Produces<LedgerVerifier.Report>().ProducesError(401, 403);
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Idempotency;
 
 namespace Finsoft.Api.Features.Transactions;
@@ -7,17 +8,17 @@ public static class TransactionsEndpoints
 {
     public static IEndpointRouteBuilder MapTransactions(this IEndpointRouteBuilder app)
     {
-        var transactions = app.MapGroup("/api/v1/transactions").WithTags("Transactions").RequireAuthorization();
-        transactions.MapGet("/", ListTransactions.Handle).Produces<List<TransactionDto>>().ProducesProblem(422);
-        transactions.MapGet("/{id:guid}", GetTransaction.Handle).Produces<TransactionDto>().ProducesProblem(404);
+        var transactions = app.MapGroup("/api/v1/transactions").WithTags("Transactions").RequireAuthorization().ProducesError(400, 401);
+        transactions.MapGet("/", ListTransactions.Handle).Produces<List<TransactionDto>>().ProducesError(422);
+        transactions.MapGet("/{id:guid}", GetTransaction.Handle).Produces<TransactionDto>().ProducesError(404);
         transactions.MapPost("/transfer", Transfer.Handle).WithIdempotency()
-            .Produces<MovementResponse>(201).ProducesProblem(400).ProducesProblem(404).ProducesProblem(422);
+            .Produces<MovementResponse>(201).ProducesError(400, 404, 422);
         transactions.MapPost("/withdrawal", Withdrawal.Handle).WithIdempotency()
-            .Produces<MovementResponse>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(422);
+            .Produces<MovementResponse>(202).ProducesError(400, 404, 422);
         transactions.MapPost("/deposit", Deposit.Handle).RequireAuthorization(Policies.Admin).WithIdempotency()
-            .Produces<MovementResponse>(201).ProducesProblem(403).ProducesProblem(404).ProducesProblem(422);
+            .Produces<MovementResponse>(201).ProducesError(403, 404, 422);
         transactions.MapPost("/{id:guid}/reverse", Reverse.Handle).WithIdempotency()
-            .Produces<MovementResponse>(201).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+            .Produces<MovementResponse>(201).ProducesError(400, 404, 409);
         return app;
     }
 }

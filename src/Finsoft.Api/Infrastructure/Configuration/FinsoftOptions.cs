@@ -23,6 +23,9 @@ public sealed class FinsoftOptions
 
     public BankOptions Bank { get; set; } = new();
 
+    /// <summary>How long a claimed Idempotency-Key answers 409 before a retry may take over a claim whose process died.</summary>
+    public int IdempotencyLeaseSeconds { get; set; } = 30;
+
     /// <summary>Largest request body accepted, in bytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
 

@@ -78,3 +78,12 @@ public sealed record ProblemBody(
     string Type, string Title, int Status, string Detail, int Code, string Error,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     IDictionary<string, string[]>? Errors);
+
+public static class OpenApiErrors
+{
+    /// <summary>Declares error responses with Finsoft's real problem shape (RFC 9457 plus `code` and `error`).</summary>
+    public static TBuilder ProducesError<TBuilder>(this TBuilder builder, params int[] statuses) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(statuses
+            .Select(status => (object)new Microsoft.AspNetCore.Http.ProducesResponseTypeMetadata(status, typeof(ProblemBody), [ApiResults.ProblemContentType]))
+            .ToArray());
+}

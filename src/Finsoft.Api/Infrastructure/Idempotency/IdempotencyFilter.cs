@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Configuration;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Ledger;
 using Finsoft.Api.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Finsoft.Api.Infrastructure.Idempotency;
 
@@ -18,11 +20,10 @@ public interface IIdempotentRequest;
 /// forgotten. Same key and body → the stored response again; different body → 422; still running → 409.
 /// A claim left behind by a process that died is taken over once its lease has run out.
 /// </summary>
-public sealed class IdempotencyFilter(FinsoftDb db, TimeProvider time, ILogger<IdempotencyFilter> logger) : IEndpointFilter
+public sealed class IdempotencyFilter(FinsoftDb db, TimeProvider time, IOptions<FinsoftOptions> options, ILogger<IdempotencyFilter> logger) : IEndpointFilter
 {
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -100,7 +101,7 @@ public sealed class IdempotencyFilter(FinsoftDb db, TimeProvider time, ILogger<I
             replay.Headers[ReplayedHeader] = "true";
             return replay;
         }
-        if (existing.ClaimedAt > now - Lease)
+        if (existing.ClaimedAt > now - TimeSpan.FromSeconds(options.Value.IdempotencyLeaseSeconds))
         {
             return ApiResults.Conflict("A request with this Idempotency-Key is still being processed.");
         }
@@ -170,7 +171,7 @@ public static class IdempotencyExtensions
     public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder builder) =>
         builder.AddEndpointFilter<IdempotencyFilter>()
             .WithMetadata(new IdempotencyHeaderMetadata())
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesError(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
 }
 
 /// <summary>Tells the OpenAPI document that the endpoint accepts an Idempotency-Key header.</summary>
