@@ -116,6 +116,28 @@ public abstract class TransferTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task A_claim_left_by_a_dead_process_answers_409_until_its_lease_ends_then_runs_once()
+    {
+        var w = await FundedAsync("10.00");
+        await using var app = w.App;
+        // A refused transfer moves nothing; turning its record back into an open claim is what a process
+        // that died after claiming the key, before committing, leaves behind.
+        await ApiClient.AssertProblemAsync(await w.Api.TransferAsync(w.Alice.Token, w.AliceAccount, w.BobAccount, "50.00", "orphan"), HttpStatusCode.BadRequest);
+        await w.Api.DepositAsync(w.Admin.Token, w.AliceAccount, "100.00");
+        await app.WithDbAsync(db => db.IdempotencyKeys.Where(k => k.Key == "orphan")
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.StatusCode, (int?)null).SetProperty(k => k.ResponseBody, (string?)null).SetProperty(k => k.ClaimedAt, DateTime.UtcNow)));
+        await ApiClient.AssertProblemAsync(await w.Api.TransferAsync(w.Alice.Token, w.AliceAccount, w.BobAccount, "50.00", "orphan"), HttpStatusCode.Conflict);
+
+        await app.WithDbAsync(db => db.IdempotencyKeys.Where(k => k.Key == "orphan")
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.ClaimedAt, DateTime.UtcNow.AddMinutes(-5))));
+        using var taken = await w.Api.TransferAsync(w.Alice.Token, w.AliceAccount, w.BobAccount, "50.00", "orphan");
+        Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
+        using var replay = await w.Api.TransferAsync(w.Alice.Token, w.AliceAccount, w.BobAccount, "50.00", "orphan");
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("50.00", await w.Api.BalanceAsync(w.Bob.Token, w.BobAccount));
+    }
+
+    [DbFact]
     public async Task Completed_keys_are_kept_a_day_and_expire_after_the_retention()
     {
         var w = await FundedAsync();

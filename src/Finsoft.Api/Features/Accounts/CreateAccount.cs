@@ -73,5 +73,11 @@ public static class CreateAccount
     }
 
     private static Clabe GenerateClabe() =>
-        Clabe.Create(MexicanBank.FinsoftIssuerCode, Branch, RandomNumberGenerator.GetInt32(0, int.MaxValue).ToString("D11", System.Globalization.CultureInfo.InvariantCulture)[..11]);
+        Clabe.Create(MexicanBank.FinsoftIssuerCode, Branch, string.Create(11, 0, (digits, _) =>
+        {
+            for (var i = 0; i < digits.Length; i++)
+            {
+                digits[i] = (char)('0' + RandomNumberGenerator.GetInt32(10));
+            }
+        }));
 }

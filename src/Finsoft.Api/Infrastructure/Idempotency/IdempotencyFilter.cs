@@ -54,7 +54,7 @@ public sealed class IdempotencyFilter(FinsoftDb db, TimeProvider time, IOptions<
         }
         catch (IdempotencyClaimLostException)
         {
-            return ApiResults.Conflict("A request with this Idempotency-Key is still being processed.");
+            return StillRunning;
         }
         catch
         {
@@ -75,7 +75,50 @@ public sealed class IdempotencyFilter(FinsoftDb db, TimeProvider time, IOptions<
 
     private async Task<JsonBody?> TryClaimAsync(IdempotencyClaim claim, string fingerprint, CancellationToken ct)
     {
-        var now = time.UtcNow();
+        // A few rounds: the row we collided with can be released (deleted) before we read it.
+        for (var round = 0; round < 3; round++)
+        {
+            var now = time.UtcNow();
+            if (await TryInsertClaimAsync(claim, fingerprint, now, ct))
+            {
+                return null;
+            }
+            var existing = await db.IdempotencyKeys.AsNoTracking().SingleOrDefaultAsync(k => k.UserId == claim.UserId && k.Key == claim.Key, ct);
+            if (existing is null)
+            {
+                continue;
+            }
+            if (existing.RequestHash != fingerprint)
+            {
+                return ApiResults.Unprocessable("Idempotency-Key was already used with a different request.");
+            }
+            if (existing.StatusCode is { } status)
+            {
+                var replay = new JsonBody(status, existing.ResponseBody ?? "", status >= 400 ? ApiResults.ProblemContentType : "application/json");
+                replay.Headers[ReplayedHeader] = "true";
+                return replay;
+            }
+            if (existing.ClaimedAt > now - TimeSpan.FromSeconds(options.Value.IdempotencyLeaseSeconds))
+            {
+                return StillRunning;
+            }
+            var staleToken = existing.ClaimToken;
+            var taken = await db.IdempotencyKeys
+                .Where(k => k.UserId == claim.UserId && k.Key == claim.Key && k.ClaimToken == staleToken && k.StatusCode == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.ClaimToken, claim.Token).SetProperty(k => k.ClaimedAt, now), ct);
+            if (taken == 1)
+            {
+                logger.LogInformation("Took over an abandoned idempotency claim for key {Key}", claim.Key);
+                return null;
+            }
+        }
+        return StillRunning;
+    }
+
+    private static JsonBody StillRunning => ApiResults.Conflict("A request with this Idempotency-Key is still being processed.");
+
+    private async Task<bool> TryInsertClaimAsync(IdempotencyClaim claim, string fingerprint, DateTime now, CancellationToken ct)
+    {
         db.IdempotencyKeys.Add(new IdempotencyKeyRow
         {
             UserId = claim.UserId, Key = claim.Key, RequestHash = fingerprint, ClaimToken = claim.Token, ClaimedAt = now, CreatedAt = now,
@@ -83,34 +126,16 @@ public sealed class IdempotencyFilter(FinsoftDb db, TimeProvider time, IOptions<
         try
         {
             await db.SaveChangesAsync(ct);
-            return null;
+            return true;
         }
         catch (DbUpdateException e) when (DatabaseSetup.IsUniqueViolation(e))
         {
-            db.ChangeTracker.Clear();
+            return false;
         }
-
-        var existing = await db.IdempotencyKeys.AsNoTracking().SingleAsync(k => k.UserId == claim.UserId && k.Key == claim.Key, ct);
-        if (existing.RequestHash != fingerprint)
+        finally
         {
-            return ApiResults.Unprocessable("Idempotency-Key was already used with a different request.");
+            db.ChangeTracker.Clear(); // the handler's own work starts from a clean context
         }
-        if (existing.StatusCode is { } status)
-        {
-            var replay = new JsonBody(status, existing.ResponseBody ?? "", status >= 400 ? ApiResults.ProblemContentType : "application/json");
-            replay.Headers[ReplayedHeader] = "true";
-            return replay;
-        }
-        if (existing.ClaimedAt > now - TimeSpan.FromSeconds(options.Value.IdempotencyLeaseSeconds))
-        {
-            return ApiResults.Conflict("A request with this Idempotency-Key is still being processed.");
-        }
-        var staleToken = existing.ClaimToken;
-        var taken = await db.IdempotencyKeys
-            .Where(k => k.UserId == claim.UserId && k.Key == claim.Key && k.ClaimToken == staleToken && k.StatusCode == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.ClaimToken, claim.Token).SetProperty(k => k.ClaimedAt, now), ct);
-        logger.LogInformation("Took over an abandoned idempotency claim for key {Key}", claim.Key);
-        return taken == 1 ? null : ApiResults.Conflict("A request with this Idempotency-Key is still being processed.");
     }
 
     private Task StoreAsync(IdempotencyClaim claim, JsonBody body) =>
