@@ -109,8 +109,12 @@ public abstract class BadInputTests(DatabaseKind kind)
         Assert.True(transfer.GetProperty("responses").TryGetProperty("201", out _));
         Assert.True(transfer.GetProperty("responses").TryGetProperty("400", out _));
         Assert.Contains(transfer.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key");
-        var schema = JsonSerializer.Serialize(transfer.GetProperty("requestBody"));
-        Assert.Contains("application/json", schema, StringComparison.Ordinal);
+        var requestBody = JsonSerializer.Serialize(transfer.GetProperty("requestBody"));
+        Assert.Contains("#/components/schemas/TransferRequest", requestBody, StringComparison.Ordinal);
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.True(schemas.GetProperty("TransferRequest").GetProperty("properties").TryGetProperty("destination_account_id", out _));
+        Assert.True(schemas.GetProperty("RegisterRequest").GetProperty("properties").TryGetProperty("full_name", out _));
+        Assert.True(schemas.GetProperty("ProblemBody").GetProperty("properties").TryGetProperty("error", out _));
     }
 }
 

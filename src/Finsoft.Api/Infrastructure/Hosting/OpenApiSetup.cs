@@ -9,6 +9,10 @@ public static class OpenApiSetup
     public static IServiceCollection AddFinsoftOpenApi(this IServiceCollection services) =>
         services.AddOpenApi("v1", openApi =>
         {
+            // Use-case types are nested (Transfer.Request, Register.Request): name schemas after their use case so they stay distinct.
+            openApi.CreateSchemaReferenceId = type => type.Type.IsNested && OpenApiOptions.CreateDefaultSchemaReferenceId(type) is { } name
+                ? type.Type.DeclaringType!.Name + name
+                : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
             openApi.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Finsoft API";
