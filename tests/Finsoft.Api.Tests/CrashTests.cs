@@ -67,7 +67,7 @@ public abstract class CrashTests(DatabaseKind kind)
             {
                 var from = random.Next(accounts.Count);
                 var to = (from + 1 + random.Next(accounts.Count - 1)) % accounts.Count;
-                return (Key: $"crash-{i}", From: accounts[from], To: accounts[to], Minor: (long)random.Next(1, 20_000));
+                return (Index: i, Key: $"crash-{i}", From: accounts[from], To: accounts[to], Minor: (long)random.Next(1, 20_000));
             }).ToList();
             var acknowledged = new ConcurrentDictionary<string, (Guid Id, Guid From, Guid To, long Minor)>();
             var answered = 0;
@@ -89,7 +89,7 @@ public abstract class CrashTests(DatabaseKind kind)
                 var amount = (p.Minor / 100m).ToString("0.00", CultureInfo.InvariantCulture);
                 for (var attempt = 0; ; attempt++)
                 {
-                    var client = clients[(p.Key.Length + attempt) % clients.Length];
+                    var client = clients[(p.Index + attempt) % clients.Length]; // spread over the nodes; a retry goes to the other one
                     try
                     {
                         using var response = await client.TransferAsync(user.Token, p.From, p.To, amount, p.Key);
