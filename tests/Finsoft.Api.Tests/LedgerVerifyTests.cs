@@ -49,6 +49,18 @@ public abstract class LedgerVerifyTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task A_posting_given_an_unknown_currency_is_reported_not_a_500()
+    {
+        var (app, api) = await WithHistoryAsync(kind);
+        await using var _ = app;
+        var first = await app.WithDbAsync(db => db.JournalEntries.SingleAsync(e => e.Sequence == 1));
+        await app.WithDbAsync(db => db.Postings.Where(p => p.EntryId == first.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Currency, "ZZZ")));
+        var report = await api.VerifyLedgerAsync();
+        Assert.False(report.GetProperty("ok").GetBoolean());
+        Assert.Equal(1, report.GetProperty("first_broken_sequence").GetInt64());
+    }
+
+    [DbFact]
     public async Task A_deleted_entry_and_a_rewritten_balance_are_found()
     {
         var (app, api) = await WithHistoryAsync(kind);

@@ -46,6 +46,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
             ["Finsoft:Bootstrap:AdminPassword"] = AdminPassword,
             ["Finsoft:Bank:SettlementDelayMilliseconds"] = "50",
             ["Finsoft:Bank:PollMilliseconds"] = "50",
+            ["Logging:LogLevel:Default"] = "Warning",
         };
         if (kind == DatabaseKind.Postgres)
         {

@@ -49,7 +49,8 @@ public sealed class LedgerVerifier(FinsoftDb db)
             var postings = (await db.Postings.AsNoTracking().Where(p => ids.Contains(p.EntryId)).ToListAsync(ct)).ToLookup(p => p.EntryId);
             foreach (var entry in entries)
             {
-                var lines = postings[entry.Id].Select(p => new Posting(p.AccountId, p.Amount, Currency.Find(p.Currency) ?? Currency.Get("XXX"))).ToList();
+                var rows = postings[entry.Id].ToList();
+                var lines = rows.Select(p => Currency.Find(p.Currency) is { } c ? new Posting(p.AccountId, p.Amount, c) : null).ToList();
                 if (entry.Sequence != expectedSequence)
                 {
                     Broken(entry, $"sequence {entry.Sequence} where {expectedSequence} was expected (an entry is missing)");
@@ -58,11 +59,15 @@ public sealed class LedgerVerifier(FinsoftDb db)
                 {
                     Broken(entry, "previous_hash does not match the hash of the entry before it");
                 }
-                else if (EntryHash.Compute(new EntryHash.Content(entry.Sequence, entry.Id, entry.TransactionId, entry.CreatedAt, lines), previousHash) != entry.Hash)
+                else if (lines.Any(l => l is null))
+                {
+                    Broken(entry, "a posting names a currency that does not exist");
+                }
+                else if (EntryHash.Compute(new EntryHash.Content(entry.Sequence, entry.Id, entry.TransactionId, entry.CreatedAt, lines!), previousHash) != entry.Hash)
                 {
                     Broken(entry, "content does not match its hash (altered after it was written)");
                 }
-                else if (!JournalEntry.Create(lines).IsSuccess)
+                else if (!JournalEntry.Create(lines!).IsSuccess)
                 {
                     Broken(entry, "postings do not balance");
                 }
