@@ -5,7 +5,6 @@ public enum LedgerErrorCode
 {
     InvalidAmount,
     InvalidClabe,
-    UnknownCurrency,
     CurrencyMismatch,
     SameAccount,
     InsufficientFunds,

@@ -5,8 +5,6 @@ namespace Finsoft.Ledger;
 /// <summary>An amount in integer minor units of one currency. Arithmetic is checked: it never wraps.</summary>
 public readonly record struct Money(long Minor, Currency Currency)
 {
-    public static Money Zero(Currency currency) => new(0, currency);
-
     public bool IsPositive => Minor > 0;
 
     public static Money operator +(Money a, Money b) => new(checked(a.Minor + SameCurrency(a, b).Minor), a.Currency);

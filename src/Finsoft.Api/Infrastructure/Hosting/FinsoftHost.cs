@@ -16,7 +16,7 @@ using Finsoft.Ledger;
 
 namespace Finsoft.Api.Infrastructure.Hosting;
 
-/// <summary>Wires the modules together; each capability registers and maps itself.</summary>
+/// <summary>Wires the host: configuration, services, middleware, and each capability's routes.</summary>
 public static class FinsoftHost
 {
     public static WebApplication Build(string[] args)

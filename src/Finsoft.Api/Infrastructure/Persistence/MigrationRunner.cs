@@ -13,7 +13,7 @@ namespace Finsoft.Api.Infrastructure.Persistence;
 /// </summary>
 public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger<MigrationRunner> logger)
 {
-    private readonly DatabaseProvider provider = target.Provider;
+    private readonly DatabaseProvider _provider = target.Provider;
     private const long AdvisoryLockKey = 0x46494E534F4654; // "FINSOFT"
 
     public sealed record Migration(int Version, string Name, string Sql);
@@ -44,7 +44,7 @@ public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            if (provider == DatabaseProvider.Postgres)
+            if (_provider == DatabaseProvider.Postgres)
             {
                 await ExecuteAsync(connection, $"SELECT pg_advisory_lock({AdvisoryLockKey})", ct);
             }
@@ -59,7 +59,7 @@ public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger
             }
             finally
             {
-                if (provider == DatabaseProvider.Postgres)
+                if (_provider == DatabaseProvider.Postgres)
                 {
                     await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
                 }
@@ -73,7 +73,7 @@ public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger
 
     private async Task<int> ApplyPendingAsync(DbConnection connection, int? upTo, CancellationToken ct)
     {
-        var timestampType = provider == DatabaseProvider.Postgres ? "timestamptz" : "TEXT";
+        var timestampType = _provider == DatabaseProvider.Postgres ? "timestamptz" : "TEXT";
         await ExecuteAsync(connection,
             $"CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name TEXT NOT NULL, applied_at {timestampType} NOT NULL)", ct);
         var applied = new HashSet<int>();
@@ -88,7 +88,7 @@ public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger
         }
 
         var count = 0;
-        foreach (var migration in Available(provider).Where(m => !applied.Contains(m.Version) && (upTo is null || m.Version <= upTo)))
+        foreach (var migration in Available(_provider).Where(m => !applied.Contains(m.Version) && (upTo is null || m.Version <= upTo)))
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);
             await using (var command = connection.CreateCommand())
@@ -103,7 +103,7 @@ public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger
                 record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @applied_at)";
                 AddParameter(record, "@version", migration.Version);
                 AddParameter(record, "@name", migration.Name);
-                AddParameter(record, "@applied_at", provider == DatabaseProvider.Postgres ? DateTime.UtcNow : DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                AddParameter(record, "@applied_at", _provider == DatabaseProvider.Postgres ? DateTime.UtcNow : DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
                 await record.ExecuteNonQueryAsync(ct);
             }
             await transaction.CommitAsync(ct);
