@@ -130,6 +130,38 @@ public abstract class AccountTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task Rows_created_in_the_same_instant_are_neither_lost_nor_repeated_across_pages()
+    {
+        await using var app = await TestApp.StartAsync(kind);
+        var api = app.Api();
+        var user = await api.RegisterAsync();
+        var admin = await api.AdminAsync();
+        var created = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            created.Add(await api.CreateAccountAsync(user.Token));
+            await api.DepositAsync(admin.Token, created[^1], "1.00");
+        }
+        var instant = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        await app.WithDbAsync(db => db.Accounts.Where(a => a.UserId == user.UserId).ExecuteUpdateAsync(s => s.SetProperty(a => a.CreatedAt, instant)));
+        await app.WithDbAsync(db => db.Transactions.ExecuteUpdateAsync(s => s.SetProperty(t => t.CreatedAt, instant)));
+
+        foreach (var first in new[] { "/api/v1/accounts?limit=1", "/api/v1/transactions?limit=1" })
+        {
+            var seen = new List<Guid>();
+            var next = first;
+            while (next is not null)
+            {
+                using var response = await api.GetAsync(next, user.Token);
+                seen.AddRange((await ApiClient.BodyAsync(response)).EnumerateArray().Select(a => a.GetProperty("id").GetGuid()));
+                next = response.Headers.TryGetValues("Link", out var links) ? links.Single().Split('<', '>')[1] : null;
+            }
+            Assert.Equal(4, seen.Count);
+            Assert.Equal(4, seen.Distinct().Count());
+        }
+    }
+
+    [DbFact]
     public async Task Lists_paginate_with_a_cursor_and_a_link_header()
     {
         await using var app = await TestApp.StartAsync(kind);

@@ -18,13 +18,7 @@ public static class ListAccounts
             return problem!;
         }
         var user = CurrentUser.From(principal);
-        var query = db.OpenWallets().AsNoTracking().Where(a => a.UserId == user.Id);
-        if (page.AfterCreatedAt is { } after && page.AfterId is { } afterId)
-        {
-            query = query.Where(a => a.CreatedAt > after || (a.CreatedAt == after && a.Id.CompareTo(afterId) > 0));
-        }
-        var rows = await query.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).Take(page.Limit + 1).ToListAsync(ct);
-        return PageResponse.Of(http, rows, page, a => (a.CreatedAt, a.Id), AccountDto.From);
+        return await PageResponse.ReadAsync(db.OpenWallets().Where(a => a.UserId == user.Id), page, newestFirst: false, http, AccountDto.From, ct);
     }
 }
 

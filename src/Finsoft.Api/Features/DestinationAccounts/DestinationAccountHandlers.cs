@@ -54,13 +54,7 @@ public static class DestinationAccountQueries
         {
             return problem!;
         }
-        var query = db.DestinationAccounts.OwnedBy(principal).AsNoTracking();
-        if (page.AfterCreatedAt is { } after && page.AfterId is { } afterId)
-        {
-            query = query.Where(d => d.CreatedAt > after || (d.CreatedAt == after && d.Id.CompareTo(afterId) > 0));
-        }
-        var rows = await query.OrderBy(d => d.CreatedAt).ThenBy(d => d.Id).Take(page.Limit + 1).ToListAsync(ct);
-        return PageResponse.Of(http, rows, page, d => (d.CreatedAt, d.Id), DestinationAccountDto.From);
+        return await PageResponse.ReadAsync(db.DestinationAccounts.OwnedBy(principal), page, newestFirst: false, http, DestinationAccountDto.From, ct);
     }
 
     public static async Task<JsonBody> Get(Guid id, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Idempotency;
@@ -26,8 +27,7 @@ public static class Deposit
             return validation.Result;
         }
         var user = CurrentUser.From(http.User);
-        var account = await db.Accounts.AsNoTracking()
-            .FirstOrDefaultAsync(a => a.Id == request.AccountId && a.Kind == AccountKind.Wallet && a.ClosedAt == null, ct);
+        var account = await db.OpenWallets().AsNoTracking().FirstOrDefaultAsync(a => a.Id == request.AccountId, ct);
         if (account is null)
         {
             return LedgerError.AccountNotFound.ToProblem();

@@ -84,12 +84,7 @@ public static class ListTransactions
         {
             return problem!;
         }
-        if (page.AfterCreatedAt is { } after && page.AfterId is { } afterId)
-        {
-            query = query.Where(t => t.CreatedAt < after || (t.CreatedAt == after && t.Id.CompareTo(afterId) < 0));
-        }
-        var rows = await query.AsNoTracking().OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(page.Limit + 1).ToListAsync(ct);
-        return PageResponse.Of(http, rows, page, t => (t.CreatedAt, t.Id), TransactionDto.From);
+        return await PageResponse.ReadAsync(query, page, newestFirst: true, http, TransactionDto.From, ct);
     }
 }
 

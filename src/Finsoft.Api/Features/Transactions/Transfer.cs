@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Idempotency;
@@ -28,7 +29,7 @@ public static class Transfer
             return validation.Result;
         }
         var user = CurrentUser.From(http.User);
-        var wallets = db.Accounts.AsNoTracking().Where(a => a.Kind == AccountKind.Wallet && a.ClosedAt == null);
+        var wallets = db.OpenWallets().AsNoTracking();
         var origin = await wallets.FirstOrDefaultAsync(a => a.Id == request.OriginAccountId && a.UserId == user.Id, ct);
         if (origin is null)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Features.DestinationAccounts;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
@@ -35,8 +36,7 @@ public static class Withdrawal
             return validation.Result;
         }
         var user = CurrentUser.From(http.User);
-        var origin = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a =>
-            a.Id == request.OriginAccountId && a.UserId == user.Id && a.Kind == AccountKind.Wallet && a.ClosedAt == null, ct);
+        var origin = await db.OpenWallets().AsNoTracking().FirstOrDefaultAsync(a => a.Id == request.OriginAccountId && a.UserId == user.Id, ct);
         if (origin is null)
         {
             return LedgerError.OriginNotFound.ToProblem();

@@ -19,8 +19,6 @@ public sealed class JsonBody(int statusCode, string json, string contentType = "
 
     public Dictionary<string, string> Headers { get; } = [];
 
-    public bool IsSuccess => StatusCode is >= 200 and < 300;
-
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = StatusCode;

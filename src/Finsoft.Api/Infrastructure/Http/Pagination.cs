@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.Infrastructure.Http;
 
@@ -61,17 +62,45 @@ public readonly record struct PageRequest(int Limit, DateTime? AfterCreatedAt, G
     }
 }
 
+/// <summary>A row listed by keyset pagination: ordered by creation time, ties broken by id.</summary>
+public interface IKeyedRow
+{
+    DateTime CreatedAt { get; }
+
+    Guid Id { get; }
+}
+
 public static class PageResponse
 {
+    /// <summary>
+    /// Reads one page (plus one row, to know whether another follows) after the cursor, oldest first or
+    /// newest first, and answers it as a JSON array with a Link header to the next page.
+    /// </summary>
+    public static async Task<JsonBody> ReadAsync<TRow, TDto>(IQueryable<TRow> query, PageRequest page, bool newestFirst,
+        HttpRequest request, Func<TRow, TDto> toDto, CancellationToken ct) where TRow : class, IKeyedRow
+    {
+        if (page.AfterCreatedAt is { } after && page.AfterId is { } afterId)
+        {
+            query = newestFirst
+                ? query.Where(r => r.CreatedAt < after || (r.CreatedAt == after && r.Id.CompareTo(afterId) < 0))
+                : query.Where(r => r.CreatedAt > after || (r.CreatedAt == after && r.Id.CompareTo(afterId) > 0));
+        }
+        query = newestFirst
+            ? query.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
+            : query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id);
+        var rows = await query.AsNoTracking().Take(page.Limit + 1).ToListAsync(ct);
+        return Of(request, rows, page, toDto);
+    }
+
     /// <summary>Returns the page as a JSON array, adding the Link header when more rows exist.</summary>
-    public static JsonBody Of<TRow, TDto>(HttpRequest request, IReadOnlyList<TRow> rowsPlusOne, PageRequest page,
-        Func<TRow, (DateTime CreatedAt, Guid Id)> key, Func<TRow, TDto> toDto)
+    private static JsonBody Of<TRow, TDto>(HttpRequest request, IReadOnlyList<TRow> rowsPlusOne, PageRequest page, Func<TRow, TDto> toDto)
+        where TRow : IKeyedRow
     {
         var rows = rowsPlusOne.Take(page.Limit).ToList();
         var body = ApiResults.Ok(rows.Select(toDto).ToList());
         if (rowsPlusOne.Count > page.Limit)
         {
-            var (createdAt, id) = key(rows[^1]);
+            var (createdAt, id) = (rows[^1].CreatedAt, rows[^1].Id);
             var query = request.Query
                 .Where(q => q.Key is not "cursor" and not "limit")
                 .SelectMany(q => q.Value.Select(v => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(v ?? "")}"))

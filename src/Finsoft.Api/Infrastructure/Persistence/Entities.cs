@@ -1,5 +1,7 @@
 namespace Finsoft.Api.Infrastructure.Persistence;
 
+using Http = Finsoft.Api.Infrastructure.Http;
+
 // Rows as stored. Money columns are long minor units; the currency code is beside them.
 
 public sealed class UserRow
@@ -38,7 +40,7 @@ public static class NormalSide
 }
 
 /// <summary>A ledger account: a customer wallet (liability, credit-normal) or a per-currency system account.</summary>
-public sealed class AccountRow
+public sealed class AccountRow : Http.IKeyedRow
 {
     public Guid Id { get; set; }
     public Guid? UserId { get; set; }
@@ -64,7 +66,7 @@ public static class VerificationStatus
     public const string Verified = "verified";
 }
 
-public sealed class DestinationAccountRow
+public sealed class DestinationAccountRow : Http.IKeyedRow
 {
     public Guid Id { get; set; }
     public Guid UserId { get; set; }
@@ -79,7 +81,7 @@ public sealed class DestinationAccountRow
     public DateTime? DeletedAt { get; set; }
 }
 
-public sealed class TransactionRow
+public sealed class TransactionRow : Http.IKeyedRow
 {
     public Guid Id { get; set; }
     public required string Type { get; set; }
