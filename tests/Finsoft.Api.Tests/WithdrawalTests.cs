@@ -1,8 +1,10 @@
 using System.Net;
+using Finsoft.Api.Infrastructure.Banking;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.Tests.Infrastructure;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Finsoft.Api.Tests;
 
@@ -80,6 +82,30 @@ public abstract class WithdrawalTests(DatabaseKind kind)
         await ApiClient.AssertProblemAsync(await WithdrawAsync(api, user.Token, account, destination, "300.01"), HttpStatusCode.BadRequest);
         await ApiClient.AssertProblemAsync(await api.SendAsync(HttpMethod.Delete, $"/api/v1/accounts/{account}", token: user.Token), HttpStatusCode.Conflict);
         Assert.Equal(HttpStatusCode.Created, (await api.TransferAsync(user.Token, account, other, "300.00")).StatusCode);
+    }
+
+    [DbFact]
+    public async Task Repeated_and_conflicting_bank_callbacks_take_effect_exactly_once()
+    {
+        await using var app = await TestApp.StartAsync(kind, new Dictionary<string, string?> { ["Finsoft:Bank:SettlementDelayMilliseconds"] = "600000" });
+        var (api, user, account, destination) = await PrepareAsync(app);
+        var id = (await ApiClient.BodyAsync(await WithdrawAsync(api, user.Token, account, destination, "100.00"))).GetProperty("id").GetGuid();
+        await WaitForStatusAsync(api, user.Token, id, "PROCESSING");
+
+        // The bank answers seven times at once, and not even consistently.
+        await Task.WhenAll(Enumerable.Range(0, 7).Select(async i =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var outcomes = scope.ServiceProvider.GetRequiredService<IPayoutOutcomes>();
+            await (i % 3 == 2 ? outcomes.RejectedAsync(id, "late rejection", CancellationToken.None) : outcomes.SettledAsync(id, CancellationToken.None));
+        }));
+
+        var status = (await WaitForStatusAsync(api, user.Token, id, "COMPLETED", "FAILED")).Status;
+        var after = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{account}", token: user.Token);
+        Assert.Equal(status == "COMPLETED" ? "900.00" : "1000.00", after.GetProperty("balance").GetString());
+        Assert.Equal("0.00", after.GetProperty("held").GetString());
+        Assert.Equal(status == "COMPLETED" ? 1 : 0, await app.WithDbAsync(db => db.JournalEntries.CountAsync(e => e.TransactionId == id)));
+        Assert.True((await api.VerifyLedgerAsync()).GetProperty("ok").GetBoolean());
     }
 
     [DbFact]

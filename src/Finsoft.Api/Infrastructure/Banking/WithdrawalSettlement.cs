@@ -58,12 +58,9 @@ public sealed class WithdrawalSettlement(FinsoftDb db, UnitOfWork work, LedgerSt
 
     private async Task<bool> MoveAsync(Guid id, TransactionStatus to, string? reason, CancellationToken ct)
     {
-        if (!TransactionLifecycle.CanMove(TransactionStatus.Processing, to))
-        {
-            throw new InvalidOperationException($"A processing withdrawal cannot become {to}.");
-        }
+        var next = TransactionLifecycle.Move(TransactionStatus.Processing, to);
+        var wire = next.IsSuccess ? TransactionLifecycle.Wire(next.Value) : throw new InvalidOperationException(next.Error!.Message);
         var now = time.UtcNow();
-        var wire = TransactionLifecycle.Wire(to);
         return await db.Transactions.Where(t => t.Id == id && t.Status == Processing)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, wire).SetProperty(t => t.FailureReason, reason).SetProperty(t => t.UpdatedAt, now), ct) == 1;
     }

@@ -52,6 +52,7 @@ public static class FinsoftHost
         builder.Services.AddSingleton<Passwords>();
         builder.Services.AddSingleton<SystemAccounts>();
         builder.Services.AddScoped<UnitOfWork>();
+        builder.Services.AddSingleton<AccountSides>();
         builder.Services.AddScoped<LedgerStore>();
         builder.Services.AddScoped<LedgerVerifier>();
         builder.Services.AddScoped<IBankConnector, SimulatedBank>();

@@ -13,10 +13,34 @@ public sealed record NewTransaction(
 public readonly record struct AccountChange(Guid AccountId, long BalanceDelta, long HeldDelta = 0);
 
 /// <summary>
+/// Each account's normal side, remembered once read: a side never changes after the account is created,
+/// so this cache cannot go stale, on this node or any other.
+/// </summary>
+public sealed class AccountSides
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string> _sides = new();
+
+    /// <summary>The sides of the given accounts; an account missing from the answer does not exist.</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> GetAsync(FinsoftDb db, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        var missing = ids.Where(id => !_sides.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            var read = await db.Accounts.AsNoTracking().Where(a => missing.Contains(a.Id)).Select(a => new { a.Id, a.NormalSide }).ToListAsync(ct);
+            foreach (var account in read)
+            {
+                _sides[account.Id] = account.NormalSide;
+            }
+        }
+        return ids.Where(_sides.ContainsKey).ToDictionary(id => id, id => _sides[id]);
+    }
+}
+
+/// <summary>
 /// The only code that changes balances and writes the journal. Every method runs inside the caller's
 /// open transaction (see <see cref="UnitOfWork"/>).
 /// </summary>
-public sealed class LedgerStore(FinsoftDb db, TimeProvider time)
+public sealed class LedgerStore(FinsoftDb db, AccountSides accountSides, TimeProvider time)
 {
     /// <summary>Inserts the transaction row that postings and holds will refer to.</summary>
     public async Task<TransactionRow> RecordAsync(NewTransaction t, CancellationToken ct)
@@ -74,7 +98,7 @@ public sealed class LedgerStore(FinsoftDb db, TimeProvider time)
     public async Task<Guid?> PostAsync(Guid transactionId, JournalEntry entry, CancellationToken ct, params AccountChange[] holdChanges)
     {
         var ids = entry.Postings.Select(p => p.AccountId).Distinct().ToList();
-        var sides = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new { a.Id, a.NormalSide }).ToDictionaryAsync(a => a.Id, a => a.NormalSide, ct);
+        var sides = await accountSides.GetAsync(db, ids, ct);
         if (sides.Count != ids.Count)
         {
             return ids.First(id => !sides.ContainsKey(id));
