@@ -76,23 +76,12 @@ public sealed class SchemaTestsOnPostgres() : SchemaTests(DatabaseKind.Postgres)
 /// <summary>The built service as an operator runs it: a separate process, started from another directory.</summary>
 public sealed class StartupTests
 {
-    private static readonly string ApiDll = Path.Combine(AppContext.BaseDirectory, "Finsoft.Api.dll");
-
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(Dictionary<string, string> environment, params string[] args)
     {
         var workingDirectory = Path.Combine(Path.GetTempPath(), "finsoft-cwd-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(workingDirectory);
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(ApiDll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
+        var start = ApiProcess.StartInfo(environment, args);
+        start.WorkingDirectory = workingDirectory;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -8,6 +8,32 @@ namespace Finsoft.Api.Tests.Infrastructure;
 public sealed class ApiProcess : IDisposable
 {
     private static readonly string ApiDll = Path.Combine(AppContext.BaseDirectory, "Finsoft.Api.dll");
+
+    /// <summary>How to start the built service as an operator would: `dotnet Finsoft.Api.dll`, in Production, with these settings.</summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(ApiDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        return start;
+    }
+
+    /// <summary>A loopback port nobody is listening on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private readonly Dictionary<string, string> _environment;
     private Process? _process;
 
@@ -23,16 +49,8 @@ public sealed class ApiProcess : IDisposable
 
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(ApiDll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(BaseAddress.ToString().TrimEnd('/'));
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var start = StartInfo(_environment, "--urls", BaseAddress.ToString().TrimEnd('/'));
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (key, value) in _environment)
-        {
-            start.Environment[key] = value;
-        }
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
@@ -79,12 +97,5 @@ public sealed class ApiProcess : IDisposable
     {
         Kill();
         _process?.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

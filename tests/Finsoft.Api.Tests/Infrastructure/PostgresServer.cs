@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Finsoft.Api.Tests.Infrastructure;
@@ -66,7 +64,7 @@ public sealed class PostgresServer
         var bin = FindBinDirectory() ?? throw new InvalidOperationException(MissingReason());
         var root = Path.Combine(Path.GetTempPath(), "finsoft-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
-        var server = new PostgresServer(root, bin, FreePort());
+        var server = new PostgresServer(root, bin, ApiProcess.FreePort());
         if (RunningAsRoot)
         {
             // initdb and postgres refuse to run as root; the server runs as the 'postgres' system user instead.
@@ -138,13 +136,6 @@ public sealed class PostgresServer
         {
             throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {stdout.Result}{stderr.Result}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string? FindBinDirectory()
