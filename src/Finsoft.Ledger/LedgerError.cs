@@ -19,6 +19,8 @@ public enum LedgerErrorCode
     IllegalTransition,
     Unbalanced,
     Overflow,
+    BatchAborted,
+    LimitNotMet,
 }
 
 /// <summary>A business outcome that refuses an operation, with the text the API shows.</summary>
@@ -37,5 +39,7 @@ public sealed record LedgerError(LedgerErrorCode Code, string Message)
     public static readonly LedgerError AccountNotEmpty = new(LedgerErrorCode.AccountNotEmpty, "Account balance must be zero, with no funds on hold, to delete it");
     public static readonly LedgerError NotReversible = new(LedgerErrorCode.NotReversible, "Only a completed transfer can be reversed");
     public static readonly LedgerError AlreadyReversed = new(LedgerErrorCode.AlreadyReversed, "Transaction has already been reversed");
+    public static readonly LedgerError HoldAlreadySettled = new(LedgerErrorCode.IllegalTransition, "The hold has already been captured, voided or released");
+    public static readonly LedgerError BatchAborted = new(LedgerErrorCode.BatchAborted, "Another transfer in this atomic batch was refused, so none was made");
     public static readonly LedgerError ReceiverLacksFunds = new(LedgerErrorCode.InsufficientFunds, "Insufficient balance in destination account to reverse the transfer");
 }

@@ -30,7 +30,7 @@ public class RandomisedLedgerTests
                 .GroupBy(c => c.Item1);
             foreach (var change in changes)
             {
-                var applied = next.GetValueOrDefault(change.Key).Apply(change.Sum(c => c.Delta), change.Sum(c => c.Held), IsWallet(change.Key));
+                var applied = next.GetValueOrDefault(change.Key).Apply(change.Sum(c => c.Delta), change.Sum(c => c.Held), IsWallet(change.Key) ? 0 : null);
                 if (!applied.IsSuccess)
                 {
                     return false;
@@ -135,11 +135,22 @@ public class RandomisedLedgerTests
     public void A_wallet_refuses_to_go_below_its_holds_or_overflow()
     {
         var balance = new AccountBalance(100, 40);
-        Assert.False(balance.Apply(-61, 0, isWallet: true).IsSuccess);
-        Assert.True(balance.Apply(-60, 0, isWallet: true).IsSuccess);
-        Assert.False(balance.Apply(0, 61, isWallet: true).IsSuccess);
-        Assert.False(balance.Apply(0, -41, isWallet: true).IsSuccess);
-        Assert.True(balance.Apply(-1_000, 0, isWallet: false).IsSuccess);
-        Assert.Equal(LedgerErrorCode.Overflow, new AccountBalance(long.MaxValue, 0).Apply(1, 0, isWallet: false).Error!.Code);
+        Assert.False(balance.Apply(-61, 0, floor: 0).IsSuccess);
+        Assert.True(balance.Apply(-60, 0, floor: 0).IsSuccess);
+        Assert.False(balance.Apply(0, 61, floor: 0).IsSuccess);
+        Assert.False(balance.Apply(0, -41, floor: 0).IsSuccess);
+        Assert.True(balance.Apply(-1_000, 0, floor: null).IsSuccess);
+        Assert.Equal(LedgerErrorCode.Overflow, new AccountBalance(long.MaxValue, 0).Apply(1, 0, floor: null).Error!.Code);
+    }
+
+    [Fact]
+    public void A_floor_is_a_minimum_balance_or_an_overdraft_line()
+    {
+        var balance = new AccountBalance(100, 40);
+        Assert.True(balance.Apply(-10, 0, floor: 50).IsSuccess);
+        Assert.False(balance.Apply(-11, 0, floor: 50).IsSuccess);
+        Assert.True(balance.Apply(-560, 0, floor: -500).IsSuccess);
+        Assert.False(balance.Apply(-561, 0, floor: -500).IsSuccess);
+        Assert.False(balance.Apply(0, 561, floor: -500).IsSuccess);
     }
 }
