@@ -65,7 +65,7 @@ public abstract class SchemaTests(DatabaseKind kind)
         await using var app = await TestApp.StartAsync(kind);
         await using var again = app.Sibling();
         var count = await again.WithDbAsync(db => db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM schema_migrations").SingleAsync());
-        Assert.Equal(2, count);
+        Assert.Equal(MigrationRunner.Available(Enum.Parse<DatabaseProvider>(kind.ToString())).Count, count);
     }
 }
 
@@ -100,7 +100,7 @@ public sealed class StartupTests
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM schema_migrations";
-        Assert.Equal(2L, (long)(await command.ExecuteScalarAsync())!);
+        Assert.Equal(MigrationRunner.Available(DatabaseProvider.Sqlite).Count, (long)(await command.ExecuteScalarAsync())!);
     }
 
     [Theory]

@@ -52,7 +52,7 @@ public static class CreateAccount
             var account = new AccountRow
             {
                 Id = Guid.CreateVersion7(), UserId = user.Id, Kind = AccountKind.Wallet, Currency = currency!.Code,
-                Clabe = (clabe ?? GenerateClabe()).Value, NormalSide = NormalSide.Credit, CreatedAt = now, UpdatedAt = now,
+                Clabe = (clabe ?? GenerateClabe()).Value, NormalSide = NormalSide.Credit, BalanceFloor = 0, CreatedAt = now, UpdatedAt = now,
             };
             db.Accounts.Add(account);
             try

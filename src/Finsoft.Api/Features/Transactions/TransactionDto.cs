@@ -7,12 +7,15 @@ namespace Finsoft.Api.Features.Transactions;
 public sealed record TransactionDto(
     Guid Id, string TransactionType, string Status, string Amount, string Currency, string? Description,
     Guid? OriginAccountId, Guid? DestinationAccountId, Guid? ExternalDestinationAccountId,
-    Guid? ReversalOfId, Guid? ReversedById, bool Reversed, string? FailureReason, DateTime CreatedAt, DateTime UpdatedAt)
+    Guid? ReversalOfId, Guid? ReversedById, bool Reversed, string? FailureReason, DateTime CreatedAt, DateTime UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? HeldAmount = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? ExpiresAt = null)
 {
     public static TransactionDto From(TransactionRow t) => new(
         t.Id, t.Type, t.Status, Money.Format(t.Amount, global::Finsoft.Ledger.Currency.Get(t.Currency)), t.Currency, t.Description,
         t.OriginAccountId, t.DestinationAccountId, t.ExternalDestinationId, t.ReversalOfId, t.ReversedById,
-        t.ReversedById is not null, t.FailureReason, t.CreatedAt, t.UpdatedAt);
+        t.ReversedById is not null, t.FailureReason, t.CreatedAt, t.UpdatedAt,
+        t.HeldAmount is { } held ? Money.Format(held, global::Finsoft.Ledger.Currency.Get(t.Currency)) : null, t.ExpiresAt);
 }
 
 /// <summary>An account as shown inside a transaction response. Balances appear only on the caller's own accounts.</summary>
@@ -39,9 +42,10 @@ public sealed record MovementResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AccountSnapshot? TargetAccount,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? DestinationExternalAccount,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? ReversalOfId,
-    DateTime CreatedAt)
+    DateTime CreatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? ExpiresAt)
 {
     public static MovementResponse From(TransactionRow t, AccountSnapshot? origin, AccountSnapshot? target, object? external = null) => new(
         t.Id, t.Type, t.Status, Money.Format(t.Amount, global::Finsoft.Ledger.Currency.Get(t.Currency)), t.Currency, t.Description,
-        t.OriginAccountId, t.DestinationAccountId, origin, target, external, t.ReversalOfId, t.CreatedAt);
+        t.OriginAccountId, t.DestinationAccountId, origin, target, external, t.ReversalOfId, t.CreatedAt, t.ExpiresAt);
 }

@@ -11,7 +11,8 @@ public static class TransactionsEndpoints
         var transactions = app.MapGroup("/api/v1/transactions").WithTags("Transactions").RequireAuthorization().ProducesError(400, 401);
         transactions.MapGet("/", ListTransactions.Handle).Produces<List<TransactionDto>>().ProducesError(422);
         transactions.MapGet("/{id:guid}", GetTransaction.Handle).Produces<TransactionDto>().ProducesError(404);
-        transactions.MapPost("/transfer", Transfer.Handle).WithIdempotency()
+        // The engine settles the transfer's key inside its batch transaction, so the filter is not used here.
+        transactions.MapPost("/transfer", Transfer.Handle).WithMetadata(new IdempotencyHeaderMetadata()).ProducesError(409)
             .Produces<MovementResponse>(201).ProducesError(400, 404, 422);
         transactions.MapPost("/withdrawal", Withdrawal.Handle).WithIdempotency()
             .Produces<MovementResponse>(202).ProducesError(400, 404, 422);

@@ -1,12 +1,14 @@
 using System.Text.Json.Serialization;
-using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Infrastructure.Engine;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Idempotency;
 using Finsoft.Api.Infrastructure.Ledger;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Finsoft.Api.Features.Transactions;
 
@@ -16,66 +18,94 @@ public static class Transfer
         Guid? OriginAccountId,
         Guid? DestinationAccountId,
         [property: JsonConverter(typeof(AmountTextConverter))] string? Amount,
-        string? Description) : IIdempotentRequest;
+        string? Description,
+        bool? Hold = null,
+        DateTime? ExpiresAt = null) : IIdempotentRequest;
 
-    /// <summary>Moves money from one of the caller's wallets to any wallet of the same currency.</summary>
-    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger,
-        CancellationToken ct)
+    /// <summary>
+    /// Moves money from one of the caller's wallets to any wallet of the same currency, through the
+    /// transfer engine. With `hold`, the funds are only reserved (PENDING) until captured, voided or expired.
+    /// </summary>
+    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, AccountFacts accounts, TransferEngine engine,
+        TimeProvider time, IOptions<FinsoftOptions> options, CancellationToken ct)
+    {
+        var (key, invalidKey) = IdempotencyFilter.ReadKey(http);
+        if (invalidKey is not null)
+        {
+            return invalidKey;
+        }
+        var user = CurrentUser.From(http.User);
+        var order = await OrderAsync(request, user, db, accounts, time.UtcNow(), options.Value.Engine, ct);
+        if (order.Problem is not null)
+        {
+            return order.Problem;
+        }
+        var ticket = key is null ? null : new IdempotencyTicket(key, IdempotencyFilter.Fingerprint(http, [request]));
+        var job = new EngineJob([order.Order! with { Ticket = ticket }], atomic: false);
+        return (await engine.SubmitAsync(job, ct))[0];
+    }
+
+    /// <summary>Checks a transfer's shape and what cannot change about its accounts; the engine decides the rest under lock.</summary>
+    public static async Task<(TransferOrder? Order, JsonBody? Problem)> OrderAsync(Request request, CurrentUser user, FinsoftDb db,
+        AccountFacts accounts, DateTime now, EngineOptions engine, CancellationToken ct)
     {
         var validation = new Validation().Required("origin_account_id", request.OriginAccountId)
             .Required("destination_account_id", request.DestinationAccountId).Optional("description", request.Description);
+        if (request.ExpiresAt is not null && request.Hold != true)
+        {
+            validation.Add("expires_at", "expires_at applies only to a transfer with hold: true.");
+        }
+        if (request.ExpiresAt is { } expiry && (expiry.ToUniversalTime() <= now || expiry.ToUniversalTime() > now.AddDays(30)))
+        {
+            validation.Add("expires_at", "expires_at must be in the future and at most 30 days away.");
+        }
         if (!validation.IsValid)
         {
-            return validation.Result;
+            return (null, validation.Result);
         }
-        var user = CurrentUser.From(http.User);
-        var wallets = db.OpenWallets().AsNoTracking();
-        var origin = await wallets.FirstOrDefaultAsync(a => a.Id == request.OriginAccountId && a.UserId == user.Id, ct);
-        if (origin is null)
+        var facts = await accounts.GetAsync(db, [request.OriginAccountId!.Value, request.DestinationAccountId!.Value], ct);
+        if (!facts.TryGetValue(request.OriginAccountId.Value, out var origin) || !origin.IsWallet || origin.UserId != user.Id)
         {
-            return LedgerError.OriginNotFound.ToProblem();
+            return (null, LedgerError.OriginNotFound.ToProblem());
         }
-        var destination = await wallets.FirstOrDefaultAsync(a => a.Id == request.DestinationAccountId, ct);
-        if (destination is null)
+        if (!facts.TryGetValue(request.DestinationAccountId.Value, out var destination) || !destination.IsWallet)
         {
-            return LedgerError.DestinationNotFound.ToProblem();
+            return (null, LedgerError.DestinationNotFound.ToProblem());
         }
         if (origin.Id == destination.Id)
         {
-            return LedgerError.SameAccount.ToProblem();
+            return (null, LedgerError.SameAccount.ToProblem());
         }
         if (origin.Currency != destination.Currency)
         {
-            return LedgerError.CurrencyMismatch.ToProblem();
+            return (null, LedgerError.CurrencyMismatch.ToProblem());
         }
-        var currency = Currency.Get(origin.Currency);
-        if (validation.Amount("amount", request.Amount, currency) is not { } amount)
+        if (validation.Amount("amount", request.Amount, Currency.Get(origin.Currency)) is not { } amount)
         {
-            return validation.Result;
+            return (null, validation.Result);
         }
-
-        var result = await work.RunAsync<JsonBody>(async ct =>
-        {
-            var transaction = await ledger.RecordAsync(new NewTransaction(TransactionType.Transfer, TransactionStatus.Completed, amount, user.Id,
-                request.Description, OriginAccountId: origin.Id, DestinationAccountId: destination.Id), ct);
-            var refused = await ledger.PostAsync(transaction.Id, JournalEntry.Move(origin.Id, destination.Id, amount), ct);
-            if (refused is not null)
-            {
-                return refused == origin.Id ? LedgerError.InsufficientFunds : LedgerError.DestinationNotFound;
-            }
-            return await http.RespondWithinTransactionAsync(db, ApiResults.Created(await MovementAsync(db, transaction, user, ct)), ct);
-        }, ct);
-        return result.ToResponse();
+        var holdUntil = request.Hold == true ? (request.ExpiresAt?.ToUniversalTime() ?? now.AddMinutes(engine.DefaultHoldMinutes)) : (DateTime?)null;
+        return (new TransferOrder(user.Id, origin.Id, destination.Id, amount, request.Description, holdUntil, null,
+            outcome => Render(outcome, user)), null);
     }
+
+    private static JsonBody Render(TransferOutcome outcome, CurrentUser user) => outcome switch
+    {
+        TransferOutcome.Made made => ApiResults.Created(MovementResponse.From(made.Transaction,
+            Snapshot(made.Origin, user), Snapshot(made.Destination, user))),
+        TransferOutcome.Refused refused => refused.Error.ToProblem(),
+        _ => throw new InvalidOperationException($"Unknown outcome {outcome}"),
+    };
+
+    private static AccountSnapshot Snapshot(AccountRow account, CurrentUser user) =>
+        AccountSnapshot.From(account, showBalance: account.UserId == user.Id || user.IsAdmin);
 
     /// <summary>The response body, read inside the transaction so the balances shown are the ones it produced.</summary>
     public static async Task<MovementResponse> MovementAsync(FinsoftDb db, TransactionRow transaction, CurrentUser user, CancellationToken ct, object? external = null)
     {
         var ids = new[] { transaction.OriginAccountId, transaction.DestinationAccountId }.OfType<Guid>().ToList();
         var accounts = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
-        AccountSnapshot? Snapshot(Guid? id) => id is { } key && accounts.TryGetValue(key, out var a)
-            ? AccountSnapshot.From(a, showBalance: a.UserId == user.Id || user.IsAdmin)
-            : null;
+        AccountSnapshot? Snapshot(Guid? id) => id is { } key && accounts.TryGetValue(key, out var a) ? Transfer.Snapshot(a, user) : null;
         return MovementResponse.From(transaction, Snapshot(transaction.OriginAccountId), Snapshot(transaction.DestinationAccountId), external);
     }
 }

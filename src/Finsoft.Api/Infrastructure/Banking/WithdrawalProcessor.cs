@@ -56,7 +56,7 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
                 continue; // another node has it
             }
             var destination = await db.DestinationAccounts.AsNoTracking().SingleAsync(d => d.Id == withdrawal.ExternalDestinationId, ct);
-            await bank.SubmitPayoutAsync(new PayoutInstruction(withdrawal.Id, destination.AccountNumber, destination.HolderFullName,
+            await bank.SubmitPayoutAsync(new PayoutInstruction(withdrawal.PayoutReference ?? withdrawal.Id, destination.AccountNumber, destination.HolderFullName,
                 withdrawal.Amount, withdrawal.Currency), ct);
         }
     }

@@ -8,7 +8,8 @@ namespace Finsoft.Api.Infrastructure.Banking;
 /// <summary>
 /// The ledger's answer to the bank. Settled: the held funds leave the wallet (debit wallet, credit
 /// bank settlement) and the hold is released, in one transaction. Rejected: the hold is released and
-/// the withdrawal is FAILED. Each is a conditional move out of PROCESSING, so a repeated callback does nothing.
+/// the withdrawal is FAILED. Each is a conditional move out of PROCESSING under the current payout
+/// reference, so a repeated callback, or one about an attempt that a retry replaced, does nothing.
 /// </summary>
 public sealed class WithdrawalSettlement(FinsoftDb db, UnitOfWork work, LedgerStore ledger, SystemAccounts system, TimeProvider time)
     : IPayoutOutcomes
@@ -17,7 +18,7 @@ public sealed class WithdrawalSettlement(FinsoftDb db, UnitOfWork work, LedgerSt
 
     public async Task SettledAsync(Guid reference, CancellationToken ct)
     {
-        var withdrawal = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.Id == reference, ct);
+        var withdrawal = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.PayoutReference == reference, ct);
         if (withdrawal is null || withdrawal.Status != Processing)
         {
             return;
@@ -28,11 +29,11 @@ public sealed class WithdrawalSettlement(FinsoftDb db, UnitOfWork work, LedgerSt
         var amount = new Money(withdrawal.Amount, currency);
         await work.RunAsync<bool>(async ct =>
         {
-            if (!await MoveAsync(reference, TransactionStatus.Completed, null, ct))
+            if (!await MoveAsync(withdrawal.Id, reference, TransactionStatus.Completed, null, ct))
             {
                 return false;
             }
-            var refused = await ledger.PostAsync(reference, JournalEntry.Move(wallet, settlement, amount), ct, new AccountChange(wallet, 0, -amount.Minor));
+            var refused = await ledger.PostAsync(withdrawal.Id, JournalEntry.Move(wallet, settlement, amount), ct, new AccountChange(wallet, 0, -amount.Minor));
             // The funds were held for exactly this, so a refusal here means the books are already wrong: stop loudly.
             return refused is null ? true : throw new InvalidOperationException($"Settling withdrawal {reference} was refused by account {refused}.");
         }, ct);
@@ -40,14 +41,14 @@ public sealed class WithdrawalSettlement(FinsoftDb db, UnitOfWork work, LedgerSt
 
     public async Task RejectedAsync(Guid reference, string reason, CancellationToken ct)
     {
-        var withdrawal = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.Id == reference, ct);
+        var withdrawal = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.PayoutReference == reference, ct);
         if (withdrawal is null || withdrawal.Status != Processing)
         {
             return;
         }
         await work.RunAsync<bool>(async ct =>
         {
-            if (!await MoveAsync(reference, TransactionStatus.Failed, reason, ct))
+            if (!await MoveAsync(withdrawal.Id, reference, TransactionStatus.Failed, reason, ct))
             {
                 return false;
             }
@@ -56,12 +57,12 @@ public sealed class WithdrawalSettlement(FinsoftDb db, UnitOfWork work, LedgerSt
         }, ct);
     }
 
-    private async Task<bool> MoveAsync(Guid id, TransactionStatus to, string? reason, CancellationToken ct)
+    private async Task<bool> MoveAsync(Guid id, Guid reference, TransactionStatus to, string? reason, CancellationToken ct)
     {
         var next = TransactionLifecycle.Move(TransactionStatus.Processing, to);
         var wire = next.IsSuccess ? TransactionLifecycle.Wire(next.Value) : throw new InvalidOperationException(next.Error!.Message);
         var now = time.UtcNow();
-        return await db.Transactions.Where(t => t.Id == id && t.Status == Processing)
+        return await db.Transactions.Where(t => t.Id == id && t.PayoutReference == reference && t.Status == Processing)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, wire).SetProperty(t => t.FailureReason, reason).SetProperty(t => t.UpdatedAt, now), ct) == 1;
     }
 }

@@ -23,6 +23,8 @@ public sealed class FinsoftOptions
 
     public BankOptions Bank { get; set; } = new();
 
+    public EngineOptions Engine { get; set; } = new();
+
     /// <summary>How long a claimed Idempotency-Key answers 409 before a retry may take over a claim whose process died.</summary>
     public int IdempotencyLeaseSeconds { get; set; } = 30;
 
@@ -70,6 +72,22 @@ public sealed class BankOptions
 
     /// <summary>How often the background workers look for work.</summary>
     public int PollMilliseconds { get; set; } = 100;
+}
+
+/// <summary>How the transfer engine groups requests into database transactions.</summary>
+public sealed class EngineOptions
+{
+    /// <summary>Most orders in one database transaction (a batch request of more is never split).</summary>
+    public int MaxBatchOrders { get; set; } = 1000;
+
+    /// <summary>How long a writer waits for more work once the queue runs dry, before committing what it has. 0: no wait.</summary>
+    public int BatchWaitMicroseconds { get; set; }
+
+    /// <summary>Writer loops on PostgreSQL; SQLite always has one.</summary>
+    public int PostgresWriters { get; set; } = 2;
+
+    /// <summary>How long a two-phase transfer holds funds when the request names no expiry.</summary>
+    public int DefaultHoldMinutes { get; set; } = 7 * 24 * 60;
 }
 
 /// <summary>Start-up refused: one line for the operator, no stack trace.</summary>

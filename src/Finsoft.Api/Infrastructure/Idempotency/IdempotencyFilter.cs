@@ -28,14 +28,14 @@ public sealed class IdempotencyFilter(FinsoftDb db, TimeProvider time, IOptions<
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (!http.Request.Headers.TryGetValue(HeaderName, out var values))
+        var (key, invalid) = ReadKey(http);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        if (key is null)
         {
             return await next(context);
-        }
-        var key = values.ToString();
-        if (values.Count != 1 || key.Length is 0 or > 255 || key.Any(char.IsControl))
-        {
-            return ApiResults.Problem(StatusCodes.Status400BadRequest, "Idempotency-Key must be one value of 1 to 255 printable characters.");
         }
         var user = CurrentUser.From(http.User);
         var fingerprint = Fingerprint(http, context.Arguments);
@@ -88,15 +88,9 @@ public sealed class IdempotencyFilter(FinsoftDb db, TimeProvider time, IOptions<
             {
                 continue;
             }
-            if (existing.RequestHash != fingerprint)
+            if (existing.RequestHash != fingerprint || existing.StatusCode is not null)
             {
-                return ApiResults.Unprocessable("Idempotency-Key was already used with a different request.");
-            }
-            if (existing.StatusCode is { } status)
-            {
-                var replay = new JsonBody(status, existing.ResponseBody ?? "", status >= 400 ? ApiResults.ProblemContentType : "application/json");
-                replay.Headers[ReplayedHeader] = "true";
-                return replay;
+                return IdempotentReplay.Of(existing, fingerprint);
             }
             if (existing.ClaimedAt > now - TimeSpan.FromSeconds(options.Value.IdempotencyLeaseSeconds))
             {
@@ -115,7 +109,7 @@ public sealed class IdempotencyFilter(FinsoftDb db, TimeProvider time, IOptions<
         return StillRunning;
     }
 
-    private static JsonBody StillRunning => ApiResults.Conflict("A request with this Idempotency-Key is still being processed.");
+    private static JsonBody StillRunning => IdempotentReplay.StillRunning;
 
     private async Task<bool> TryInsertClaimAsync(IdempotencyClaim claim, string fingerprint, DateTime now, CancellationToken ct)
     {
@@ -148,9 +142,28 @@ public sealed class IdempotencyFilter(FinsoftDb db, TimeProvider time, IOptions<
             .Where(k => k.UserId == claim.UserId && k.Key == claim.Key && k.ClaimToken == claim.Token && k.StatusCode == null)
             .ExecuteDeleteAsync();
 
-    private static string Fingerprint(HttpContext http, IList<object?> arguments)
+    /// <summary>The request's Idempotency-Key: none, a valid one, or a problem saying why it is not valid.</summary>
+    public static (string? Key, JsonBody? Problem) ReadKey(HttpContext http)
     {
-        var text = new StringBuilder(http.Request.Method).Append(' ').Append(http.Request.Path.Value);
+        if (!http.Request.Headers.TryGetValue(HeaderName, out var values))
+        {
+            return (null, null);
+        }
+        var key = values.ToString();
+        return values.Count != 1 || !IsValidKey(key)
+            ? (null, ApiResults.Problem(StatusCodes.Status400BadRequest, "Idempotency-Key must be one value of 1 to 255 printable characters."))
+            : (key, null);
+    }
+
+    public static bool IsValidKey(string key) => key.Length is > 0 and <= 255 && !key.Any(char.IsControl);
+
+    /// <summary>What a stored response must have been asked with: method, path and the request bodies.</summary>
+    public static string Fingerprint(HttpContext http, IEnumerable<object?> arguments) =>
+        Fingerprint($"{http.Request.Method} {http.Request.Path.Value}", arguments);
+
+    public static string Fingerprint(string operation, IEnumerable<object?> arguments)
+    {
+        var text = new StringBuilder(operation);
         foreach (var argument in arguments.OfType<IIdempotentRequest>())
         {
             text.Append('\n').Append(Json.Serialize<object>(argument));

@@ -13,34 +13,10 @@ public sealed record NewTransaction(
 public readonly record struct AccountChange(Guid AccountId, long BalanceDelta, long HeldDelta = 0);
 
 /// <summary>
-/// Each account's normal side, remembered once read: a side never changes after the account is created,
-/// so this cache cannot go stale, on this node or any other.
-/// </summary>
-public sealed class AccountSides
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string> _sides = new();
-
-    /// <summary>The sides of the given accounts; an account missing from the answer does not exist.</summary>
-    public async Task<IReadOnlyDictionary<Guid, string>> GetAsync(FinsoftDb db, IReadOnlyCollection<Guid> ids, CancellationToken ct)
-    {
-        var missing = ids.Where(id => !_sides.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-        {
-            var read = await db.Accounts.AsNoTracking().Where(a => missing.Contains(a.Id)).Select(a => new { a.Id, a.NormalSide }).ToListAsync(ct);
-            foreach (var account in read)
-            {
-                _sides[account.Id] = account.NormalSide;
-            }
-        }
-        return ids.Where(_sides.ContainsKey).ToDictionary(id => id, id => _sides[id]);
-    }
-}
-
-/// <summary>
 /// The only code that changes balances and writes the journal. Every method runs inside the caller's
 /// open transaction (see <see cref="UnitOfWork"/>).
 /// </summary>
-public sealed class LedgerStore(FinsoftDb db, AccountSides accountSides, TimeProvider time)
+public sealed class LedgerStore(FinsoftDb db, AccountFacts accountFacts, TimeProvider time)
 {
     /// <summary>Inserts the transaction row that postings and holds will refer to.</summary>
     public async Task<TransactionRow> RecordAsync(NewTransaction t, CancellationToken ct)
@@ -53,6 +29,10 @@ public sealed class LedgerStore(FinsoftDb db, AccountSides accountSides, TimePro
             ReversalOfId = t.ReversalOfId, Amount = t.Amount.Minor, Currency = t.Amount.Currency.Code, Description = t.Description,
             InitiatedBy = t.InitiatedBy, CreatedAt = now, UpdatedAt = now,
         };
+        if (t.Type == TransactionType.Withdrawal)
+        {
+            row.PayoutReference = row.Id;
+        }
         db.Transactions.Add(row);
         await db.SaveChangesAsync(ct);
         return row;
@@ -61,9 +41,9 @@ public sealed class LedgerStore(FinsoftDb db, AccountSides accountSides, TimePro
     /// <summary>
     /// Applies balance and hold changes, one conditional UPDATE per account in ascending id order, so
     /// that concurrent writers take row locks in the same order and cannot deadlock. A wallet update
-    /// only happens while the wallet stays open and keeps <see cref="Finsoft.Ledger.AccountBalance"/>'s rule; the database
-    /// checks that in the same statement, so no lost update or double spend can slip between a read
-    /// and a write. Returns the id of the first account that refused, or null when all applied.
+    /// only happens while the account stays open and keeps <see cref="Finsoft.Ledger.AccountBalance"/>'s rule (holds never
+    /// negative, available funds never below the account's floor); the database checks that in the same
+    /// statement, so no lost update or double spend can slip between a read and a write. Returns the id of the first account that refused, or null when all applied.
     /// </summary>
     public async Task<Guid?> ApplyAsync(IEnumerable<AccountChange> changes, CancellationToken ct)
     {
@@ -76,8 +56,8 @@ public sealed class LedgerStore(FinsoftDb db, AccountSides accountSides, TimePro
         {
             var (id, delta, held) = (change.AccountId, change.BalanceDelta, change.HeldDelta);
             var rows = await db.Accounts
-                .Where(a => a.Id == id && a.ClosedAt == null
-                    && (a.Kind != AccountKind.Wallet || (a.Held + held >= 0 && a.Balance + delta >= a.Held + held)))
+                .Where(a => a.Id == id && a.ClosedAt == null && a.Held + held >= 0
+                    && (a.BalanceFloor == null || a.Balance + delta - (a.Held + held) >= a.BalanceFloor))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(a => a.Balance, a => a.Balance + delta)
                     .SetProperty(a => a.Held, a => a.Held + held)
@@ -98,13 +78,13 @@ public sealed class LedgerStore(FinsoftDb db, AccountSides accountSides, TimePro
     public async Task<Guid?> PostAsync(Guid transactionId, JournalEntry entry, CancellationToken ct, params AccountChange[] holdChanges)
     {
         var ids = entry.Postings.Select(p => p.AccountId).Distinct().ToList();
-        var sides = await accountSides.GetAsync(db, ids, ct);
-        if (sides.Count != ids.Count)
+        var facts = await accountFacts.GetAsync(db, ids, ct);
+        if (facts.Count != ids.Count)
         {
-            return ids.First(id => !sides.ContainsKey(id));
+            return ids.First(id => !facts.ContainsKey(id));
         }
         var changes = entry.Postings
-            .Select(p => new AccountChange(p.AccountId, sides[p.AccountId] == NormalSide.Debit ? p.Amount : checked(-p.Amount)))
+            .Select(p => new AccountChange(p.AccountId, facts[p.AccountId].NormalSide == NormalSide.Debit ? p.Amount : checked(-p.Amount)))
             .Concat(holdChanges.Select(h => h with { BalanceDelta = 0 }));
         var refused = await ApplyAsync(changes, ct);
         if (refused is null)
@@ -115,27 +95,77 @@ public sealed class LedgerStore(FinsoftDb db, AccountSides accountSides, TimePro
     }
 
     /// <summary>
-    /// Appends to the hash chain. The head row's UPDATE locks it until commit, so appends are
-    /// serialised; it is taken last, after every account lock, so it never waits while holding
-    /// another lock anyone could want.
+    /// Writes a batch's net balance changes, each touched account once. The batch planned them against
+    /// rows it holds locked; the table's CHECK constraints still refuse any result that breaks an
+    /// account's rule, so a planning bug fails the batch instead of corrupting a balance.
     /// </summary>
-    private async Task AppendAsync(Guid transactionId, JournalEntry entry, CancellationToken ct)
+    public async Task WriteDeltasAsync(IReadOnlyList<AccountDelta> deltas, CancellationToken ct)
     {
-        await db.LedgerHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.Sequence, h => h.Sequence + 1), ct);
-        var head = await db.LedgerHead.AsNoTracking().SingleAsync(h => h.Id == 1, ct);
-        var row = new JournalEntryRow
+        if (deltas.Count == 0)
         {
-            Id = Guid.CreateVersion7(),
-            Sequence = head.Sequence,
-            TransactionId = transactionId,
-            CreatedAt = time.UtcNow(),
-            PreviousHash = head.LastHash,
-            Hash = "",
-        };
-        row.Hash = EntryHash.Compute(new EntryHash.Content(row.Sequence, row.Id, transactionId, row.CreatedAt, entry.Postings), head.LastHash);
-        db.JournalEntries.Add(row);
-        db.Postings.AddRange(entry.Postings.Select(p => new PostingRow { EntryId = row.Id, AccountId = p.AccountId, Amount = p.Amount, Currency = p.Currency.Code }));
+            return;
+        }
+        var now = time.UtcNow();
+        int written;
+        if (db.Database.IsNpgsql())
+        {
+            var ids = deltas.Select(d => d.AccountId).ToArray();
+            var balances = deltas.Select(d => d.Balance).ToArray();
+            var held = deltas.Select(d => d.Held).ToArray();
+            written = await db.Database.ExecuteSqlAsync($"""
+                UPDATE accounts AS a SET balance = a.balance + d.delta, held = a.held + d.held, updated_at = {now}
+                FROM unnest({ids}, {balances}, {held}) AS d(id, delta, held)
+                WHERE a.id = d.id AND a.closed_at IS NULL
+                """, ct);
+        }
+        else
+        {
+            written = 0;
+            foreach (var d in deltas)
+            {
+                written += await db.Accounts.Where(a => a.Id == d.AccountId && a.ClosedAt == null).ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.Balance, a => a.Balance + d.Balance)
+                    .SetProperty(a => a.Held, a => a.Held + d.Held)
+                    .SetProperty(a => a.UpdatedAt, now), ct);
+            }
+        }
+        if (written != deltas.Count)
+        {
+            throw new InvalidOperationException($"A batch planned changes to {deltas.Count} accounts but {written} could be written.");
+        }
+    }
+
+    private Task AppendAsync(Guid transactionId, JournalEntry entry, CancellationToken ct) => AppendAsync([(transactionId, entry)], ct);
+
+    /// <summary>
+    /// Appends entries to the hash chain, in order. Moving the head's sequence locks it until commit, so
+    /// appends are serialised; it is taken last, after every account lock, so it never waits while
+    /// holding another lock anyone could want. A batch takes it once for all its entries.
+    /// </summary>
+    public async Task AppendAsync(IReadOnlyList<(Guid TransactionId, JournalEntry Entry)> entries, CancellationToken ct)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+        var count = entries.Count;
+        await db.LedgerHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.Sequence, h => h.Sequence + count), ct);
+        var head = await db.LedgerHead.AsNoTracking().SingleAsync(h => h.Id == 1, ct);
+        var sequence = head.Sequence - count;
+        var previous = head.LastHash;
+        var now = time.UtcNow();
+        foreach (var (transactionId, entry) in entries)
+        {
+            var row = new JournalEntryRow
+            {
+                Id = Guid.CreateVersion7(), Sequence = ++sequence, TransactionId = transactionId, CreatedAt = now, PreviousHash = previous, Hash = "",
+            };
+            row.Hash = EntryHash.Compute(new EntryHash.Content(row.Sequence, row.Id, transactionId, row.CreatedAt, entry.Postings), previous);
+            previous = row.Hash;
+            db.JournalEntries.Add(row);
+            db.Postings.AddRange(entry.Postings.Select(p => new PostingRow { EntryId = row.Id, AccountId = p.AccountId, Amount = p.Amount, Currency = p.Currency.Code }));
+        }
         await db.SaveChangesAsync(ct);
-        await db.LedgerHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.LastHash, row.Hash), ct);
+        await db.LedgerHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.LastHash, previous), ct);
     }
 }

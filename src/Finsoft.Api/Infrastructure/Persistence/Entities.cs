@@ -53,8 +53,11 @@ public sealed class AccountRow : Http.IKeyedRow
     /// <summary>Balance on the account's normal side, always equal to its postings.</summary>
     public long Balance { get; set; }
 
-    /// <summary>Funds reserved by pending withdrawals; available = balance - held.</summary>
+    /// <summary>Funds reserved by pending withdrawals and two-phase transfers; available = balance - held.</summary>
     public long Held { get; set; }
+
+    /// <summary>The lowest the available funds may go: 0 or a minimum for wallets; none, or a negative overdraft line, for system accounts.</summary>
+    public long? BalanceFloor { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public DateTime? ClosedAt { get; set; }
@@ -97,6 +100,13 @@ public sealed class TransactionRow : Http.IKeyedRow
     public Guid? ReversedById { get; set; }
     public string? FailureReason { get; set; }
     public int Attempts { get; set; }
+
+    /// <summary>For a two-phase transfer: the amount authorised and held, and when the hold lapses.</summary>
+    public long? HeldAmount { get; set; }
+    public DateTime? ExpiresAt { get; set; }
+
+    /// <summary>For a withdrawal: the reference of its current instruction to the bank (a retry is a new instruction).</summary>
+    public Guid? PayoutReference { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

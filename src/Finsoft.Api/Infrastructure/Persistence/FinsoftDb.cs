@@ -37,6 +37,9 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<TransactionRow>().ToTable("transactions");
         modelBuilder.Entity<JournalEntryRow>().ToTable("journal_entries");
         modelBuilder.Entity<PostingRow>().ToTable("postings").Property(p => p.Id).ValueGeneratedOnAdd();
+        // Declared so that one SaveChanges inserts transactions, then entries, then postings.
+        modelBuilder.Entity<JournalEntryRow>().HasOne<TransactionRow>().WithMany().HasForeignKey(e => e.TransactionId);
+        modelBuilder.Entity<PostingRow>().HasOne<JournalEntryRow>().WithMany().HasForeignKey(p => p.EntryId);
         modelBuilder.Entity<LedgerHeadRow>().ToTable("ledger_head").Property(h => h.Id).ValueGeneratedNever();
         modelBuilder.Entity<IdempotencyKeyRow>().ToTable("idempotency_keys").HasKey(k => new { k.UserId, k.Key });
         modelBuilder.Entity<SimulatedPayoutRow>().ToTable("simulated_bank_payouts").HasKey(p => p.Reference);
