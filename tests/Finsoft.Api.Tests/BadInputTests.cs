@@ -80,7 +80,7 @@ public abstract class BadInputTests(DatabaseKind kind)
         var wrongTypeError = (await ApiClient.BodyAsync(wrongType)).GetProperty("error").GetString();
         Assert.True(wrongTypeError!.Contains("origin_account_id", StringComparison.Ordinal), wrongTypeError);
 
-        var huge = "{\"full_name\": \"" + new string('a', 300_000) + "\", \"email\": \"big@example.test\", \"password\": \"correct-horse-battery\"}";
+        var huge = "{\"full_name\": \"" + new string('a', 1_100_000) + "\", \"email\": \"big@example.test\", \"password\": \"correct-horse-battery\"}";
         await ApiClient.AssertProblemAsync(await api.PostAsync("/api/v1/users", huge), HttpStatusCode.RequestEntityTooLarge);
         Assert.False(await app.WithDbAsync(db => db.Users.AnyAsync(u => u.Email == "big@example.test")));
 

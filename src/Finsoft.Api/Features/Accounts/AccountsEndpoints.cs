@@ -17,6 +17,10 @@ public static class AccountsEndpoints
         accounts.MapDelete("/{id:guid}", DeleteAccount.Handle).Produces<Infrastructure.Http.StatusMessage>().ProducesError(404, 409);
         accounts.MapPut("/{id:guid}", AdjustBalance.Handle).RequireAuthorization(Policies.Admin).WithIdempotency()
             .Produces<AccountDto>().ProducesError(404, 422, 403);
+        accounts.MapGet("/{id:guid}/balance", BalanceAsOf.Handle).Produces<BalanceAsOf.Response>().ProducesError(404);
+        accounts.MapGet("/{id:guid}/limits", AccountLimits.Get).Produces<AccountLimits.Response>().ProducesError(404);
+        accounts.MapPut("/{id:guid}/limits", AccountLimits.Put).RequireAuthorization(Policies.Admin)
+            .Produces<AccountLimits.Response>().ProducesError(403, 404, 409, 422);
         accounts.MapGet("/{id:guid}/transactions", ListTransactions.HandleForAccount).Produces<List<TransactionDto>>().ProducesError(404);
         return app;
     }

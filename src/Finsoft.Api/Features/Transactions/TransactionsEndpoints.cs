@@ -14,12 +14,19 @@ public static class TransactionsEndpoints
         // The engine settles the transfer's key inside its batch transaction, so the filter is not used here.
         transactions.MapPost("/transfer", Transfer.Handle).WithMetadata(new IdempotencyHeaderMetadata()).ProducesError(409)
             .Produces<MovementResponse>(201).ProducesError(400, 404, 422);
+        transactions.MapPost("/batch", TransferBatch.Handle).Produces<TransferBatch.Response>().ProducesError(422);
         transactions.MapPost("/withdrawal", Withdrawal.Handle).WithIdempotency()
             .Produces<MovementResponse>(202).ProducesError(400, 404, 422);
         transactions.MapPost("/deposit", Deposit.Handle).RequireAuthorization(Policies.Admin).WithIdempotency()
             .Produces<MovementResponse>(201).ProducesError(403, 404, 422);
         transactions.MapPost("/{id:guid}/reverse", Reverse.Handle).WithIdempotency()
             .Produces<MovementResponse>(201).ProducesError(400, 404, 409);
+        transactions.MapPost("/{id:guid}/capture", Holds.Capture).WithIdempotency()
+            .Produces<MovementResponse>().ProducesError(404, 409, 422);
+        transactions.MapPost("/{id:guid}/void", Holds.Void).WithIdempotency()
+            .Produces<MovementResponse>().ProducesError(404, 409);
+        transactions.MapPost("/{id:guid}/retry", RetryWithdrawal.Handle).WithIdempotency()
+            .Produces<MovementResponse>(202).ProducesError(404, 409);
         return app;
     }
 }

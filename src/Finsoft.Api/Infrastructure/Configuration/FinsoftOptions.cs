@@ -29,7 +29,7 @@ public sealed class FinsoftOptions
     public int IdempotencyLeaseSeconds { get; set; } = 30;
 
     /// <summary>Largest request body accepted, in bytes.</summary>
-    public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
     public Currency DefaultCurrencyValue => Currency.Get(DefaultCurrency);
 }

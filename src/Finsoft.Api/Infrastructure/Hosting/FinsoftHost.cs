@@ -63,6 +63,8 @@ public static class FinsoftHost
         builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
         builder.Services.AddHostedService<WithdrawalProcessor>();
         builder.Services.AddHostedService<SimulatedBankSettlement>();
+        builder.Services.AddSingleton<HoldExpiry>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<HoldExpiry>());
         builder.Services.AddSingleton<IdempotencyKeyExpiry>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IdempotencyKeyExpiry>());
 

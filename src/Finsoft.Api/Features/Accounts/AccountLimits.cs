@@ -1,0 +1,109 @@
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Features.Accounts;
+
+/// <summary>
+/// An account's floor, set by an admin: a minimum balance that a wallet's available funds may not go
+/// below, or an overdraft line for a system account. Every money movement enforces it in the same
+/// statement that moves the money, holds included (see LedgerStore and the table's CHECK constraint).
+/// </summary>
+public static class AccountLimits
+{
+    public sealed record Request(
+        [property: JsonConverter(typeof(AmountTextConverter))] string? MinimumBalance,
+        [property: JsonConverter(typeof(AmountTextConverter))] string? OverdraftLimit);
+
+    public sealed record Response(Guid AccountId, string Currency, string? MinimumBalance, string? OverdraftLimit, string Available);
+
+    public static async Task<JsonBody> Get(Guid id, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
+    {
+        var account = await FindAsync(db, id, CurrentUser.From(principal), ct);
+        return account is null ? ApiResults.NotFound("Account not found") : ApiResults.Ok(Describe(account));
+    }
+
+    public static async Task<JsonBody> Put(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
+    {
+        var account = await FindAsync(db, id, CurrentUser.From(principal), ct);
+        if (account is null)
+        {
+            return ApiResults.NotFound("Account not found");
+        }
+        var currency = Currency.Get(account.Currency);
+        var validation = new Validation();
+        if (request.MinimumBalance is not null && request.OverdraftLimit is not null)
+        {
+            return validation.Add("minimum_balance", "Give a minimum_balance or an overdraft_limit, not both.").Result;
+        }
+        if (request.OverdraftLimit is not null && account.Kind == AccountKind.Wallet)
+        {
+            return validation.Add("overdraft_limit", "A customer wallet cannot be overdrawn; only system accounts take an overdraft line.").Result;
+        }
+        long? floor = account.Kind == AccountKind.Wallet ? 0 : null;
+        if (request.MinimumBalance is not null)
+        {
+            floor = validation.Amount("minimum_balance", request.MinimumBalance, currency)?.Minor;
+        }
+        else if (request.OverdraftLimit is not null)
+        {
+            floor = validation.Amount("overdraft_limit", request.OverdraftLimit, currency) is { } line ? checked(-line.Minor) : null;
+        }
+        if (!validation.IsValid)
+        {
+            return validation.Result;
+        }
+        // Conditional: a floor the account does not meet right now is refused, so the rule holds at every moment.
+        var now = time.UtcNow();
+        var set = await db.Accounts.Where(a => a.Id == id && a.ClosedAt == null && (floor == null || a.Balance - a.Held >= floor))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceFloor, floor).SetProperty(a => a.UpdatedAt, now), ct);
+        if (set == 0)
+        {
+            return ApiResults.Conflict("The account's available funds are below that floor; it cannot be set now.");
+        }
+        return ApiResults.Ok(Describe(await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == id, ct)));
+    }
+
+    /// <summary>Wallets for their owner or an admin; system accounts for an admin.</summary>
+    private static Task<AccountRow?> FindAsync(FinsoftDb db, Guid id, CurrentUser user, CancellationToken ct) =>
+        db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && a.ClosedAt == null && (user.IsAdmin || (a.UserId == user.Id && a.Kind == AccountKind.Wallet)), ct);
+
+    private static Response Describe(AccountRow a)
+    {
+        var currency = Currency.Get(a.Currency);
+        string? Format(long? minor) => minor is { } m ? Money.Format(m, currency) : null;
+        return new Response(a.Id, a.Currency,
+            MinimumBalance: a.BalanceFloor is > 0 ? Format(a.BalanceFloor) : null,
+            OverdraftLimit: a.BalanceFloor is < 0 ? Format(-a.BalanceFloor) : null,
+            Available: Money.Format(a.Balance - a.Held, currency));
+    }
+}
+
+/// <summary>An account's balance at any past moment, summed from the journal.</summary>
+public static class BalanceAsOf
+{
+    public sealed record Response(Guid AccountId, string Currency, string Balance, DateTime AsOf);
+
+    public static async Task<JsonBody> Handle(Guid id, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "as_of")] DateTime? asOf, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
+    {
+        var user = CurrentUser.From(principal);
+        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && (user.IsAdmin || (a.UserId == user.Id && a.Kind == AccountKind.Wallet)), ct);
+        if (account is null)
+        {
+            return ApiResults.NotFound("Account not found");
+        }
+        var moment = asOf?.ToUniversalTime() ?? time.UtcNow();
+        var postings = await db.Postings.AsNoTracking()
+            .Where(p => p.AccountId == id && db.JournalEntries.Any(e => e.Id == p.EntryId && e.CreatedAt <= moment))
+            .Select(p => p.Amount).ToListAsync(ct);
+        // Summed here in checked arithmetic (an overflow is an error, not a wrap); the sign follows the normal side.
+        var debits = postings.Aggregate(0L, (sum, next) => checked(sum + next));
+        var balance = account.NormalSide == NormalSide.Debit ? debits : checked(-debits);
+        return ApiResults.Ok(new Response(account.Id, account.Currency, Money.Format(balance, Currency.Get(account.Currency)), moment));
+    }
+}
