@@ -8,19 +8,24 @@ namespace Finsoft.Api.Tests.Infrastructure;
 /// on a random loopback port, stopped and deleted when the test process exits. Every test gets its
 /// own database in it.
 /// </summary>
-public sealed class PostgresServer
+public sealed class PostgresServer : IDisposable
 {
-    private static readonly Lazy<PostgresServer> Shared = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<PostgresServer> Shared = new(() => Start(durable: false), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly string _root;
     private readonly string _binDirectory;
+    private readonly bool _durable;
 
-    private PostgresServer(string root, string binDirectory, int port)
+    private PostgresServer(string root, string binDirectory, int port, bool durable)
     {
         _root = root;
         _binDirectory = binDirectory;
         Port = port;
+        _durable = durable;
     }
+
+    /// <summary>A server of one's own, with fsync on, for a test that stops it like a crash.</summary>
+    public static PostgresServer StartDurable() => Start(durable: true);
 
     public int Port { get; }
 
@@ -55,16 +60,16 @@ public sealed class PostgresServer
     /// <summary>Stops the server at once (like a crash) and starts it again on the same port and data.</summary>
     public void Restart()
     {
-        PgCtl("stop -m immediate");
+        PgCtl($"stop -m immediate -D {DataDirectory}");
         PgCtl(StartArguments());
     }
 
-    private static PostgresServer Start()
+    private static PostgresServer Start(bool durable)
     {
         var bin = FindBinDirectory() ?? throw new InvalidOperationException(MissingReason());
         var root = Path.Combine(Path.GetTempPath(), "finsoft-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
-        var server = new PostgresServer(root, bin, ApiProcess.FreePort());
+        var server = new PostgresServer(root, bin, ApiProcess.FreePort(), durable);
         if (RunningAsRoot)
         {
             // initdb and postgres refuse to run as root; the server runs as the 'postgres' system user instead.
@@ -78,10 +83,12 @@ public sealed class PostgresServer
 
     private string DataDirectory => Path.Combine(_root, "data");
 
-    // fsync is off only in this throw-away test server, for speed; durability is measured in bench/, with fsync on.
+    // fsync is off in the shared throw-away test server, for speed; the crash test's own server and bench/ keep it on.
     private string StartArguments() =>
         $"start -w -t 60 -D {DataDirectory} -l {Path.Combine(_root, "server.log")} " +
-        $"-o \"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c shared_buffers=64MB\"";
+        $"-o \"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync={(_durable ? "on" : "off")} -c max_connections=300 -c shared_buffers=64MB\"";
+
+    public void Dispose() => Destroy();
 
     private void PgCtl(string arguments) => Tool("pg_ctl", arguments);
 

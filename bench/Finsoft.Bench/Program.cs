@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+// Drives Finsoft over HTTP for a fixed time per phase and prints one CSV line per phase:
+// target,workload,clients,transfers_per_s,p50_ms,p99_ms,errors,api_peak_rss_mib
+var options = Options.Parse(args);
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+{
+    BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromSeconds(30),
+};
+var world = await World.CreateAsync(http, options);
+Console.Error.WriteLine($"bench: {world.Users.Count} users, {world.Users.Sum(u => u.Accounts.Length)} funded accounts, hot account {world.Hot}");
+foreach (var workload in options.Workloads)
+{
+    foreach (var clients in options.Clients)
+    {
+        var result = await Phase.RunAsync(http, world, workload, clients, options);
+        Console.WriteLine(string.Join(',', options.Target, workload, clients, result.PerSecond.ToString("F0", CultureInfo.InvariantCulture),
+            result.P50.ToString("F2", CultureInfo.InvariantCulture), result.P99.ToString("F2", CultureInfo.InvariantCulture), result.Errors, PeakRssMib(options.ApiPid)));
+    }
+}
+if (options.BatchSeconds > 0)
+{
+    var batch = await Phase.RunAsync(http, world, "batch", options.BatchClients, options with { Seconds = options.BatchSeconds });
+    Console.WriteLine(string.Join(',', options.Target, "batch", options.BatchClients, batch.PerSecond.ToString("F0", CultureInfo.InvariantCulture),
+        batch.P50.ToString("F2", CultureInfo.InvariantCulture), batch.P99.ToString("F2", CultureInfo.InvariantCulture), batch.Errors, PeakRssMib(options.ApiPid)));
+}
+
+static string PeakRssMib(int pid)
+{
+    var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+    return line is null ? "?" : (long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).ToString(CultureInfo.InvariantCulture);
+}
+
+internal sealed record Options(string Url, string Target, int[] Clients, string[] Workloads, int Seconds, int BatchSeconds, int BatchClients, int ApiPid,
+    string AdminEmail, string AdminPassword)
+{
+    public static Options Parse(string[] args)
+    {
+        var map = args.Chunk(2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
+        string Get(string key, string fallback) => map.GetValueOrDefault(key, fallback);
+        return new Options(Get("url", "http://127.0.0.1:5080"), Get("target", "postgres"),
+            Get("clients", "1,16,64").Split(',').Select(int.Parse).ToArray(), Get("workloads", "uniform,hot").Split(','),
+            int.Parse(Get("seconds", "10"), CultureInfo.InvariantCulture), int.Parse(Get("batch-seconds", "0"), CultureInfo.InvariantCulture),
+            int.Parse(Get("batch-clients", "2"), CultureInfo.InvariantCulture), int.Parse(Get("api-pid", "0"), CultureInfo.InvariantCulture),
+            Get("admin-email", "admin@bench.test"), Get("admin-password", "bench-admin-password"));
+    }
+}
+
+internal sealed record User(string Token, Guid[] Accounts);
+
+internal sealed record World(IReadOnlyList<User> Users, Guid[] AllAccounts, Guid Hot)
+{
+    private const int UserCount = 64;
+    private const int AccountsPerUser = 8;
+
+    public static async Task<World> CreateAsync(HttpClient http, Options options)
+    {
+        var admin = await LoginAsync(http, options.AdminEmail, options.AdminPassword);
+        var users = await Task.WhenAll(Enumerable.Range(0, UserCount + 1).Select(async i =>
+        {
+            var email = $"bench-{Guid.NewGuid():N}@bench.test";
+            (await http.PostAsJsonAsync("/api/v1/users", new { full_name = $"Bench {i}", email, password = "bench-password-123" })).EnsureSuccessStatusCode();
+            var token = await LoginAsync(http, email, "bench-password-123");
+            var accounts = new Guid[AccountsPerUser];
+            for (var a = 0; a < accounts.Length; a++)
+            {
+                var created = await SendAsync(http, HttpMethod.Post, "/api/v1/accounts", new { currency = "MXN" }, token);
+                accounts[a] = created.GetProperty("id").GetGuid();
+                await SendAsync(http, HttpMethod.Post, "/api/v1/transactions/deposit", new { account_id = accounts[a], amount = "1000000.00" }, admin);
+            }
+            return new User(token, accounts);
+        }));
+        var payers = users[..UserCount];
+        return new World(payers, payers.SelectMany(u => u.Accounts).ToArray(), users[UserCount].Accounts[0]);
+    }
+
+    private static async Task<string> LoginAsync(HttpClient http, string email, string password) =>
+        (await SendAsync(http, HttpMethod.Post, "/api/v1/auth/login", new { email, password }, null)).GetProperty("token").GetString()!;
+
+    public static async Task<JsonElement> SendAsync(HttpClient http, HttpMethod method, string path, object body, string? token)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new("Bearer", token);
+        }
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.Clone() : throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text}");
+    }
+}
+
+internal sealed record PhaseResult(double PerSecond, double P50, double P99, long Errors);
+
+internal static class Phase
+{
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
+
+    /// <summary>Each client sends one request at a time, as fast as answers come; only the measured window counts.</summary>
+    public static async Task<PhaseResult> RunAsync(HttpClient http, World world, string workload, int clients, Options options)
+    {
+        var start = Stopwatch.GetTimestamp() + (long)(Warmup.TotalSeconds * Stopwatch.Frequency);
+        var end = start + (long)options.Seconds * Stopwatch.Frequency;
+        var perClient = await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(() => ClientAsync(http, world, workload, c, start, end))));
+        var latencies = perClient.SelectMany(r => r.Latencies).Order().ToArray();
+        var transfers = perClient.Sum(r => r.Transfers);
+        double Percentile(double p) => latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)(p * latencies.Length))] * 1000.0 / Stopwatch.Frequency;
+        return new PhaseResult(transfers / (double)options.Seconds, Percentile(0.50), Percentile(0.99), perClient.Sum(r => r.Errors));
+    }
+
+    private sealed record ClientResult(List<long> Latencies, long Transfers, long Errors);
+
+    private static async Task<ClientResult> ClientAsync(HttpClient http, World world, string workload, int client, long start, long end)
+    {
+        var random = new Random(client);
+        var user = world.Users[client % world.Users.Count];
+        var latencies = new List<long>();
+        long transfers = 0, errors = 0;
+        while (true)
+        {
+            var began = Stopwatch.GetTimestamp();
+            if (began >= end)
+            {
+                break;
+            }
+            var (path, body, count) = workload == "batch"
+                ? ("/api/v1/transactions/batch", (object)new { transfers = Enumerable.Range(0, 1000).Select(_ => Transfer(world, user, random, hot: false)).ToArray() }, 1000)
+                : ("/api/v1/transactions/transfer", Transfer(world, user, random, workload == "hot"), 1);
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+            request.Headers.Authorization = new("Bearer", user.Token);
+            var ok = false;
+            try
+            {
+                using var response = await http.SendAsync(request);
+                var text = await response.Content.ReadAsStringAsync();
+                // A batch counts as made only when none of its transfers failed.
+                ok = response.StatusCode is HttpStatusCode.Created || (response.StatusCode is HttpStatusCode.OK && text.Contains("\"failed\":0,", StringComparison.Ordinal));
+            }
+            catch (HttpRequestException)
+            {
+            }
+            var finished = Stopwatch.GetTimestamp();
+            if (began >= start && finished <= end)
+            {
+                latencies.Add(finished - began);
+                if (ok)
+                {
+                    transfers += count;
+                }
+                else
+                {
+                    errors++;
+                }
+            }
+        }
+        return new ClientResult(latencies, transfers, errors);
+    }
+
+    private static object Transfer(World world, User user, Random random, bool hot)
+    {
+        var origin = user.Accounts[random.Next(user.Accounts.Length)];
+        var destination = hot ? world.Hot : world.AllAccounts[random.Next(world.AllAccounts.Length)];
+        if (destination == origin)
+        {
+            destination = world.Hot;
+        }
+        return new { origin_account_id = origin, destination_account_id = destination, amount = "0.01" };
+    }
+}
