@@ -52,6 +52,12 @@ public static class AuthSetup
         return services;
     }
 
+    /// <summary>Compiled once: this runs on every authenticated request.</summary>
+    private static readonly Func<FinsoftDb, Guid, Guid, string, DateTime, CancellationToken, Task<bool>> SessionAlive =
+        EF.CompileAsyncQuery((FinsoftDb db, Guid sessionId, Guid userId, string role, DateTime now, CancellationToken ct) =>
+            db.Sessions.Any(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now
+                && db.Users.Any(u => u.Id == userId && u.IsActive && u.Role == role)));
+
     /// <summary>
     /// A token is only as alive as its session and its user: logout, refresh-token reuse or
     /// deactivation end it at once, on every node, because the check reads the shared database.
@@ -66,10 +72,7 @@ public static class AuthSetup
         }
         var db = context.HttpContext.RequestServices.GetRequiredService<FinsoftDb>();
         var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-        var alive = await db.Sessions.AsNoTracking()
-            .Where(s => s.Id == user.SessionId && s.UserId == user.Id && s.RevokedAt == null && s.ExpiresAt > now)
-            .Join(db.Users.Where(u => u.IsActive && u.Role == user.Role), s => s.UserId, u => u.Id, (s, u) => s.Id)
-            .AnyAsync(context.HttpContext.RequestAborted);
+        var alive = await SessionAlive(db, user.SessionId, user.Id, user.Role, now, context.HttpContext.RequestAborted);
         if (!alive)
         {
             context.Fail("Session revoked.");
