@@ -52,8 +52,14 @@ public static class AuthSetup
         return services;
     }
 
-    /// <summary>Compiled once: this runs on every authenticated request.</summary>
-    private static readonly Func<FinsoftDb, Guid, Guid, string, DateTime, CancellationToken, Task<bool>> SessionAlive =
+    /// <summary>
+    /// Compiled once, as this runs on every authenticated request. A compiled query binds to the
+    /// provider it first runs on, so each provider has its own (tests run both in one process).
+    /// </summary>
+    private static readonly Func<FinsoftDb, Guid, Guid, string, DateTime, CancellationToken, Task<bool>> SessionAliveOnPostgres = CompileSessionAlive();
+    private static readonly Func<FinsoftDb, Guid, Guid, string, DateTime, CancellationToken, Task<bool>> SessionAliveOnSqlite = CompileSessionAlive();
+
+    private static Func<FinsoftDb, Guid, Guid, string, DateTime, CancellationToken, Task<bool>> CompileSessionAlive() =>
         EF.CompileAsyncQuery((FinsoftDb db, Guid sessionId, Guid userId, string role, DateTime now, CancellationToken ct) =>
             db.Sessions.Any(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now
                 && db.Users.Any(u => u.Id == userId && u.IsActive && u.Role == role)));
@@ -72,7 +78,8 @@ public static class AuthSetup
         }
         var db = context.HttpContext.RequestServices.GetRequiredService<FinsoftDb>();
         var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-        var alive = await SessionAlive(db, user.SessionId, user.Id, user.Role, now, context.HttpContext.RequestAborted);
+        var sessionAlive = db.Database.IsNpgsql() ? SessionAliveOnPostgres : SessionAliveOnSqlite;
+        var alive = await sessionAlive(db, user.SessionId, user.Id, user.Role, now, context.HttpContext.RequestAborted);
         if (!alive)
         {
             context.Fail("Session revoked.");

@@ -52,6 +52,7 @@ public sealed class BatchExecution(FinsoftDb db, LedgerStore ledger, TimeProvide
         var states = rows.Values.ToDictionary(a => a.Id, State);
         var now = time.UtcNow();
         var entries = new List<(Guid, JournalEntry)>();
+        var transactions = new List<TransactionRow>();
         var keys = new List<IdempotencyKeyRow>();
         var deltas = new Dictionary<Guid, AccountDelta>();
 
@@ -59,7 +60,7 @@ public sealed class BatchExecution(FinsoftDb db, LedgerStore ledger, TimeProvide
         {
             var job = jobs[n];
             var live = Enumerable.Range(0, job.Orders.Count).Where(i => results[n][i] is null).ToList();
-            var outcomes = Decide(job, live, rows, states, now, entries, deltas);
+            var outcomes = Decide(job, live, rows, states, now, transactions, entries, deltas);
             foreach (var (i, outcome) in outcomes)
             {
                 var order = job.Orders[i];
@@ -78,11 +79,8 @@ public sealed class BatchExecution(FinsoftDb db, LedgerStore ledger, TimeProvide
 
         db.IdempotencyKeys.AddRange(keys);
         await ledger.WriteDeltasAsync(deltas.Values.Where(d => d.Balance != 0 || d.Held != 0).OrderBy(d => d.AccountId).ToList(), ct);
-        await ledger.AppendAsync(entries, ct); // saves the tracked transactions and keys with the entries
-        if (entries.Count == 0)
-        {
-            await db.SaveChangesAsync(ct);
-        }
+        await ledger.AppendAsync(entries, transactions, ct);
+        await db.SaveChangesAsync(ct); // the idempotency keys
         return results.Select(r => r.Select(b => b!).ToArray()).ToArray();
     }
 
@@ -149,7 +147,8 @@ public sealed class BatchExecution(FinsoftDb db, LedgerStore ledger, TimeProvide
 
     /// <summary>Decides one job's live orders against the batch's running state, and stages what they write.</summary>
     private List<(int Index, TransferOutcome Outcome)> Decide(EngineJob job, List<int> live, Dictionary<Guid, AccountRow> rows,
-        Dictionary<Guid, AccountState> states, DateTime now, List<(Guid, JournalEntry)> entries, Dictionary<Guid, AccountDelta> deltas)
+        Dictionary<Guid, AccountState> states, DateTime now, List<TransactionRow> transactions, List<(Guid, JournalEntry)> entries,
+        Dictionary<Guid, AccountDelta> deltas)
     {
         var outcomes = new List<(int, TransferOutcome)>();
         var planned = new List<int>();
@@ -198,6 +197,7 @@ public sealed class BatchExecution(FinsoftDb db, LedgerStore ledger, TimeProvide
                 continue;
             }
             var transaction = Record(order, now);
+            transactions.Add(transaction);
             if (commands[c].Entry is { } entry)
             {
                 entries.Add((transaction.Id, entry));
@@ -226,7 +226,7 @@ public sealed class BatchExecution(FinsoftDb db, LedgerStore ledger, TimeProvide
         _ => refusal.Error,
     };
 
-    private TransactionRow Record(TransferOrder order, DateTime now)
+    private static TransactionRow Record(TransferOrder order, DateTime now)
     {
         var row = new TransactionRow
         {
@@ -236,7 +236,6 @@ public sealed class BatchExecution(FinsoftDb db, LedgerStore ledger, TimeProvide
             Currency = order.Amount.Currency.Code, Description = order.Description, InitiatedBy = order.UserId,
             HeldAmount = order.IsHold ? order.Amount.Minor : null, ExpiresAt = order.HoldUntil, CreatedAt = now, UpdatedAt = now,
         };
-        db.Transactions.Add(row);
         return row;
     }
 }

@@ -135,37 +135,45 @@ public sealed class LedgerStore(FinsoftDb db, AccountFacts accountFacts, TimePro
         }
     }
 
-    private Task AppendAsync(Guid transactionId, JournalEntry entry, CancellationToken ct) => AppendAsync([(transactionId, entry)], ct);
+    private Task AppendAsync(Guid transactionId, JournalEntry entry, CancellationToken ct) => AppendAsync([(transactionId, entry)], [], ct);
 
     /// <summary>
-    /// Appends entries to the hash chain, in order. Moving the head's sequence locks it until commit, so
-    /// appends are serialised; it is taken last, after every account lock, so it never waits while
-    /// holding another lock anyone could want. A batch takes it once for all its entries.
+    /// Inserts new transactions and appends their entries to the hash chain, in order. Moving the
+    /// head's sequence locks it until commit, so appends are serialised; it is taken last, after every
+    /// account lock, so it never waits while holding another lock anyone could want. A batch takes it
+    /// once for all its entries.
     /// </summary>
-    public async Task AppendAsync(IReadOnlyList<(Guid TransactionId, JournalEntry Entry)> entries, CancellationToken ct)
+    public async Task AppendAsync(IReadOnlyList<(Guid TransactionId, JournalEntry Entry)> entries, IReadOnlyList<TransactionRow> newTransactions,
+        CancellationToken ct)
     {
-        if (entries.Count == 0)
+        var rows = new List<JournalEntryRow>(entries.Count);
+        var postings = new List<PostingRow>(entries.Count * 2);
+        string? last = null;
+        if (entries.Count > 0)
         {
-            return;
-        }
-        var count = entries.Count;
-        await db.LedgerHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.Sequence, h => h.Sequence + count), ct);
-        var head = await db.LedgerHead.AsNoTracking().SingleAsync(h => h.Id == 1, ct);
-        var sequence = head.Sequence - count;
-        var previous = head.LastHash;
-        var now = time.UtcNow();
-        foreach (var (transactionId, entry) in entries)
-        {
-            var row = new JournalEntryRow
+            var count = entries.Count;
+            await db.LedgerHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.Sequence, h => h.Sequence + count), ct);
+            var head = await db.LedgerHead.AsNoTracking().SingleAsync(h => h.Id == 1, ct);
+            var sequence = head.Sequence - count;
+            var previous = head.LastHash;
+            var now = time.UtcNow();
+            foreach (var (transactionId, entry) in entries)
             {
-                Id = Guid.CreateVersion7(), Sequence = ++sequence, TransactionId = transactionId, CreatedAt = now, PreviousHash = previous, Hash = "",
-            };
-            row.Hash = EntryHash.Compute(new EntryHash.Content(row.Sequence, row.Id, transactionId, row.CreatedAt, entry.Postings), previous);
-            previous = row.Hash;
-            db.JournalEntries.Add(row);
-            db.Postings.AddRange(entry.Postings.Select(p => new PostingRow { EntryId = row.Id, AccountId = p.AccountId, Amount = p.Amount, Currency = p.Currency.Code }));
+                var row = new JournalEntryRow
+                {
+                    Id = Guid.CreateVersion7(), Sequence = ++sequence, TransactionId = transactionId, CreatedAt = now, PreviousHash = previous, Hash = "",
+                };
+                row.Hash = EntryHash.Compute(new EntryHash.Content(row.Sequence, row.Id, transactionId, row.CreatedAt, entry.Postings), previous);
+                previous = row.Hash;
+                rows.Add(row);
+                postings.AddRange(entry.Postings.Select(p => new PostingRow { EntryId = row.Id, AccountId = p.AccountId, Amount = p.Amount, Currency = p.Currency.Code }));
+            }
+            last = previous;
         }
-        await db.SaveChangesAsync(ct);
-        await db.LedgerHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.LastHash, previous), ct);
+        await JournalRows.InsertAsync(db, newTransactions, rows, postings, ct);
+        if (last is not null)
+        {
+            await db.LedgerHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.LastHash, last), ct);
+        }
     }
 }
