@@ -1,8 +1,6 @@
 using Finsoft.Api.Infrastructure.Configuration;
 using Finsoft.Api.Infrastructure.Http;
-using Finsoft.Api.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Finsoft.Api.Infrastructure.Auth;
@@ -13,6 +11,8 @@ public static class AuthSetup
     {
         services.AddSingleton(signingKey);
         services.AddSingleton<TokenService>();
+        services.AddSingleton<SessionGate>();
+        services.AddHostedService(provider => provider.GetRequiredService<SessionGate>());
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
@@ -53,18 +53,6 @@ public static class AuthSetup
     }
 
     /// <summary>
-    /// Compiled once, as this runs on every authenticated request. A compiled query binds to the
-    /// provider it first runs on, so each provider has its own (tests run both in one process).
-    /// </summary>
-    private static readonly Func<FinsoftDb, Guid, Guid, string, DateTime, CancellationToken, Task<bool>> SessionAliveOnPostgres = CompileSessionAlive();
-    private static readonly Func<FinsoftDb, Guid, Guid, string, DateTime, CancellationToken, Task<bool>> SessionAliveOnSqlite = CompileSessionAlive();
-
-    private static Func<FinsoftDb, Guid, Guid, string, DateTime, CancellationToken, Task<bool>> CompileSessionAlive() =>
-        EF.CompileAsyncQuery((FinsoftDb db, Guid sessionId, Guid userId, string role, DateTime now, CancellationToken ct) =>
-            db.Sessions.Any(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now
-                && db.Users.Any(u => u.Id == userId && u.IsActive && u.Role == role)));
-
-    /// <summary>
     /// A token is only as alive as its session and its user: logout, refresh-token reuse or
     /// deactivation end it at once, on every node, because the check reads the shared database.
     /// </summary>
@@ -76,11 +64,8 @@ public static class AuthSetup
             context.Fail("Token lacks required claims.");
             return;
         }
-        var db = context.HttpContext.RequestServices.GetRequiredService<FinsoftDb>();
-        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-        var sessionAlive = db.Database.IsNpgsql() ? SessionAliveOnPostgres : SessionAliveOnSqlite;
-        var alive = await sessionAlive(db, user.SessionId, user.Id, user.Role, now, context.HttpContext.RequestAborted);
-        if (!alive)
+        var gate = context.HttpContext.RequestServices.GetRequiredService<SessionGate>();
+        if (!await gate.IsAliveAsync(user, context.HttpContext.RequestAborted))
         {
             context.Fail("Session revoked.");
         }
