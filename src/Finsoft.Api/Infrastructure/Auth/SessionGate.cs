@@ -31,6 +31,23 @@ public sealed class SessionGate(IServiceScopeFactory scopes, TimeProvider time, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await AnswerAsync(stoppingToken);
+        }
+        finally
+        {
+            // Stopping: nobody waits for an answer that will not come.
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var left))
+            {
+                left.Answer.TrySetCanceled(stoppingToken);
+            }
+        }
+    }
+
+    private async Task AnswerAsync(CancellationToken stoppingToken)
+    {
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(stoppingToken))
         {
