@@ -83,8 +83,8 @@ public sealed class EngineOptions
     /// <summary>How long a writer waits for more work once the queue runs dry, before committing what it has. 0: no wait.</summary>
     public int BatchWaitMicroseconds { get; set; }
 
-    /// <summary>Writer loops on PostgreSQL; SQLite always has one.</summary>
-    public int PostgresWriters { get; set; } = 2;
+    /// <summary>Writer loops on PostgreSQL; SQLite always has one. One measured fastest: a second one mostly waits for the locks the first holds.</summary>
+    public int PostgresWriters { get; set; } = 1;
 
     /// <summary>How long a two-phase transfer holds funds when the request names no expiry.</summary>
     public int DefaultHoldMinutes { get; set; } = 7 * 24 * 60;

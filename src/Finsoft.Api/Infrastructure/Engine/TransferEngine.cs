@@ -33,7 +33,8 @@ public sealed class TransferEngine(IServiceScopeFactory scopes, IOptions<Finsoft
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // SQLite has one writer at a time anyway; on PostgreSQL a second loop prepares its batch while the first commits.
+        // SQLite has one writer at a time anyway. PostgreSQL may have more (Engine:PostgresWriters), but on the
+        // bench a second loop mostly waited for the account and head locks the first one held.
         var writers = target.Provider == DatabaseProvider.Sqlite ? 1 : Math.Max(1, Settings.PostgresWriters);
         _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(() => WriteLoopAsync(_stopping.Token))).ToArray();
         return Task.CompletedTask;
