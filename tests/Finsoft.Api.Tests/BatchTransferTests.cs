@@ -8,24 +8,12 @@ namespace Finsoft.Api.Tests;
 /// <summary>The transfer engine seen from outside: batches of transfers, linked (atomic) batches, and grouping under load.</summary>
 public abstract class BatchTransferTests(DatabaseKind kind)
 {
-    private sealed record World(TestApp App, ApiClient Api, ApiClient.Session Alice, ApiClient.Session Bob, Guid AliceAccount, Guid BobAccount);
-
-    private async Task<World> FundedAsync(string aliceOpening)
-    {
-        var app = await TestApp.StartAsync(kind);
-        var api = app.Api();
-        var alice = await api.RegisterAsync();
-        var bob = await api.RegisterAsync();
-        var aliceAccount = await api.CreateAccountAsync(alice.Token);
-        var bobAccount = await api.CreateAccountAsync(bob.Token);
-        await api.DepositAsync((await api.AdminAsync()).Token, aliceAccount, aliceOpening);
-        return new World(app, api, alice, bob, aliceAccount, bobAccount);
-    }
+    private Task<TwoCustomers> FundedAsync(string aliceOpening) => TwoCustomers.StartAsync(kind, aliceOpening);
 
     private static object Item(Guid from, Guid to, string amount, string? key = null) =>
         new { origin_account_id = from, destination_account_id = to, amount, idempotency_key = key };
 
-    private static Task<JsonElement> BatchAsync(World w, object[] transfers, bool atomic = false) =>
+    private static Task<JsonElement> BatchAsync(TwoCustomers w, object[] transfers, bool atomic = false) =>
         w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/transactions/batch", new { atomic, transfers }, w.Alice.Token);
 
     [DbFact]

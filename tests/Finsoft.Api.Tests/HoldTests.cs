@@ -11,22 +11,9 @@ namespace Finsoft.Api.Tests;
 /// <summary>Two-phase transfers, withdrawal retry, account floors and point-in-time balances.</summary>
 public abstract class HoldTests(DatabaseKind kind)
 {
-    private sealed record World(TestApp App, ApiClient Api, ApiClient.Session Alice, ApiClient.Session Bob, ApiClient.Session Admin, Guid AliceAccount, Guid BobAccount);
+    private Task<TwoCustomers> FundedAsync(string aliceOpening = "100.00", IDictionary<string, string?>? settings = null) => TwoCustomers.StartAsync(kind, aliceOpening, settings);
 
-    private async Task<World> FundedAsync(string aliceOpening = "100.00", IDictionary<string, string?>? settings = null)
-    {
-        var app = await TestApp.StartAsync(kind, settings);
-        var api = app.Api();
-        var alice = await api.RegisterAsync();
-        var bob = await api.RegisterAsync();
-        var admin = await api.AdminAsync();
-        var aliceAccount = await api.CreateAccountAsync(alice.Token);
-        var bobAccount = await api.CreateAccountAsync(bob.Token);
-        await api.DepositAsync(admin.Token, aliceAccount, aliceOpening);
-        return new World(app, api, alice, bob, admin, aliceAccount, bobAccount);
-    }
-
-    private static async Task<Guid> HoldAsync(World w, string amount, DateTime? expiresAt = null)
+    private static async Task<Guid> HoldAsync(TwoCustomers w, string amount, DateTime? expiresAt = null)
     {
         var body = await w.Api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/transactions/transfer",
             new { origin_account_id = w.AliceAccount, destination_account_id = w.BobAccount, amount, hold = true, expires_at = expiresAt }, w.Alice.Token);
@@ -34,7 +21,7 @@ public abstract class HoldTests(DatabaseKind kind)
         return body.GetProperty("id").GetGuid();
     }
 
-    private static async Task<(string Balance, string Available)> WalletAsync(World w)
+    private static async Task<(string Balance, string Available)> WalletAsync(TwoCustomers w)
     {
         var account = await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{w.AliceAccount}", token: w.Alice.Token);
         return (account.GetProperty("balance").GetString()!, account.GetProperty("available_balance").GetString()!);
@@ -106,32 +93,18 @@ public abstract class HoldTests(DatabaseKind kind)
         await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/destination-accounts/{destination}/verify", token: w.Alice.Token);
         var withdrawal = (await w.Api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/transactions/withdrawal",
             new { origin_account_id = w.AliceAccount, external_destination_account_id = destination, amount = "400.00" }, w.Alice.Token)).GetProperty("id").GetGuid();
-        await WaitForAsync(w, withdrawal, "FAILED");
+        await w.Api.WaitForStatusAsync(w.Alice.Token, withdrawal, "FAILED");
         Assert.Equal(("1000.00", "1000.00"), await WalletAsync(w));
 
         app.Services.GetRequiredService<IOptions<FinsoftOptions>>().Value.Bank.RejectAll = false; // the bank is back
         var retried = await w.Api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, $"/api/v1/transactions/{withdrawal}/retry", token: w.Alice.Token);
         Assert.Equal("PENDING", retried.GetProperty("status").GetString());
         await ApiClient.AssertProblemAsync(await w.Api.PostAsync($"/api/v1/transactions/{withdrawal}/retry", null, w.Alice.Token), HttpStatusCode.Conflict);
-        await WaitForAsync(w, withdrawal, "COMPLETED");
+        await w.Api.WaitForStatusAsync(w.Alice.Token, withdrawal, "COMPLETED");
         Assert.Equal(("600.00", "600.00"), await WalletAsync(w));
         Assert.Equal(2, await app.WithDbAsync(db => db.SimulatedPayouts.CountAsync())); // two instructions, one paid
         await ApiClient.AssertProblemAsync(await w.Api.PostAsync($"/api/v1/transactions/{withdrawal}/retry", null, w.Alice.Token), HttpStatusCode.Conflict);
         Assert.True((await w.Api.VerifyLedgerAsync()).GetProperty("ok").GetBoolean());
-    }
-
-    private static async Task WaitForAsync(World w, Guid id, string status)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            var tx = await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/transactions/{id}", token: w.Alice.Token);
-            if (tx.GetProperty("status").GetString() == status)
-            {
-                return;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"{id} did not become {status}");
     }
 
     [DbFact]
@@ -154,8 +127,9 @@ public abstract class HoldTests(DatabaseKind kind)
         Assert.Equal(("50.01", "50.00"), await WalletAsync(w));
 
         // The database refuses it too: even a direct write below the floor fails.
-        await Assert.ThrowsAnyAsync<Exception>(() => app.WithDbAsync(db => db.Accounts.Where(a => a.Id == w.AliceAccount)
+        var refused = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => app.WithDbAsync(db => db.Accounts.Where(a => a.Id == w.AliceAccount)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, a => a.Balance - 1))));
+        Assert.Contains("check constraint", refused.Message, StringComparison.OrdinalIgnoreCase);
         await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, limits, new { }, w.Admin.Token);
         Assert.Equal(HttpStatusCode.Created, (await w.Api.TransferAsync(w.Alice.Token, w.AliceAccount, w.BobAccount, "50.00")).StatusCode);
     }

@@ -8,20 +8,7 @@ namespace Finsoft.Api.Tests;
 
 public abstract class TransferTests(DatabaseKind kind)
 {
-    private sealed record World(TestApp App, ApiClient Api, ApiClient.Session Alice, ApiClient.Session Bob, ApiClient.Session Admin, Guid AliceAccount, Guid BobAccount);
-
-    private async Task<World> FundedAsync(string aliceOpening = "20000.00")
-    {
-        var app = await TestApp.StartAsync(kind);
-        var api = app.Api();
-        var alice = await api.RegisterAsync();
-        var bob = await api.RegisterAsync();
-        var admin = await api.AdminAsync();
-        var aliceAccount = await api.CreateAccountAsync(alice.Token);
-        var bobAccount = await api.CreateAccountAsync(bob.Token);
-        await api.DepositAsync(admin.Token, aliceAccount, aliceOpening);
-        return new World(app, api, alice, bob, admin, aliceAccount, bobAccount);
-    }
+    private Task<TwoCustomers> FundedAsync(string aliceOpening = "20000.00") => TwoCustomers.StartAsync(kind, aliceOpening);
 
     [DbFact]
     public async Task A_transfer_moves_money_and_answers_as_seed_000()

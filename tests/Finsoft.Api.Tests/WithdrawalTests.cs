@@ -32,22 +32,6 @@ public abstract class WithdrawalTests(DatabaseKind kind)
         api.PostAsync("/api/v1/transactions/withdrawal",
             new { origin_account_id = account, external_destination_account_id = destination, amount, description = "rent" }, token, key);
 
-    private static async Task<JsonElementStatus> WaitForStatusAsync(ApiClient api, string token, Guid id, params string[] final)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            var tx = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/transactions/{id}", token: token);
-            var status = tx.GetProperty("status").GetString()!;
-            if (final.Contains(status))
-            {
-                return new JsonElementStatus(status, tx.GetProperty("failure_reason").ToString());
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"Withdrawal {id} did not reach {string.Join('/', final)}");
-    }
-
-    private sealed record JsonElementStatus(string Status, string FailureReason);
 
     [DbFact]
     public async Task A_withdrawal_holds_the_funds_then_settles_through_the_bank()
@@ -63,7 +47,7 @@ public abstract class WithdrawalTests(DatabaseKind kind)
         Assert.Equal("012", body.GetProperty("destination_external_account").GetProperty("bank_code").GetString());
 
         var id = body.GetProperty("id").GetGuid();
-        Assert.Equal("COMPLETED", (await WaitForStatusAsync(api, user.Token, id, "COMPLETED", "FAILED")).Status);
+        Assert.Equal("COMPLETED", (await api.WaitForStatusAsync(user.Token, id, "COMPLETED", "FAILED")).Status);
         var after = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{account}", token: user.Token);
         Assert.Equal("600.00", after.GetProperty("balance").GetString());
         Assert.Equal("0.00", after.GetProperty("held").GetString());
@@ -90,7 +74,7 @@ public abstract class WithdrawalTests(DatabaseKind kind)
         await using var app = await TestApp.StartAsync(kind, new Dictionary<string, string?> { ["Finsoft:Bank:SettlementDelayMilliseconds"] = "600000" });
         var (api, user, account, destination) = await PrepareAsync(app);
         var id = (await ApiClient.BodyAsync(await WithdrawAsync(api, user.Token, account, destination, "100.00"))).GetProperty("id").GetGuid();
-        await WaitForStatusAsync(api, user.Token, id, "PROCESSING");
+        await api.WaitForStatusAsync(user.Token, id, "PROCESSING");
 
         // The bank answers seven times at once, and not even consistently.
         await Task.WhenAll(Enumerable.Range(0, 7).Select(async i =>
@@ -100,7 +84,7 @@ public abstract class WithdrawalTests(DatabaseKind kind)
             await (i % 3 == 2 ? outcomes.RejectedAsync(id, "late rejection", CancellationToken.None) : outcomes.SettledAsync(id, CancellationToken.None));
         }));
 
-        var status = (await WaitForStatusAsync(api, user.Token, id, "COMPLETED", "FAILED")).Status;
+        var status = (await api.WaitForStatusAsync(user.Token, id, "COMPLETED", "FAILED")).Status;
         var after = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{account}", token: user.Token);
         Assert.Equal(status == "COMPLETED" ? "900.00" : "1000.00", after.GetProperty("balance").GetString());
         Assert.Equal("0.00", after.GetProperty("held").GetString());
@@ -114,7 +98,7 @@ public abstract class WithdrawalTests(DatabaseKind kind)
         await using var app = await TestApp.StartAsync(kind, new Dictionary<string, string?> { ["Finsoft:Bank:RejectAll"] = "true" });
         var (api, user, account, destination) = await PrepareAsync(app);
         var id = (await ApiClient.BodyAsync(await WithdrawAsync(api, user.Token, account, destination, "250.00"))).GetProperty("id").GetGuid();
-        var outcome = await WaitForStatusAsync(api, user.Token, id, "COMPLETED", "FAILED");
+        var outcome = await api.WaitForStatusAsync(user.Token, id, "COMPLETED", "FAILED");
         Assert.Equal("FAILED", outcome.Status);
         Assert.Contains("Rejected", outcome.FailureReason, StringComparison.Ordinal);
         var after = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{account}", token: user.Token);
@@ -149,7 +133,7 @@ public abstract class WithdrawalTests(DatabaseKind kind)
 
         await using var restarted = first.Sibling();
         var restartedApi = restarted.Api();
-        Assert.Equal("COMPLETED", (await WaitForStatusAsync(restartedApi, user.Token, id, "COMPLETED", "FAILED")).Status);
+        Assert.Equal("COMPLETED", (await restartedApi.WaitForStatusAsync(user.Token, id, "COMPLETED", "FAILED")).Status);
         Assert.Equal("900.00", await restartedApi.BalanceAsync(user.Token, account));
         Assert.Equal(1, await restarted.WithDbAsync(db => db.SimulatedPayouts.CountAsync(p => p.Reference == id)));
         Assert.Equal(1, await restarted.WithDbAsync(db => db.JournalEntries.CountAsync(e => e.TransactionId == id)));

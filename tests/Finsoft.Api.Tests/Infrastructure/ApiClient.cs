@@ -92,6 +92,24 @@ public sealed class ApiClient(HttpClient http)
         return body.GetProperty("balance").GetString()!;
     }
 
+    public sealed record TransactionStatus(string Status, string FailureReason);
+
+    /// <summary>Polls a transaction until it reaches one of the given statuses (the bank and the workers act asynchronously).</summary>
+    public async Task<TransactionStatus> WaitForStatusAsync(string token, Guid id, params string[] final)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var tx = await ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/transactions/{id}", token: token);
+            var status = tx.GetProperty("status").GetString()!;
+            if (final.Contains(status))
+            {
+                return new TransactionStatus(status, tx.GetProperty("failure_reason").ToString());
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Transaction {id} did not reach {string.Join('/', final)}");
+    }
+
     public async Task<JsonElement> VerifyLedgerAsync()
     {
         var admin = await AdminAsync();
