@@ -19,13 +19,15 @@ public enum TransactionType
 
 /// <summary>
 /// The legal moves of a transaction (seed 001): PENDING → PROCESSING → COMPLETED | FAILED, and
-/// FAILED → PENDING on retry. COMPLETED is final: corrections are new transactions.
+/// FAILED → PENDING on retry; a two-phase transfer's hold goes PENDING → COMPLETED when captured and
+/// PENDING → FAILED when voided or expired. COMPLETED is final: corrections are new transactions.
 /// </summary>
 public static class TransactionLifecycle
 {
     public static bool CanMove(TransactionStatus from, TransactionStatus to) => (from, to) switch
     {
         (TransactionStatus.Pending, TransactionStatus.Processing) => true,
+        (TransactionStatus.Pending, TransactionStatus.Completed) => true,
         (TransactionStatus.Pending, TransactionStatus.Failed) => true,
         (TransactionStatus.Processing, TransactionStatus.Completed) => true,
         (TransactionStatus.Processing, TransactionStatus.Failed) => true,

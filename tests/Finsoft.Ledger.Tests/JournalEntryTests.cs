@@ -63,6 +63,7 @@ public class TransactionLifecycleTests
     public static TheoryData<TransactionStatus, TransactionStatus> Allowed => new()
     {
         { TransactionStatus.Pending, TransactionStatus.Processing },
+        { TransactionStatus.Pending, TransactionStatus.Completed }, // a captured hold
         { TransactionStatus.Pending, TransactionStatus.Failed },
         { TransactionStatus.Processing, TransactionStatus.Completed },
         { TransactionStatus.Processing, TransactionStatus.Failed },

@@ -24,6 +24,10 @@ public static class AccountAccess
     public static IQueryable<AccountRow> OpenWallets(this FinsoftDb db) =>
         db.Accounts.Where(a => a.Kind == AccountKind.Wallet && a.ClosedAt == null);
 
+    /// <summary>Accounts, open or closed, this caller may look at: its own wallets; every account, system ones included, for an admin.</summary>
+    public static IQueryable<AccountRow> AccountsVisibleTo(this FinsoftDb db, CurrentUser user) =>
+        db.Accounts.AsNoTracking().Where(a => user.IsAdmin || (a.UserId == user.Id && a.Kind == AccountKind.Wallet));
+
     public static Task<AccountRow?> FindVisibleAsync(this FinsoftDb db, Guid id, CurrentUser user, CancellationToken ct) =>
         db.OpenWallets().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && (user.IsAdmin || a.UserId == user.Id), ct);
 }

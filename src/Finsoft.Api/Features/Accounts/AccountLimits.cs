@@ -69,9 +69,8 @@ public static class AccountLimits
         return ApiResults.Ok(Describe(await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == id, ct)));
     }
 
-    /// <summary>Wallets for their owner or an admin; system accounts for an admin.</summary>
     private static Task<AccountRow?> FindAsync(FinsoftDb db, Guid id, CurrentUser user, CancellationToken ct) =>
-        db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && a.ClosedAt == null && (user.IsAdmin || (a.UserId == user.Id && a.Kind == AccountKind.Wallet)), ct);
+        db.AccountsVisibleTo(user).FirstOrDefaultAsync(a => a.Id == id && a.ClosedAt == null, ct);
 
     private static Response Describe(AccountRow a)
     {
@@ -92,7 +91,7 @@ public static class BalanceAsOf
     public static async Task<JsonBody> Handle(Guid id, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "as_of")] DateTime? asOf, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
     {
         var user = CurrentUser.From(principal);
-        var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && (user.IsAdmin || (a.UserId == user.Id && a.Kind == AccountKind.Wallet)), ct);
+        var account = await db.AccountsVisibleTo(user).FirstOrDefaultAsync(a => a.Id == id, ct);
         if (account is null)
         {
             return ApiResults.NotFound("Account not found");

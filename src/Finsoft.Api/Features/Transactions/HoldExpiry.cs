@@ -31,7 +31,7 @@ public sealed class HoldExpiry(IServiceScopeFactory scopes, IOptions<FinsoftOpti
         var released = 0;
         foreach (var hold in lapsed)
         {
-            var result = await work.RunAsync<bool>(async ct => await Holds.ReleaseAsync(db, ledger, hold, Holds.ExpiredReason, now, ct) is { } error ? error : true, ct);
+            var result = await work.RunAsync<bool>(async ct => await Holds.ReleaseAsync(ledger, hold, Holds.ExpiredReason, ct) is { } error ? error : true, ct);
             released += result.IsSuccess ? 1 : 0; // refused: a capture or void got there first
         }
         return released;

@@ -18,14 +18,13 @@ public static class Holds
 {
     public sealed record CaptureRequest([property: JsonConverter(typeof(AmountTextConverter))] string? Amount = null) : IIdempotentRequest;
 
-    private static readonly string Pending = TransactionLifecycle.Wire(TransactionStatus.Pending);
     private static readonly string Transfer = TransactionLifecycle.Wire(TransactionType.Transfer);
 
     public const string VoidedReason = "voided";
     public const string ExpiredReason = "expired";
 
     public static async Task<JsonBody> Capture(Guid id, CaptureRequest? request, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger,
-        TimeProvider time, CancellationToken ct)
+        CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
         if (await FindHoldAsync(db, id, user, ct) is not { } hold)
@@ -50,10 +49,10 @@ public static class Holds
         }
         var result = await work.RunAsync<JsonBody>(async ct =>
         {
-            var now = time.UtcNow();
-            if (await MoveAsync(db, hold.Id, TransactionStatus.Completed, null, captured.Minor, now, ct) is { } illegal)
+            if (!await ledger.MoveStatusAsync(hold.Id, TransactionStatus.Pending, TransactionStatus.Completed, null, ct,
+                    alsoSet: s => s.SetProperty(t => t.Amount, captured.Minor)))
             {
-                return illegal;
+                return LedgerError.HoldAlreadySettled;
             }
             var (origin, destination) = (hold.OriginAccountId!.Value, hold.DestinationAccountId!.Value);
             var refused = await ledger.PostAsync(hold.Id, JournalEntry.Move(origin, destination, captured), ct, new AccountChange(origin, 0, -held.Minor));
@@ -67,8 +66,7 @@ public static class Holds
         return result.ToResponse();
     }
 
-    public static async Task<JsonBody> Void(Guid id, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger, TimeProvider time,
-        CancellationToken ct)
+    public static async Task<JsonBody> Void(Guid id, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
         if (await FindHoldAsync(db, id, user, ct) is not { } hold)
@@ -77,7 +75,7 @@ public static class Holds
         }
         var result = await work.RunAsync<JsonBody>(async ct =>
         {
-            if (await ReleaseAsync(db, ledger, hold, VoidedReason, time.UtcNow(), ct) is { } refused)
+            if (await ReleaseAsync(ledger, hold, VoidedReason, ct) is { } refused)
             {
                 return refused;
             }
@@ -88,11 +86,11 @@ public static class Holds
     }
 
     /// <summary>Ends a pending hold without moving money (FAILED, with the reason); null when done.</summary>
-    public static async Task<LedgerError?> ReleaseAsync(FinsoftDb db, LedgerStore ledger, TransactionRow hold, string reason, DateTime now, CancellationToken ct)
+    public static async Task<LedgerError?> ReleaseAsync(LedgerStore ledger, TransactionRow hold, string reason, CancellationToken ct)
     {
-        if (await MoveAsync(db, hold.Id, TransactionStatus.Failed, reason, null, now, ct) is { } illegal)
+        if (!await ledger.MoveStatusAsync(hold.Id, TransactionStatus.Pending, TransactionStatus.Failed, reason, ct))
         {
-            return illegal;
+            return LedgerError.HoldAlreadySettled;
         }
         return await ledger.ApplyAsync([new AccountChange(hold.OriginAccountId!.Value, 0, -hold.HeldAmount!.Value)], ct) is null
             ? null
@@ -103,13 +101,4 @@ public static class Holds
     private static Task<TransactionRow?> FindHoldAsync(FinsoftDb db, Guid id, CurrentUser user, CancellationToken ct) =>
         db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && t.Type == Transfer && t.HeldAmount != null
             && (user.IsAdmin || t.InitiatedBy == user.Id), ct);
-
-    private static async Task<LedgerError?> MoveAsync(FinsoftDb db, Guid id, TransactionStatus to, string? reason, long? amount, DateTime now, CancellationToken ct)
-    {
-        var wire = TransactionLifecycle.Wire(to);
-        var moved = await db.Transactions.Where(t => t.Id == id && t.Status == Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, wire).SetProperty(t => t.FailureReason, reason)
-                .SetProperty(t => t.Amount, t => amount ?? t.Amount).SetProperty(t => t.UpdatedAt, now), ct);
-        return moved == 1 ? null : LedgerError.HoldAlreadySettled;
-    }
 }

@@ -14,11 +14,9 @@ namespace Finsoft.Api.Features.Transactions;
 /// </summary>
 public static class RetryWithdrawal
 {
-    private static readonly string Failed = TransactionLifecycle.Wire(TransactionStatus.Failed);
     private static readonly string Withdrawal = TransactionLifecycle.Wire(TransactionType.Withdrawal);
 
-    public static async Task<JsonBody> Handle(Guid id, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger, TimeProvider time,
-        CancellationToken ct)
+    public static async Task<JsonBody> Handle(Guid id, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
         var withdrawal = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && (user.IsAdmin || t.InitiatedBy == user.Id), ct);
@@ -39,12 +37,9 @@ public static class RetryWithdrawal
         }
         var result = await work.RunAsync<JsonBody>(async ct =>
         {
-            var pending = TransactionLifecycle.Wire(TransactionStatus.Pending);
-            var now = time.UtcNow();
-            var moved = await db.Transactions.Where(t => t.Id == id && t.Status == Failed)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, pending).SetProperty(t => t.FailureReason, (string?)null)
-                    .SetProperty(t => t.PayoutReference, Guid.CreateVersion7()).SetProperty(t => t.UpdatedAt, now), ct);
-            if (moved == 0)
+            var newInstruction = Guid.CreateVersion7();
+            if (!await ledger.MoveStatusAsync(id, TransactionStatus.Failed, TransactionStatus.Pending, null, ct,
+                    alsoSet: s => s.SetProperty(t => t.PayoutReference, newInstruction)))
             {
                 return new LedgerError(LedgerErrorCode.IllegalTransition, "The withdrawal is already being retried.");
             }

@@ -11,7 +11,7 @@ namespace Finsoft.Api.Infrastructure.Banking;
 /// the withdrawal is FAILED. Each is a conditional move out of PROCESSING under the current payout
 /// reference, so a repeated callback, or one about an attempt that a retry replaced, does nothing.
 /// </summary>
-public sealed class WithdrawalSettlement(FinsoftDb db, UnitOfWork work, LedgerStore ledger, SystemAccounts system, TimeProvider time)
+public sealed class WithdrawalSettlement(FinsoftDb db, UnitOfWork work, LedgerStore ledger, SystemAccounts system)
     : IPayoutOutcomes
 {
     private static readonly string Processing = TransactionLifecycle.Wire(TransactionStatus.Processing);
@@ -29,7 +29,7 @@ public sealed class WithdrawalSettlement(FinsoftDb db, UnitOfWork work, LedgerSt
         var amount = new Money(withdrawal.Amount, currency);
         await work.RunAsync<bool>(async ct =>
         {
-            if (!await MoveAsync(withdrawal.Id, reference, TransactionStatus.Completed, null, ct))
+            if (!await ledger.MoveStatusAsync(withdrawal.Id, TransactionStatus.Processing, TransactionStatus.Completed, null, ct, payout: reference))
             {
                 return false;
             }
@@ -48,21 +48,12 @@ public sealed class WithdrawalSettlement(FinsoftDb db, UnitOfWork work, LedgerSt
         }
         await work.RunAsync<bool>(async ct =>
         {
-            if (!await MoveAsync(withdrawal.Id, reference, TransactionStatus.Failed, reason, ct))
+            if (!await ledger.MoveStatusAsync(withdrawal.Id, TransactionStatus.Processing, TransactionStatus.Failed, reason, ct, payout: reference))
             {
                 return false;
             }
             var refused = await ledger.ApplyAsync([new AccountChange(withdrawal.OriginAccountId!.Value, 0, -withdrawal.Amount)], ct);
             return refused is null ? true : throw new InvalidOperationException($"Releasing the hold of withdrawal {reference} was refused.");
         }, ct);
-    }
-
-    private async Task<bool> MoveAsync(Guid id, Guid reference, TransactionStatus to, string? reason, CancellationToken ct)
-    {
-        var next = TransactionLifecycle.Move(TransactionStatus.Processing, to);
-        var wire = next.IsSuccess ? TransactionLifecycle.Wire(next.Value) : throw new InvalidOperationException(next.Error!.Message);
-        var now = time.UtcNow();
-        return await db.Transactions.Where(t => t.Id == id && t.PayoutReference == reference && t.Status == Processing)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, wire).SetProperty(t => t.FailureReason, reason).SetProperty(t => t.UpdatedAt, now), ct) == 1;
     }
 }

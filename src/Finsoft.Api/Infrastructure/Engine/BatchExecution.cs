@@ -16,30 +16,12 @@ namespace Finsoft.Api.Infrastructure.Engine;
 /// keys, and commit. A deadlock, serialisation failure, busy SQLite or a key another node stored
 /// meanwhile rolls everything back and runs the batch again.
 /// </summary>
-public sealed class BatchExecution(FinsoftDb db, LedgerStore ledger, TimeProvider time, IOptions<FinsoftOptions> options, ILogger<BatchExecution> logger)
+public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore ledger, TimeProvider time, IOptions<FinsoftOptions> options)
 {
-    private const int MaxAttempts = 8;
     private static readonly string Transfer = TransactionLifecycle.Wire(TransactionType.Transfer);
 
-    public async Task<JsonBody[][]> RunAsync(IReadOnlyList<EngineJob> jobs, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            db.ChangeTracker.Clear();
-            try
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var results = await DecideAndWriteAsync(jobs, ct);
-                await transaction.CommitAsync(ct);
-                return results;
-            }
-            catch (Exception e) when (attempt < MaxAttempts && (DatabaseSetup.IsTransient(e) || DatabaseSetup.IsUniqueViolation(e)))
-            {
-                logger.LogDebug("Batch conflict (attempt {Attempt}); running it again: {Message}", attempt, e.Message);
-                await Task.Delay(Random.Shared.Next(1, 5 * attempt), ct);
-            }
-        }
-    }
+    public async Task<JsonBody[][]> RunAsync(IReadOnlyList<EngineJob> jobs, CancellationToken ct) =>
+        (await work.RunAsync<JsonBody[][]>(async ct => await DecideAndWriteAsync(jobs, ct), ct, alsoRetry: DatabaseSetup.IsUniqueViolation)).Value;
 
     private async Task<JsonBody[][]> DecideAndWriteAsync(IReadOnlyList<EngineJob> jobs, CancellationToken ct)
     {

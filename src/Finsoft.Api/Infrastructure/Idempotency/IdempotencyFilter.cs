@@ -54,7 +54,7 @@ public sealed class IdempotencyFilter(FinsoftDb db, TimeProvider time, IOptions<
         }
         catch (IdempotencyClaimLostException)
         {
-            return StillRunning;
+            return IdempotentReplay.StillRunning;
         }
         catch
         {
@@ -94,7 +94,7 @@ public sealed class IdempotencyFilter(FinsoftDb db, TimeProvider time, IOptions<
             }
             if (existing.ClaimedAt > now - TimeSpan.FromSeconds(options.Value.IdempotencyLeaseSeconds))
             {
-                return StillRunning;
+                return IdempotentReplay.StillRunning;
             }
             var staleToken = existing.ClaimToken;
             var taken = await db.IdempotencyKeys
@@ -106,10 +106,8 @@ public sealed class IdempotencyFilter(FinsoftDb db, TimeProvider time, IOptions<
                 return null;
             }
         }
-        return StillRunning;
+        return IdempotentReplay.StillRunning;
     }
-
-    private static JsonBody StillRunning => IdempotentReplay.StillRunning;
 
     private async Task<bool> TryInsertClaimAsync(IdempotencyClaim claim, string fingerprint, DateTime now, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
 
 namespace Finsoft.Api.Infrastructure.Ledger;
 
@@ -36,6 +37,30 @@ public sealed class LedgerStore(FinsoftDb db, AccountFacts accountFacts, TimePro
         db.Transactions.Add(row);
         await db.SaveChangesAsync(ct);
         return row;
+    }
+
+    /// <summary>
+    /// Moves a transaction's status if, and only if, it is still <paramref name="from"/>: one conditional
+    /// UPDATE, so of racing moves (a repeated callback, a capture against a void or the expiry) exactly
+    /// one wins. The move must be one the state machine allows. <paramref name="payout"/>, when given,
+    /// must be the transaction's current payout reference; <paramref name="alsoSet"/> sets more columns.
+    /// </summary>
+    public async Task<bool> MoveStatusAsync(Guid id, TransactionStatus from, TransactionStatus to, string? failureReason, CancellationToken ct,
+        Guid? payout = null, Action<UpdateSettersBuilder<TransactionRow>>? alsoSet = null)
+    {
+        var next = TransactionLifecycle.Move(from, to);
+        var (fromWire, toWire) = (TransactionLifecycle.Wire(from), TransactionLifecycle.Wire(next.IsSuccess ? next.Value : throw new InvalidOperationException(next.Error!.Message)));
+        var now = time.UtcNow();
+        var query = db.Transactions.Where(t => t.Id == id && t.Status == fromWire);
+        if (payout is { } reference)
+        {
+            query = query.Where(t => t.PayoutReference == reference);
+        }
+        return await query.ExecuteUpdateAsync(s =>
+        {
+            s.SetProperty(t => t.Status, toWire).SetProperty(t => t.FailureReason, failureReason).SetProperty(t => t.UpdatedAt, now);
+            alsoSet?.Invoke(s);
+        }, ct) == 1;
     }
 
     /// <summary>
@@ -152,8 +177,9 @@ public sealed class LedgerStore(FinsoftDb db, AccountFacts accountFacts, TimePro
         if (entries.Count > 0)
         {
             var count = entries.Count;
-            await db.LedgerHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.Sequence, h => h.Sequence + count), ct);
-            var head = await db.LedgerHead.AsNoTracking().SingleAsync(h => h.Id == 1, ct);
+            // One statement moves the head (locking it until commit) and returns it; both databases speak RETURNING.
+            var head = (await db.LedgerHead.FromSql($"UPDATE ledger_head SET sequence = sequence + {count} WHERE id = 1 RETURNING *")
+                .AsNoTracking().ToListAsync(ct)).Single();
             var sequence = head.Sequence - count;
             var previous = head.LastHash;
             var now = time.UtcNow();

@@ -12,7 +12,8 @@ public sealed class UnitOfWork(FinsoftDb db, ILogger<UnitOfWork> logger)
 {
     private const int MaxAttempts = 8;
 
-    public async Task<Result<T>> RunAsync<T>(Func<CancellationToken, Task<Result<T>>> work, CancellationToken ct)
+    /// <param name="alsoRetry">Further failures that a fresh attempt cures for this work (the engine: a key another node stored meanwhile).</param>
+    public async Task<Result<T>> RunAsync<T>(Func<CancellationToken, Task<Result<T>>> work, CancellationToken ct, Func<Exception, bool>? alsoRetry = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -31,7 +32,7 @@ public sealed class UnitOfWork(FinsoftDb db, ILogger<UnitOfWork> logger)
                 }
                 return result;
             }
-            catch (Exception e) when (attempt < MaxAttempts && DatabaseSetup.IsTransient(e))
+            catch (Exception e) when (attempt < MaxAttempts && (DatabaseSetup.IsTransient(e) || alsoRetry?.Invoke(e) == true))
             {
                 logger.LogDebug("Transient database conflict (attempt {Attempt}); retrying: {Message}", attempt, e.Message);
                 await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
