@@ -46,7 +46,7 @@ internal sealed record Options(string Url, string Target, int[] Clients, string[
             Get("clients", "1,16,64").Split(',').Select(int.Parse).ToArray(), Get("workloads", "uniform,hot").Split(','),
             int.Parse(Get("seconds", "10"), CultureInfo.InvariantCulture), int.Parse(Get("batch-seconds", "0"), CultureInfo.InvariantCulture),
             int.Parse(Get("batch-clients", "2"), CultureInfo.InvariantCulture), int.Parse(Get("api-pid", "0"), CultureInfo.InvariantCulture),
-            Get("admin-email", "admin@bench.test"), Get("admin-password", "bench-admin-password"));
+            Get("admin-email", "admin@bench.test"), Get("admin-password", "bench-operator-secret-1"));
     }
 }
 

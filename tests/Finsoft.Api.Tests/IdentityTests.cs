@@ -107,8 +107,12 @@ public abstract class IdentityTests(DatabaseKind kind)
         var next = refreshed.GetProperty("refresh_token").GetString();
         Assert.NotEqual(session.RefreshToken, next);
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/auth/me", token: refreshed.GetProperty("token").GetString());
-        await ApiClient.AssertProblemAsync(await api.PostAsync("/api/v1/auth/refresh", new { refresh_token = session.RefreshToken }), HttpStatusCode.Unauthorized);
-        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/auth/refresh", new { refresh_token = next });
+        var third = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/auth/refresh", new { refresh_token = next });
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/auth/me", token: third.GetProperty("token").GetString());
+        // A refresh token that was never issued is refused without ending the family (it proves no leak).
+        var guessed = session.RefreshToken[..33] + new string('x', 43);
+        await ApiClient.AssertProblemAsync(await api.PostAsync("/api/v1/auth/refresh", new { refresh_token = guessed }), HttpStatusCode.Unauthorized);
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/auth/me", token: third.GetProperty("token").GetString());
     }
 
     [DbFact]

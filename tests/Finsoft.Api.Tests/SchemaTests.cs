@@ -30,19 +30,31 @@ public abstract class SchemaTests(DatabaseKind kind)
             options = new DbContextOptionsBuilder<FinsoftDb>().UseSqlite($"Data Source={Path.Combine(dataDirectory, "finsoft.db")}").Options;
         }
 
-        // The database as the first release left it: only migration 0001, with a user and a funded wallet in it.
+        // The database as the first release left it: only migration 0001, with a user in it. Rows are written
+        // in SQL, as that release wrote them: today's model has columns the old schema lacks.
         var userId = Guid.NewGuid();
+        var provider = kind == DatabaseKind.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
+        var now = DateTime.UtcNow;
+        object Id(Guid id) => kind == DatabaseKind.Postgres ? id : id.ToString().ToUpperInvariant();
+        object Time(DateTime time) => kind == DatabaseKind.Postgres ? time : time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
         await using (var old = new FinsoftDb(options))
         {
-            var provider = kind == DatabaseKind.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
             Assert.Equal(1, await new MigrationRunner(old, new DatabaseTarget(provider), NullLogger<MigrationRunner>.Instance).MigrateAsync(upTo: 1));
-            var now = DateTime.UtcNow;
-            old.Users.Add(new UserRow
-            {
-                Id = userId, FullName = "Early Adopter", Email = "early@example.test", Role = "customer", CreatedAt = now, UpdatedAt = now,
-                PasswordHash = new PasswordHasher<UserRow>().HashPassword(null!, "an-early-password"),
-            });
-            await old.SaveChangesAsync();
+            var hash = new PasswordHasher<UserRow>().HashPassword(null!, "an-early-password");
+            await old.Database.ExecuteSqlRawAsync(
+                "INSERT INTO users (id, full_name, email, password_hash, role, is_active, created_at, updated_at) VALUES ({0}, 'Early Adopter', 'early@example.test', {1}, 'customer', true, {2}, {2})",
+                Id(userId), hash, Time(now));
+        }
+        // Release 3 stored destination account numbers in plain text; the upgrade encrypts them.
+        var destinationId = Guid.NewGuid();
+        var plainClabe = Finsoft.Ledger.Clabe.Create("002", "010", "07777777777").Value;
+        await using (var old = new FinsoftDb(options))
+        {
+            Assert.Equal(2, await new MigrationRunner(old, new DatabaseTarget(provider), NullLogger<MigrationRunner>.Instance).MigrateAsync(upTo: 3));
+            await old.Database.ExecuteSqlRawAsync(
+                "INSERT INTO destination_accounts (id, user_id, account_number, bank_code, bank_name, friendly_name, holder_full_name, verification_status, created_at, updated_at) " +
+                "VALUES ({0}, {1}, {2}, '002', 'BANAMEX', 'Rent', 'Early Adopter', 'verified', {3}, {3})",
+                Id(destinationId), Id(userId), plainClabe, Time(now));
         }
 
         await using var app = await TestApp.StartAsync(kind, overrides);
@@ -55,6 +67,11 @@ public abstract class SchemaTests(DatabaseKind kind)
         await api.DepositAsync(admin.Token, from, "10.00");
         // Idempotency keys live in migration 0002: using one proves the upgrade ran.
         Assert.Equal(HttpStatusCode.Created, (await api.TransferAsync(user.Token, from, to, "4.00", "upgrade-key")).StatusCode);
+        var destination = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/destination-accounts/{destinationId}", token: user.Token);
+        Assert.Equal(plainClabe, destination.GetProperty("account_number").GetString());
+        var stored = await app.WithDbAsync(db => db.DestinationAccounts.AsNoTracking().SingleAsync(d => d.Id == destinationId));
+        Assert.DoesNotContain(plainClabe, stored.AccountNumber, StringComparison.Ordinal);
+        Assert.NotNull(stored.AccountNumberHash);
         var versions = await app.WithDbAsync(db => db.Database.SqlQueryRaw<int>("SELECT version AS \"Value\" FROM schema_migrations").ToListAsync());
         Assert.Equal(MigrationRunner.Available(kind == DatabaseKind.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite).Select(m => m.Version), versions.Order());
     }

@@ -73,6 +73,18 @@ public sealed class ApiClient(HttpClient http)
 
     public Task<Session> AdminAsync() => LoginAsync(TestApp.AdminEmail, TestApp.AdminPassword);
 
+    /// <summary>An admin creates a user with the given role; the user then signs in.</summary>
+    public async Task<Session> CreateUserAsync(string adminToken, string role, string password = "correct-horse-battery")
+    {
+        var email = $"{role}-{Guid.NewGuid():N}@example.test";
+        await ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/admin/users",
+            new { full_name = $"A {role}", email, password, role }, adminToken);
+        return await LoginAsync(email, password);
+    }
+
+    public Task<HttpResponseMessage> LoginRawAsync(string email, string password) =>
+        PostAsync("/api/v1/auth/login", new { email, password });
+
     public async Task<Guid> CreateAccountAsync(string token, string? currency = null)
     {
         object body = currency is null ? new { } : new { currency };

@@ -51,6 +51,7 @@ public sealed class ApiProcess : IDisposable
     {
         var start = StartInfo(_environment, "--urls", BaseAddress.ToString().TrimEnd('/'));
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Finsoft__RateLimit__Enabled"] = "false";
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Serialization;
+using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Ledger;
@@ -28,9 +29,11 @@ public static class AccountLimits
         return account is null ? ApiResults.NotFound("Account not found") : ApiResults.Ok(Describe(account));
     }
 
-    public static async Task<JsonBody> Put(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
+    public static async Task<JsonBody> Put(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, AuditTrail audit, TimeProvider time,
+        CancellationToken ct)
     {
-        var account = await FindAsync(db, id, CurrentUser.From(principal), ct);
+        var admin = CurrentUser.From(principal);
+        var account = await FindAsync(db, id, admin, ct);
         if (account is null)
         {
             return ApiResults.NotFound("Account not found");
@@ -60,12 +63,19 @@ public static class AccountLimits
         }
         // Conditional: a floor the account does not meet right now is refused, so the rule holds at every moment.
         var now = time.UtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var set = await db.Accounts.Where(a => a.Id == id && a.ClosedAt == null && (floor == null || a.Balance - a.Held >= floor))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceFloor, floor).SetProperty(a => a.UpdatedAt, now), ct);
         if (set == 0)
         {
             return ApiResults.Conflict("The account's available funds are below that floor; it cannot be set now.");
         }
+        audit.Add(db, AuditEvents.LimitsChanged, admin.Id, account.UserId, new
+        {
+            account_id = id, minimum_balance = request.MinimumBalance, overdraft_limit = request.OverdraftLimit,
+        });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return ApiResults.Ok(Describe(await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == id, ct)));
     }
 

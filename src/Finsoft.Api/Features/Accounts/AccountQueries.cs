@@ -11,14 +11,16 @@ namespace Finsoft.Api.Features.Accounts;
 
 public static class ListAccounts
 {
-    public static async Task<JsonBody> Handle(int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
+    /// <summary>The wallets the caller holds; staff may name another user's (`user_id`).</summary>
+    public static async Task<JsonBody> Handle(Guid? userId, int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
     {
         if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
         {
             return problem!;
         }
         var user = CurrentUser.From(principal);
-        return await PageResponse.ReadAsync(db.OpenWallets().Where(a => a.UserId == user.Id), page, newestFirst: false, http, AccountDto.From, ct);
+        var holder = userId is { } other && user.SeesEveryAccount ? other : user.Id;
+        return await PageResponse.ReadAsync(db.OpenWallets().HeldBy(db, holder), page, newestFirst: false, http, AccountDto.From, ct);
     }
 }
 
@@ -43,7 +45,7 @@ public static class AvailableBalance
             return ApiResults.Invalid(new Dictionary<string, string[]> { ["currency"] = ["currency must be an ISO 4217 code."] });
         }
         var user = CurrentUser.From(principal);
-        var available = await db.OpenWallets().Where(a => a.UserId == user.Id && a.Currency == chosen.Code)
+        var available = await db.OpenWallets().HeldBy(db, user.Id).Where(a => a.Currency == chosen.Code)
             .Select(a => a.Balance - a.Held).ToListAsync(ct);
         // Summed in checked 64-bit arithmetic here rather than in SQL, so an overflow is an error, not a wrap.
         var total = available.Aggregate(0L, (sum, next) => checked(sum + next));

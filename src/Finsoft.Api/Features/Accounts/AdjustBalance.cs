@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Idempotency;
@@ -20,7 +21,7 @@ public static class AdjustBalance
     /// against the adjustments equity account as an ADJUSTMENT transaction.
     /// </summary>
     public static async Task<JsonBody> Handle(Guid id, Request request, HttpContext http, FinsoftDb db, UnitOfWork work,
-        LedgerStore ledger, SystemAccounts system, TimeProvider time, CancellationToken ct)
+        LedgerStore ledger, SystemAccounts system, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
         var account = await db.FindVisibleAsync(id, user, ct);
@@ -61,6 +62,11 @@ public static class AdjustBalance
                 {
                     return new LedgerError(LedgerErrorCode.InsufficientFunds, "The balance cannot be set below the funds on hold");
                 }
+                audit.Add(db, AuditEvents.BalanceAdjusted, user.Id, current.UserId, new
+                {
+                    account_id = id, transaction_id = transaction.Id, from = Money.Format(current.Balance, currency), to = Money.Format(target.Value.Minor, currency),
+                });
+                await db.SaveChangesAsync(ct);
             }
             var updated = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == id, ct);
             return await http.RespondWithinTransactionAsync(db, ApiResults.Ok(AccountDto.From(updated)), ct);

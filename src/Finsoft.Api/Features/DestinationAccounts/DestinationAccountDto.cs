@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.Features.DestinationAccounts;
@@ -9,8 +10,9 @@ public sealed record DestinationAccountDto(
     Guid Id, Guid UserId, string AccountNumber, string BankCode, string BankName, string FriendlyName,
     string HolderFullName, string VerificationStatus, DateTime CreatedAt, DateTime UpdatedAt)
 {
-    public static DestinationAccountDto From(DestinationAccountRow d) => new(
-        d.Id, d.UserId, d.AccountNumber, d.BankCode, d.BankName, d.FriendlyName, d.HolderFullName, d.VerificationStatus, d.CreatedAt, d.UpdatedAt);
+    /// <summary>The account number is stored encrypted; its owner sees it in full.</summary>
+    public static DestinationAccountDto From(DestinationAccountRow d, SensitiveData sensitive) => new(
+        d.Id, d.UserId, sensitive.Reveal(d.AccountNumber), d.BankCode, d.BankName, d.FriendlyName, d.HolderFullName, d.VerificationStatus, d.CreatedAt, d.UpdatedAt);
 }
 
 public static class DestinationAccess

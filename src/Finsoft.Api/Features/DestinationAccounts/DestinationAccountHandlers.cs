@@ -4,6 +4,7 @@ using Finsoft.Api.Infrastructure.Banking;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Ledger;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +14,7 @@ public static class CreateDestinationAccount
 {
     public sealed record Request(string? AccountNumber, string? FriendlyName, string? HolderName);
 
-    public static async Task<JsonBody> Handle(Request request, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
+    public static async Task<JsonBody> Handle(Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation().Required("account_number", request.AccountNumber, 18)
             .Required("friendly_name", request.FriendlyName, 100).Required("holder_name", request.HolderName, 200);
@@ -29,7 +30,8 @@ public static class CreateDestinationAccount
         var now = time.UtcNow();
         var row = new DestinationAccountRow
         {
-            Id = Guid.CreateVersion7(), UserId = CurrentUser.From(principal).Id, AccountNumber = clabe.Value.Value,
+            Id = Guid.CreateVersion7(), UserId = CurrentUser.From(principal).Id, AccountNumber = sensitive.Protect(clabe.Value.Value),
+            AccountNumberHash = sensitive.Hash(SensitiveKinds.Clabe, clabe.Value.Value),
             BankCode = clabe.Value.Bank.Code, BankName = clabe.Value.Bank.Name, FriendlyName = request.FriendlyName!.Trim(),
             HolderFullName = request.HolderName!.Trim(), VerificationStatus = VerificationStatus.Unverified, CreatedAt = now, UpdatedAt = now,
         };
@@ -42,25 +44,26 @@ public static class CreateDestinationAccount
         {
             return ApiResults.Conflict("This account is already registered");
         }
-        return ApiResults.Created(DestinationAccountDto.From(row));
+        return ApiResults.Created(DestinationAccountDto.From(row, sensitive));
     }
 }
 
 public static class DestinationAccountQueries
 {
-    public static async Task<JsonBody> List(int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
+    public static async Task<JsonBody> List(int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive,
+        CancellationToken ct)
     {
         if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
         {
             return problem!;
         }
-        return await PageResponse.ReadAsync(db.DestinationAccounts.OwnedBy(principal), page, newestFirst: false, http, DestinationAccountDto.From, ct);
+        return await PageResponse.ReadAsync(db.DestinationAccounts.OwnedBy(principal), page, newestFirst: false, http, d => DestinationAccountDto.From(d, sensitive), ct);
     }
 
-    public static async Task<JsonBody> Get(Guid id, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
+    public static async Task<JsonBody> Get(Guid id, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, CancellationToken ct)
     {
         var row = await db.DestinationAccounts.OwnedBy(principal).AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
-        return row is null ? ApiResults.NotFound("Destination account not found") : ApiResults.Ok(DestinationAccountDto.From(row));
+        return row is null ? ApiResults.NotFound("Destination account not found") : ApiResults.Ok(DestinationAccountDto.From(row, sensitive));
     }
 
     /// <summary>Soft delete: past withdrawals keep pointing at the row.</summary>
@@ -73,21 +76,22 @@ public static class DestinationAccountQueries
     }
 
     /// <summary>Asks the bank whether the account exists under that holder, and records the answer.</summary>
-    public static async Task<JsonBody> Verify(Guid id, ClaimsPrincipal principal, FinsoftDb db, IBankConnector bank, TimeProvider time, CancellationToken ct)
+    public static async Task<JsonBody> Verify(Guid id, ClaimsPrincipal principal, FinsoftDb db, IBankConnector bank, SensitiveData sensitive,
+        TimeProvider time, CancellationToken ct)
     {
         var row = await db.DestinationAccounts.OwnedBy(principal).FirstOrDefaultAsync(d => d.Id == id, ct);
         if (row is null)
         {
             return ApiResults.NotFound("Destination account not found");
         }
-        if (!await bank.VerifyAccountAsync(row.AccountNumber, row.HolderFullName, ct))
+        if (!await bank.VerifyAccountAsync(sensitive.Reveal(row.AccountNumber), row.HolderFullName, ct))
         {
             return ApiResults.Unprocessable("The bank could not verify this account");
         }
         row.VerificationStatus = VerificationStatus.Verified;
         row.UpdatedAt = time.UtcNow();
         await db.SaveChangesAsync(ct);
-        return ApiResults.Ok(DestinationAccountDto.From(row));
+        return ApiResults.Ok(DestinationAccountDto.From(row, sensitive));
     }
 }
 
@@ -95,7 +99,8 @@ public static class DestinationAccountsEndpoints
 {
     public static IEndpointRouteBuilder MapDestinationAccounts(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/destination-accounts").WithTags("Destination accounts").RequireAuthorization().ProducesError(400, 401);
+        var group = app.MapGroup("/api/v1/destination-accounts").WithTags("Destination accounts").RequireAuthorization(Policies.MoveMoney)
+            .ProducesError(400, 401, 403);
         group.MapGet("/", DestinationAccountQueries.List).Produces<List<DestinationAccountDto>>().ProducesError(422);
         group.MapPost("/", CreateDestinationAccount.Handle).Produces<DestinationAccountDto>(201).ProducesError(409, 422);
         group.MapGet("/{id:guid}", DestinationAccountQueries.Get).Produces<DestinationAccountDto>().ProducesError(404);

@@ -21,10 +21,10 @@ public static class BootstrapAdmin
         {
             return;
         }
-        var validation = Passwords.CheckPassword(Passwords.CheckEmail(new(), bootstrap.AdminEmail), bootstrap.AdminPassword);
+        var validation = Passwords.CheckPassword(Passwords.CheckEmail(new(), bootstrap.AdminEmail), bootstrap.AdminPassword, bootstrap.AdminEmail);
         if (!validation.IsValid)
         {
-            throw new StartupException($"Finsoft:Bootstrap admin credentials are not acceptable (email must be valid, password {Passwords.MinLength}+ characters).");
+            throw new StartupException($"Finsoft:Bootstrap admin credentials are not acceptable (email must be valid; password {Passwords.MinLength}+ characters, not a common password, not containing the email).");
         }
         var created = await Register.CreateAsync(db, scope.ServiceProvider.GetRequiredService<Passwords>(),
             scope.ServiceProvider.GetRequiredService<TimeProvider>(), bootstrap.AdminFullName, bootstrap.AdminEmail, bootstrap.AdminPassword, Roles.Admin, ct);

@@ -1,3 +1,4 @@
+using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Configuration;
 using Finsoft.Api.Infrastructure.Http;
@@ -12,27 +13,58 @@ public static class Login
 {
     public sealed record Request(string? Email, string? Password);
 
+    /// <summary>The answer when the password was right and a second factor is due: no access token yet.</summary>
+    public sealed record MfaChallenge(bool MfaRequired, string MfaToken, DateTime ExpiresAt);
+
     public const string BadCredentials = "Invalid email or password";
 
-    public static async Task<JsonBody> Handle(Request request, FinsoftDb db, Passwords passwords, TokenService tokens,
-        IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// Unknown email, wrong password, locked, deactivated or deleted user: one 401 body, and the same
+    /// password hash computed in every case, so neither the answer nor its timing tells them apart.
+    /// </summary>
+    public static async Task<JsonBody> Handle(Request request, FinsoftDb db, Passwords passwords, TokenService tokens, SignInGuard guard,
+        AuditTrail audit, IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password) || request.Password.Length > Passwords.MaxLength)
         {
             return ApiResults.Invalid(new Dictionary<string, string[]> { ["credentials"] = ["email and password are required."] });
         }
         var email = Passwords.NormalizeEmail(request.Email);
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email, ct);
-        // Unknown email, wrong password and deactivated user look the same, and cost the same hash.
-        if (!passwords.Verify(user, request.Password) || !user!.IsActive)
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email && u.DeletedAt == null, ct);
+        var passwordMatches = passwords.Verify(user, request.Password);
+        if (user is null)
         {
-            return ApiResults.Problem(StatusCodes.Status401Unauthorized, BadCredentials);
+            await audit.RecordAsync(db, AuditEvents.LoginFailed, null, null, new { email, reason = "unknown_email" });
+            return Refused();
         }
-        return ApiResults.Ok(await StartSessionAsync(db, tokens, options.Value, time, user, ct));
+        if (guard.IsLocked(user))
+        {
+            await audit.RecordAsync(db, AuditEvents.LoginFailed, null, user.Id, new { reason = "locked" });
+            return Refused();
+        }
+        if (!passwordMatches)
+        {
+            await guard.RecordFailureAsync(db, user, AuditEvents.LoginFailed, new { reason = "wrong_password" });
+            return Refused();
+        }
+        if (!user.IsActive)
+        {
+            await audit.RecordAsync(db, AuditEvents.LoginFailed, null, user.Id, new { reason = "inactive" });
+            return Refused();
+        }
+        if (user.MfaEnabled)
+        {
+            return ApiResults.Ok(new MfaChallenge(true, tokens.CreateMfaToken(user.Id), time.UtcNow().AddMinutes(TokenService.MfaTokenMinutes)));
+        }
+        await guard.ClearFailuresAsync(db, user, ct);
+        return ApiResults.Ok(await StartSessionAsync(db, tokens, audit, options.Value, time, user, new { mfa = false }, ct));
     }
 
-    public static async Task<LoginResponse> StartSessionAsync(FinsoftDb db, TokenService tokens, FinsoftOptions options,
-        TimeProvider time, UserRow user, CancellationToken ct)
+    public static JsonBody Refused() => ApiResults.Problem(StatusCodes.Status401Unauthorized, BadCredentials);
+
+    /// <summary>Opens a session (a token family) and records the sign-in in the same commit.</summary>
+    public static async Task<LoginResponse> StartSessionAsync(FinsoftDb db, TokenService tokens, AuditTrail audit, FinsoftOptions options,
+        TimeProvider time, UserRow user, object details, CancellationToken ct)
     {
         var now = time.UtcNow();
         var sessionId = Guid.CreateVersion7();
@@ -42,6 +74,7 @@ public static class Login
             Id = sessionId, UserId = user.Id, RefreshTokenHash = refreshHash, CreatedAt = now,
             ExpiresAt = now.AddDays(options.Jwt.RefreshTokenDays),
         });
+        audit.Add(db, AuditEvents.LoginSucceeded, user.Id, user.Id, details);
         await db.SaveChangesAsync(ct);
         var access = tokens.CreateAccessToken(user, sessionId);
         return new LoginResponse(UserDto.From(user), access.Token, access.ExpiresAt, refreshToken);

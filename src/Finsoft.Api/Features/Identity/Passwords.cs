@@ -37,14 +37,33 @@ public sealed class Passwords
         return validation;
     }
 
-    public static Validation CheckPassword(Validation validation, string? password)
+    /// <summary>The password policy: 12–128 characters, not a common password, not containing the email.</summary>
+    public static Validation CheckPassword(Validation validation, string? password, string? email, string field = "password")
     {
         if (string.IsNullOrEmpty(password))
         {
-            return validation.Add("password", "password is required.");
+            return validation.Add(field, $"{field} is required.");
         }
-        return password.Length is < MinLength or > MaxLength
-            ? validation.Add("password", $"password must be {MinLength} to {MaxLength} characters.")
-            : validation;
+        if (password.Length is < MinLength or > MaxLength)
+        {
+            return validation.Add(field, $"{field} must be {MinLength} to {MaxLength} characters.");
+        }
+        if (CommonPasswords.Contains(password))
+        {
+            return validation.Add(field, $"{field} is too common or too easy to guess.");
+        }
+        return ContainsEmail(password, email) ? validation.Add(field, $"{field} must not contain the email address.") : validation;
+    }
+
+    private static bool ContainsEmail(string password, string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return false;
+        }
+        var normalized = NormalizeEmail(email);
+        var local = normalized.Split('@')[0];
+        var lower = password.ToLowerInvariant();
+        return lower.Contains(normalized, StringComparison.Ordinal) || (local.Length >= 3 && lower.Contains(local, StringComparison.Ordinal));
     }
 }

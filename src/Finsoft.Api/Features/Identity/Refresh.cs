@@ -1,3 +1,4 @@
+using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Ledger;
@@ -10,29 +11,65 @@ public static class Refresh
 {
     public sealed record Request(string? RefreshToken);
 
+    private const string Invalid = "Refresh token is invalid or expired";
+
     /// <summary>
-    /// Rotates the refresh token: one conditional UPDATE swaps the stored hash, so of two requests
-    /// presenting the same token only one wins, and the old token stops working.
+    /// Rotates the refresh token: one conditional UPDATE swaps the stored hash (of two requests with the
+    /// same token only one wins) and the spent token's hash is kept. A spent token presented again has
+    /// leaked: the whole family (the session, with every access token it issued) is revoked and the
+    /// event recorded.
     /// </summary>
-    public static async Task<JsonBody> Handle(Request request, FinsoftDb db, TokenService tokens, TimeProvider time, CancellationToken ct)
+    public static async Task<JsonBody> Handle(Request request, FinsoftDb db, TokenService tokens, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         if (!TokenService.TryReadRefreshToken(request.RefreshToken, out var sessionId, out var presentedHash))
         {
-            return ApiResults.Problem(StatusCodes.Status401Unauthorized, "Refresh token is invalid or expired");
+            return ApiResults.Problem(StatusCodes.Status401Unauthorized, Invalid);
         }
         var now = time.UtcNow();
         var (nextToken, nextHash) = TokenService.CreateRefreshToken(sessionId);
-        var rotated = await db.Sessions
-            .Where(s => s.Id == sessionId && s.RefreshTokenHash == presentedHash && s.RevokedAt == null && s.ExpiresAt > now)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RefreshTokenHash, nextHash), ct);
-        var user = rotated == 1
-            ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.IsActive && db.Sessions.Any(s => s.Id == sessionId && s.UserId == u.Id), ct)
-            : null;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            var rotated = await db.Sessions
+                .Where(s => s.Id == sessionId && s.RefreshTokenHash == presentedHash && s.RevokedAt == null && s.ExpiresAt > now)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RefreshTokenHash, nextHash), ct);
+            if (rotated == 1)
+            {
+                db.UsedRefreshTokens.Add(new UsedRefreshTokenRow { TokenHash = presentedHash, SessionId = sessionId, UsedAt = now });
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+            }
+            else
+            {
+                await transaction.RollbackAsync(ct);
+                await RevokeFamilyIfReusedAsync(db, audit, sessionId, presentedHash, now, ct);
+                return ApiResults.Problem(StatusCodes.Status401Unauthorized, Invalid);
+            }
+        }
+        var user = await db.Users.AsNoTracking()
+            .SingleOrDefaultAsync(u => u.IsActive && u.DeletedAt == null && db.Sessions.Any(s => s.Id == sessionId && s.UserId == u.Id), ct);
         if (user is null)
         {
-            return ApiResults.Problem(StatusCodes.Status401Unauthorized, "Refresh token is invalid or expired");
+            return ApiResults.Problem(StatusCodes.Status401Unauthorized, Invalid);
         }
         var access = tokens.CreateAccessToken(user, sessionId);
         return ApiResults.Ok(new LoginResponse(UserDto.From(user), access.Token, access.ExpiresAt, nextToken));
+    }
+
+    private static async Task RevokeFamilyIfReusedAsync(FinsoftDb db, AuditTrail audit, Guid sessionId, string presentedHash, DateTime now, CancellationToken ct)
+    {
+        var session = await db.Sessions.AsNoTracking()
+            .Where(s => s.Id == sessionId && db.UsedRefreshTokens.Any(t => t.TokenHash == presentedHash && t.SessionId == sessionId))
+            .Select(s => new { s.UserId, s.RevokedAt })
+            .SingleOrDefaultAsync(ct);
+        if (session is null)
+        {
+            return; // never issued here: a guess or garbage, not a leak
+        }
+        var revoked = await db.Sessions.Where(s => s.Id == sessionId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), CancellationToken.None);
+        if (revoked == 1)
+        {
+            await audit.RecordAsync(db, AuditEvents.TokenReuse, null, session.UserId, new { session_id = sessionId });
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Ledger;
@@ -11,22 +12,26 @@ public static class Register
     public sealed record Request(string? FullName, string? Email, string? Password);
 
     /// <summary>Self-registration always creates a customer; no field a client sends can choose the role.</summary>
-    public static async Task<JsonBody> Handle(Request request, FinsoftDb db, Passwords passwords, TimeProvider time, CancellationToken ct)
+    public static async Task<JsonBody> Handle(Request request, FinsoftDb db, Passwords passwords, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation().Required("full_name", request.FullName);
         Passwords.CheckEmail(validation, request.Email);
-        Passwords.CheckPassword(validation, request.Password);
+        Passwords.CheckPassword(validation, request.Password, request.Email);
         if (!validation.IsValid)
         {
             return validation.Result;
         }
-        var result = await CreateAsync(db, passwords, time, request.FullName!.Trim(), request.Email!, request.Password!, Roles.Customer, ct);
+        var result = await CreateAsync(db, passwords, time, request.FullName!.Trim(), request.Email!, request.Password!, Roles.Customer, ct,
+            user => audit.Add(db, AuditEvents.UserCreated, user.Id, user.Id, new { role = user.Role, self_registered = true }));
         return result is null ? ApiResults.Conflict("A user with this email already exists") : ApiResults.Created(UserDto.From(result));
     }
 
-    /// <summary>Creates a user; null when the email is taken (checked by the unique index, not by a racy read).</summary>
+    /// <summary>
+    /// Creates a user; null when the email is taken (checked by the unique index, not by a racy read).
+    /// <paramref name="alsoStage"/> adds rows (the audit record) to the same commit.
+    /// </summary>
     public static async Task<UserRow?> CreateAsync(FinsoftDb db, Passwords passwords, TimeProvider time,
-        string fullName, string email, string password, string role, CancellationToken ct)
+        string fullName, string email, string password, string role, CancellationToken ct, Action<UserRow>? alsoStage = null)
     {
         var now = time.UtcNow();
         var user = new UserRow
@@ -40,6 +45,7 @@ public static class Register
             UpdatedAt = now,
         };
         db.Users.Add(user);
+        alsoStage?.Invoke(user);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -8,7 +8,7 @@ public static class LedgerEndpoints
     public static IEndpointRouteBuilder MapLedger(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/ledger/verify", async (LedgerVerifier verifier, CancellationToken ct) => ApiResults.Ok(await verifier.VerifyAsync(ct)))
-            .WithTags("Ledger").RequireAuthorization(Policies.Admin)
+            .WithTags("Ledger").RequireAuthorization(Policies.Insights)
             .Produces<LedgerVerifier.Report>().ProducesError(401, 403);
         return app;
     }

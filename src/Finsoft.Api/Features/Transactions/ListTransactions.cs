@@ -10,12 +10,12 @@ namespace Finsoft.Api.Features.Transactions;
 
 public static class ListTransactions
 {
-    /// <summary>Transactions the caller may see: those touching its accounts or started by it; admins see all.</summary>
+    /// <summary>Transactions the caller may see: those touching accounts it holds or started by it; staff see all.</summary>
     public static IQueryable<TransactionRow> Visible(FinsoftDb db, CurrentUser user) =>
-        user.IsAdmin
+        user.SeesEveryAccount
             ? db.Transactions
             : db.Transactions.Where(t => t.InitiatedBy == user.Id
-                || db.Accounts.Any(a => a.UserId == user.Id && (a.Id == t.OriginAccountId || a.Id == t.DestinationAccountId)));
+                || db.Accounts.HeldBy(db, user.Id).Any(a => a.Id == t.OriginAccountId || a.Id == t.DestinationAccountId));
 
     public static async Task<JsonBody> Handle(string? type, string? status, Guid? accountId, DateTime? from, DateTime? to,
         int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)

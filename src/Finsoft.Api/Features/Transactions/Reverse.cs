@@ -1,3 +1,4 @@
+using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Idempotency;
@@ -21,7 +22,7 @@ public static class Reverse
         var user = CurrentUser.From(http.User);
         var original = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
         var receiverOwns = original?.DestinationAccountId is { } receiving
-            && await db.Accounts.AnyAsync(a => a.Id == receiving && a.UserId == user.Id, ct);
+            && await db.HoldsAsync(user.Id, receiving, ct);
         if (original is null || !(receiverOwns || user.IsAdmin))
         {
             return LedgerError.TransactionNotFound.ToProblem();

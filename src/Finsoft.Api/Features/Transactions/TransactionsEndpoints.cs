@@ -8,24 +8,24 @@ public static class TransactionsEndpoints
 {
     public static IEndpointRouteBuilder MapTransactions(this IEndpointRouteBuilder app)
     {
-        var transactions = app.MapGroup("/api/v1/transactions").WithTags("Transactions").RequireAuthorization().ProducesError(400, 401);
+        var transactions = app.MapGroup("/api/v1/transactions").WithTags("Transactions").RequireAuthorization(Policies.SignedIn).ProducesError(400, 401);
         transactions.MapGet("/", ListTransactions.Handle).Produces<List<TransactionDto>>().ProducesError(422);
         transactions.MapGet("/{id:guid}", GetTransaction.Handle).Produces<TransactionDto>().ProducesError(404);
         // The engine settles the transfer's key inside its batch transaction, so the filter is not used here.
-        transactions.MapPost("/transfer", Transfer.Handle).WithMetadata(new IdempotencyHeaderMetadata()).ProducesError(409)
+        transactions.MapPost("/transfer", Transfer.Handle).RequireAuthorization(Policies.MoveMoney).ProducesError(403).WithMetadata(new IdempotencyHeaderMetadata()).ProducesError(409)
             .Produces<MovementResponse>(201).ProducesError(400, 404, 422);
-        transactions.MapPost("/batch", TransferBatch.Handle).Produces<TransferBatch.Response>().ProducesError(422);
-        transactions.MapPost("/withdrawal", Withdrawal.Handle).WithIdempotency()
+        transactions.MapPost("/batch", TransferBatch.Handle).RequireAuthorization(Policies.MoveMoney).ProducesError(403).Produces<TransferBatch.Response>().ProducesError(422);
+        transactions.MapPost("/withdrawal", Withdrawal.Handle).RequireAuthorization(Policies.MoveMoney).ProducesError(403).WithIdempotency()
             .Produces<MovementResponse>(202).ProducesError(400, 404, 422);
         transactions.MapPost("/deposit", Deposit.Handle).RequireAuthorization(Policies.Admin).WithIdempotency()
             .Produces<MovementResponse>(201).ProducesError(403, 404, 422);
-        transactions.MapPost("/{id:guid}/reverse", Reverse.Handle).WithIdempotency()
+        transactions.MapPost("/{id:guid}/reverse", Reverse.Handle).RequireAuthorization(Policies.MoveMoney).ProducesError(403).WithIdempotency()
             .Produces<MovementResponse>(201).ProducesError(400, 404, 409);
-        transactions.MapPost("/{id:guid}/capture", Holds.Capture).WithIdempotency()
+        transactions.MapPost("/{id:guid}/capture", Holds.Capture).RequireAuthorization(Policies.MoveMoney).ProducesError(403).WithIdempotency()
             .Produces<MovementResponse>().ProducesError(404, 409, 422);
-        transactions.MapPost("/{id:guid}/void", Holds.Void).WithIdempotency()
+        transactions.MapPost("/{id:guid}/void", Holds.Void).RequireAuthorization(Policies.MoveMoney).ProducesError(403).WithIdempotency()
             .Produces<MovementResponse>().ProducesError(404, 409);
-        transactions.MapPost("/{id:guid}/retry", RetryWithdrawal.Handle).WithIdempotency()
+        transactions.MapPost("/{id:guid}/retry", RetryWithdrawal.Handle).RequireAuthorization(Policies.MoveMoney).ProducesError(403).WithIdempotency()
             .Produces<MovementResponse>(202).ProducesError(404, 409);
         return app;
     }

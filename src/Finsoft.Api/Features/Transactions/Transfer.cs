@@ -1,3 +1,4 @@
+using Finsoft.Api.Features.Accounts;
 using System.Text.Json.Serialization;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Configuration;
@@ -64,7 +65,8 @@ public static class Transfer
             return (null, validation.Result);
         }
         var facts = await accounts.GetAsync(db, [request.OriginAccountId!.Value, request.DestinationAccountId!.Value], ct);
-        if (!facts.TryGetValue(request.OriginAccountId.Value, out var origin) || !origin.IsWallet || origin.UserId != user.Id)
+        if (!facts.TryGetValue(request.OriginAccountId.Value, out var origin) || !origin.IsWallet
+            || (origin.UserId != user.Id && !await db.HoldsAsync(user.Id, origin.Id, ct)))
         {
             return (null, LedgerError.OriginNotFound.ToProblem());
         }
@@ -92,20 +94,24 @@ public static class Transfer
     private static JsonBody Render(TransferOutcome outcome, CurrentUser user) => outcome switch
     {
         TransferOutcome.Made made => ApiResults.Created(MovementResponse.From(made.Transaction,
-            Snapshot(made.Origin, user), Snapshot(made.Destination, user))),
+            AccountSnapshot.From(made.Origin, showBalance: true), AccountSnapshot.From(made.Destination, ShowsBalance(made.Destination, user)))), // the engine checked the caller holds the origin
         TransferOutcome.Refused refused => refused.Error.ToProblem(),
         _ => throw new InvalidOperationException($"Unknown outcome {outcome}"),
     };
 
-    private static AccountSnapshot Snapshot(AccountRow account, CurrentUser user) =>
-        AccountSnapshot.From(account, showBalance: account.UserId == user.Id || user.IsAdmin);
+    /// <summary>A counterparty's balance is not the caller's business; its own accounts' (and staff's view) are.</summary>
+    private static bool ShowsBalance(AccountRow account, CurrentUser user) => account.UserId == user.Id || user.SeesEveryAccount;
 
     /// <summary>The response body, read inside the transaction so the balances shown are the ones it produced.</summary>
     public static async Task<MovementResponse> MovementAsync(FinsoftDb db, TransactionRow transaction, CurrentUser user, CancellationToken ct, object? external = null)
     {
         var ids = new[] { transaction.OriginAccountId, transaction.DestinationAccountId }.OfType<Guid>().ToList();
         var accounts = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
-        AccountSnapshot? Snapshot(Guid? id) => id is { } key && accounts.TryGetValue(key, out var a) ? Transfer.Snapshot(a, user) : null;
+        var granted = user.SeesEveryAccount || accounts.Values.All(a => a.UserId == user.Id) ? []
+            : await db.AccountGrants.Where(g => g.UserId == user.Id && ids.Contains(g.AccountId)).Select(g => g.AccountId).ToListAsync(ct);
+        AccountSnapshot? Snapshot(Guid? id) => id is { } key && accounts.TryGetValue(key, out var a)
+            ? AccountSnapshot.From(a, showBalance: granted.Contains(a.Id) || ShowsBalance(a, user))
+            : null;
         return MovementResponse.From(transaction, Snapshot(transaction.OriginAccountId), Snapshot(transaction.DestinationAccountId), external);
     }
 }

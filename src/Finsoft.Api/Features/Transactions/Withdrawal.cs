@@ -6,6 +6,7 @@ using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Idempotency;
 using Finsoft.Api.Infrastructure.Ledger;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,7 +27,7 @@ public static class Withdrawal
     /// Holds the funds and queues the payout: the answer is 202 with status PENDING; the bank settles
     /// it later (COMPLETED, funds leave) or rejects it (FAILED, funds released).
     /// </summary>
-    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger,
+    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger, SensitiveData sensitive,
         CancellationToken ct)
     {
         var validation = new Validation().Required("origin_account_id", request.OriginAccountId)
@@ -36,7 +37,7 @@ public static class Withdrawal
             return validation.Result;
         }
         var user = CurrentUser.From(http.User);
-        var origin = await db.OpenWallets().AsNoTracking().FirstOrDefaultAsync(a => a.Id == request.OriginAccountId && a.UserId == user.Id, ct);
+        var origin = await db.OpenWallets().HeldBy(db, user.Id).AsNoTracking().FirstOrDefaultAsync(a => a.Id == request.OriginAccountId, ct);
         if (origin is null)
         {
             return LedgerError.OriginNotFound.ToProblem();
@@ -69,7 +70,7 @@ public static class Withdrawal
             {
                 return LedgerError.InsufficientFunds;
             }
-            return await http.RespondWithinTransactionAsync(db, ApiResults.Accepted(await Transfer.MovementAsync(db, transaction, user, ct, DestinationAccountDto.From(destination))), ct);
+            return await http.RespondWithinTransactionAsync(db, ApiResults.Accepted(await Transfer.MovementAsync(db, transaction, user, ct, DestinationAccountDto.From(destination, sensitive))), ct);
         }, ct);
         return result.ToResponse();
     }

@@ -47,8 +47,11 @@ public static class AuthSetup
                     "Your role does not allow this operation."),
             };
         });
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireClaim(TokenClaims.Role, Roles.Admin));
+        var authorization = services.AddAuthorizationBuilder();
+        foreach (var (policy, roles) in Policies.RolesAllowed)
+        {
+            authorization.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireClaim(TokenClaims.Role, roles));
+        }
         return services;
     }
 

@@ -7,6 +7,9 @@ public sealed record CurrentUser(Guid Id, string Role, Guid SessionId)
 {
     public bool IsAdmin => Role == Roles.Admin;
 
+    /// <summary>Staff (viewer, analyst, admin) read every account and transaction; a customer only what it holds.</summary>
+    public bool SeesEveryAccount => Role is Roles.Viewer or Roles.Analyst or Roles.Admin;
+
     public static CurrentUser From(ClaimsPrincipal principal) =>
         TryFrom(principal) ?? throw new InvalidOperationException("The endpoint requires authentication but no user is signed in.");
 

@@ -1,15 +1,39 @@
 namespace Finsoft.Api.Infrastructure.Auth;
 
-/// <summary>The roles the schema allows; viewer and analyst gain their permissions with the access-control issue.</summary>
 public static class Roles
 {
     public const string Customer = "customer";
     public const string Viewer = "viewer";
     public const string Analyst = "analyst";
     public const string Admin = "admin";
+
+    public static readonly IReadOnlyList<string> All = [Customer, Viewer, Analyst, Admin];
 }
 
+/// <summary>
+/// The permission matrix: each policy names the roles it admits, and every route group requires one
+/// (the README's table is this one). Which rows a caller then sees is the data scope:
+/// <see cref="CurrentUser.SeesEveryAccount"/> for staff, holdings for customers.
+/// </summary>
 public static class Policies
 {
+    /// <summary>Any signed-in user: reads, scoped to what the caller may see.</summary>
+    public const string SignedIn = "signed-in";
+
+    /// <summary>Act on one's own money: open and close accounts, destinations, transfers, withdrawals, reversals, holds.</summary>
+    public const string MoveMoney = "move-money";
+
+    /// <summary>Read the journal's proofs and (with records and reports) insights.</summary>
+    public const string Insights = "insights";
+
+    /// <summary>Everything else: users, roles, deposits, adjustments, limits, access grants, the audit trail.</summary>
     public const string Admin = "admin";
+
+    public static readonly IReadOnlyDictionary<string, string[]> RolesAllowed = new Dictionary<string, string[]>
+    {
+        [SignedIn] = [Roles.Customer, Roles.Viewer, Roles.Analyst, Roles.Admin],
+        [MoveMoney] = [Roles.Customer, Roles.Admin],
+        [Insights] = [Roles.Analyst, Roles.Admin],
+        [Admin] = [Roles.Admin],
+    };
 }

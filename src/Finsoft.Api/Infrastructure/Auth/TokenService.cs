@@ -40,6 +40,48 @@ public sealed class TokenService(SigningKey signingKey, IOptions<FinsoftOptions>
         return new AccessToken(new JsonWebTokenHandler().CreateToken(descriptor), expires);
     }
 
+    /// <summary>
+    /// The token between a correct password and the second factor: short-lived, for another audience,
+    /// so it is never accepted as an access token, and good for nothing but <c>/auth/mfa/login</c>.
+    /// </summary>
+    public string CreateMfaToken(Guid userId)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = _jwt.Issuer,
+            Audience = MfaAudience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(MfaTokenMinutes),
+            SigningCredentials = new SigningCredentials(signingKey.Key, SecurityAlgorithms.HmacSha256),
+            Subject = new ClaimsIdentity([new Claim(TokenClaims.Subject, userId.ToString()), new Claim(TokenClaims.TokenId, Guid.NewGuid().ToString())]),
+        });
+    }
+
+    public async Task<Guid?> ReadMfaTokenAsync(string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 4096)
+        {
+            return null;
+        }
+        var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = _jwt.Issuer,
+            ValidAudience = MfaAudience,
+            IssuerSigningKey = signingKey.Key,
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ClockSkew = TimeSpan.FromSeconds(30),
+            LifetimeValidator = (notBefore, expires, _, _) => expires > time.GetUtcNow().UtcDateTime.AddSeconds(-30),
+        });
+        return result.IsValid && result.Claims.TryGetValue(TokenClaims.Subject, out var sub) && Guid.TryParse(sub as string, out var id) ? id : null;
+    }
+
+    public const string MfaAudience = "finsoft-mfa";
+    public const int MfaTokenMinutes = 5;
+
     /// <summary>A refresh token is "&lt;session id&gt;.&lt;secret&gt;"; only a hash of the secret is stored.</summary>
     public static (string Token, string Hash) CreateRefreshToken(Guid sessionId)
     {

@@ -24,7 +24,7 @@ public sealed class SimulatedBank(FinsoftDb db, IOptions<FinsoftOptions> options
         var now = time.UtcNow();
         db.SimulatedPayouts.Add(new SimulatedPayoutRow
         {
-            Reference = instruction.Reference, Clabe = instruction.Clabe, Amount = instruction.Amount, Currency = instruction.Currency,
+            Reference = instruction.Reference, Clabe = Masked(instruction.Clabe), Amount = instruction.Amount, Currency = instruction.Currency,
             CreatedAt = now, SettleAfter = now.AddMilliseconds(options.Value.Bank.SettlementDelayMilliseconds),
             Outcome = null,
         });
@@ -37,6 +37,9 @@ public sealed class SimulatedBank(FinsoftDb db, IOptions<FinsoftOptions> options
             db.ChangeTracker.Clear(); // another node resent it at the same moment
         }
     }
+
+    /// <summary>The simulated bank's book lives in our database, so it keeps only the last four digits of the account it paid.</summary>
+    private static string Masked(string clabe) => "**************" + clabe[^4..];
 
     public Task<bool> VerifyAccountAsync(string clabe, string holderName, CancellationToken ct) =>
         Task.FromResult(Clabe.Parse(clabe).IsSuccess && !string.IsNullOrWhiteSpace(holderName));

@@ -2,6 +2,7 @@ using Finsoft.Api.Infrastructure.Configuration;
 using Finsoft.Api.Infrastructure.Hosting;
 using Finsoft.Api.Infrastructure.Ledger;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,7 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
         var bank = scope.ServiceProvider.GetRequiredService<IBankConnector>();
+        var sensitive = scope.ServiceProvider.GetRequiredService<SensitiveData>();
         var now = Time.UtcNow();
         var staleBefore = resendAll ? DateTime.MaxValue : now - ResendAfter;
 
@@ -56,7 +58,7 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
                 continue; // another node has it
             }
             var destination = await db.DestinationAccounts.AsNoTracking().SingleAsync(d => d.Id == withdrawal.ExternalDestinationId, ct);
-            await bank.SubmitPayoutAsync(new PayoutInstruction(withdrawal.PayoutReference ?? withdrawal.Id, destination.AccountNumber, destination.HolderFullName,
+            await bank.SubmitPayoutAsync(new PayoutInstruction(withdrawal.PayoutReference ?? withdrawal.Id, sensitive.Reveal(destination.AccountNumber), destination.HolderFullName,
                 withdrawal.Amount, withdrawal.Currency), ct);
         }
     }

@@ -25,6 +25,12 @@ public sealed class FinsoftOptions
 
     public EngineOptions Engine { get; set; } = new();
 
+    public DataProtectionSettings DataProtection { get; set; } = new();
+
+    public LockoutOptions Lockout { get; set; } = new();
+
+    public RateLimitOptions RateLimit { get; set; } = new();
+
     /// <summary>How long a claimed Idempotency-Key answers 409 before a retry may take over a claim whose process died.</summary>
     public int IdempotencyLeaseSeconds { get; set; } = 30;
 
@@ -88,6 +94,32 @@ public sealed class EngineOptions
 
     /// <summary>How long a two-phase transfer holds funds when the request names no expiry.</summary>
     public int DefaultHoldMinutes { get; set; } = 7 * 24 * 60;
+}
+
+public sealed class DataProtectionSettings
+{
+    /// <summary>Where the encryption key ring lives; unset: in the database, shared by every node.</summary>
+    public string? KeyDirectory { get; set; }
+}
+
+public sealed class LockoutOptions
+{
+    /// <summary>Failed sign-ins (passwords or MFA codes) within <see cref="Minutes"/> that lock the user out.</summary>
+    public int MaxFailures { get; set; } = 5;
+
+    /// <summary>The window failures are counted in, and how long the lock then lasts.</summary>
+    public int Minutes { get; set; } = 15;
+}
+
+public sealed class RateLimitOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Requests per minute to the sign-in endpoints from one client address.</summary>
+    public int AuthPerMinute { get; set; } = 30;
+
+    /// <summary>Requests per second from one signed-in user to everything else.</summary>
+    public int UserPerSecond { get; set; } = 200;
 }
 
 /// <summary>Start-up refused: one line for the operator, no stack trace.</summary>

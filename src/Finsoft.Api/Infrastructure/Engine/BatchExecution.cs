@@ -31,6 +31,7 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         var ids = jobs.SelectMany((j, n) => j.Orders.Where((_, i) => results[n][i] is null)).SelectMany(o => new[] { o.OriginId, o.DestinationId })
             .Distinct().Order().ToArray();
         var rows = await LockAsync(ids, ct);
+        var jointHolders = await JointHoldersAsync(jobs, rows, ct);
         var states = rows.Values.ToDictionary(a => a.Id, State);
         var now = time.UtcNow();
         var entries = new List<(Guid, JournalEntry)>();
@@ -42,7 +43,7 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         {
             var job = jobs[n];
             var live = Enumerable.Range(0, job.Orders.Count).Where(i => results[n][i] is null).ToList();
-            var outcomes = Decide(job, live, rows, states, now, transactions, entries, deltas);
+            var outcomes = Decide(job, live, rows, jointHolders, states, now, transactions, entries, deltas);
             foreach (var (i, outcome) in outcomes)
             {
                 var order = job.Orders[i];
@@ -124,12 +125,26 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         return await query.AsNoTracking().ToDictionaryAsync(a => a.Id, ct);
     }
 
+    /// <summary>Grants behind orders from accounts their caller does not own, read in the batch transaction (none to read in the usual case).</summary>
+    private async Task<HashSet<(Guid AccountId, Guid UserId)>> JointHoldersAsync(IReadOnlyList<EngineJob> jobs, Dictionary<Guid, AccountRow> rows, CancellationToken ct)
+    {
+        var foreign = jobs.SelectMany(j => j.Orders)
+            .Where(o => rows.TryGetValue(o.OriginId, out var origin) && origin.UserId != o.UserId)
+            .Select(o => o.OriginId).Distinct().ToList();
+        if (foreign.Count == 0)
+        {
+            return [];
+        }
+        var grants = await db.AccountGrants.AsNoTracking().Where(g => foreign.Contains(g.AccountId)).Select(g => new { g.AccountId, g.UserId }).ToListAsync(ct);
+        return grants.Select(g => (g.AccountId, g.UserId)).ToHashSet();
+    }
+
     private static AccountState State(AccountRow a) => new(a.Id, Currency.Get(a.Currency), a.NormalSide == NormalSide.Debit,
         a.ClosedAt is null && a.Kind == AccountKind.Wallet, new AccountBalance(a.Balance, a.Held), a.BalanceFloor);
 
     /// <summary>Decides one job's live orders against the batch's running state, and stages what they write.</summary>
     private List<(int Index, TransferOutcome Outcome)> Decide(EngineJob job, List<int> live, Dictionary<Guid, AccountRow> rows,
-        Dictionary<Guid, AccountState> states, DateTime now, List<TransactionRow> transactions, List<(Guid, JournalEntry)> entries,
+        HashSet<(Guid AccountId, Guid UserId)> jointHolders, Dictionary<Guid, AccountState> states, DateTime now, List<TransactionRow> transactions, List<(Guid, JournalEntry)> entries,
         Dictionary<Guid, AccountDelta> deltas)
     {
         var outcomes = new List<(int, TransferOutcome)>();
@@ -137,7 +152,8 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         foreach (var i in live)
         {
             var order = job.Orders[i];
-            var error = !rows.TryGetValue(order.OriginId, out var origin) || origin.Kind != AccountKind.Wallet || origin.UserId != order.UserId
+            var error = !rows.TryGetValue(order.OriginId, out var origin) || origin.Kind != AccountKind.Wallet
+                || (origin.UserId != order.UserId && !jointHolders.Contains((origin.Id, order.UserId)))
                 ? LedgerError.OriginNotFound
                 : !rows.TryGetValue(order.DestinationId, out var destination) || destination.Kind != AccountKind.Wallet ? LedgerError.DestinationNotFound
                 : origin.Id == destination.Id ? LedgerError.SameAccount

@@ -5,7 +5,11 @@ using Finsoft.Api.Features.Health;
 using Finsoft.Api.Features.Identity;
 using Finsoft.Api.Features.Ledger;
 using Finsoft.Api.Features.Transactions;
+using Finsoft.Api.Features.Audit;
+using Finsoft.Api.Features.Users;
+using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Security;
 using Finsoft.Api.Infrastructure.Banking;
 using Finsoft.Api.Infrastructure.Configuration;
 using Finsoft.Api.Infrastructure.Engine;
@@ -50,6 +54,11 @@ public static class FinsoftHost
         builder.Services.AddFinsoftOpenApi();
         builder.Services.AddFinsoftHealth();
 
+        builder.Services.AddFinsoftDataProtection(options);
+        builder.Services.AddFinsoftRateLimits(options.RateLimit);
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton<SignInGuard>();
         builder.Services.AddSingleton<Passwords>();
         builder.Services.AddSingleton<SystemAccounts>();
         builder.Services.AddScoped<UnitOfWork>();
@@ -73,7 +82,17 @@ public static class FinsoftHost
         app.UseStatusCodePages(context => ApiResults.WriteProblemAsync(context.HttpContext, context.HttpContext.Response.StatusCode,
             ReasonOf(context.HttpContext.Response.StatusCode)));
         app.UseMiddleware<BodySizeLimit>(options.MaxRequestBodyBytes);
+        app.Use((context, next) =>
+        {
+            // The id the audit trail records, so a client's report can be matched to the event.
+            context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
+            return next(context);
+        });
         app.UseAuthentication();
+        if (options.RateLimit.Enabled)
+        {
+            app.UseRateLimiter(); // after authentication: the per-user limit needs to know the user
+        }
         app.UseAuthorization();
 
         app.MapFinsoftOpenApi();
@@ -83,6 +102,8 @@ public static class FinsoftHost
         app.MapDestinationAccounts();
         app.MapTransactions();
         app.MapLedger();
+        app.MapUserAdministration();
+        app.MapAudit();
         return app;
     }
 
@@ -90,6 +111,7 @@ public static class FinsoftHost
     public static async Task PrepareAsync(WebApplication app)
     {
         await MigrateAsync(app);
+        await app.Services.PrepareSensitiveDataAsync(CancellationToken.None);
         await BootstrapAdmin.EnsureAsync(app.Services, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FinsoftOptions>>().Value, CancellationToken.None);
     }
 

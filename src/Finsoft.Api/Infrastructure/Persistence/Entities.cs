@@ -4,7 +4,7 @@ using Http = Finsoft.Api.Infrastructure.Http;
 
 // Rows as stored. Money columns are long minor units; the currency code is beside them.
 
-public sealed class UserRow
+public sealed class UserRow : Http.IKeyedRow
 {
     public Guid Id { get; set; }
     public required string FullName { get; set; }
@@ -14,6 +14,22 @@ public sealed class UserRow
     public bool IsActive { get; set; } = true;
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Soft delete: the row stays for the audit trail and the journal's references; the user can never sign in again.</summary>
+    public DateTime? DeletedAt { get; set; }
+
+    /// <summary>Failed sign-ins counted since <see cref="FailureWindowStart"/>; reaching the limit sets <see cref="LockedUntil"/>.</summary>
+    public int FailedLogins { get; set; }
+    public DateTime? FailureWindowStart { get; set; }
+    public DateTime? LockedUntil { get; set; }
+
+    /// <summary>The TOTP secret (encrypted) once enrolment is confirmed; the pending one between enable and verify.</summary>
+    public string? MfaSecret { get; set; }
+    public string? MfaPendingSecret { get; set; }
+    public bool MfaEnabled { get; set; }
+
+    /// <summary>The time step of the last TOTP code accepted: a code is only good for a later step, so none works twice.</summary>
+    public long? MfaLastStep { get; set; }
 }
 
 /// <summary>One sign-in: the refresh token's hash and the revocation switch for every access token it issued.</summary>
@@ -73,7 +89,9 @@ public sealed class DestinationAccountRow : Http.IKeyedRow
 {
     public Guid Id { get; set; }
     public Guid UserId { get; set; }
+    /// <summary>The CLABE, encrypted (<see cref="Security.SensitiveData"/>); found by <see cref="AccountNumberHash"/>.</summary>
     public required string AccountNumber { get; set; }
+    public string? AccountNumberHash { get; set; }
     public required string BankCode { get; set; }
     public required string BankName { get; set; }
     public required string FriendlyName { get; set; }

@@ -20,6 +20,13 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<LedgerHeadRow> LedgerHead => Set<LedgerHeadRow>();
     public DbSet<IdempotencyKeyRow> IdempotencyKeys => Set<IdempotencyKeyRow>();
     public DbSet<SimulatedPayoutRow> SimulatedPayouts => Set<SimulatedPayoutRow>();
+    public DbSet<UsedRefreshTokenRow> UsedRefreshTokens => Set<UsedRefreshTokenRow>();
+    public DbSet<MfaRecoveryCodeRow> MfaRecoveryCodes => Set<MfaRecoveryCodeRow>();
+    public DbSet<UserProfileRow> UserProfiles => Set<UserProfileRow>();
+    public DbSet<AccountGrantRow> AccountGrants => Set<AccountGrantRow>();
+    public DbSet<AuditEventRow> AuditEvents => Set<AuditEventRow>();
+    public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
+    public DbSet<ProtectedSecretRow> ProtectedSecrets => Set<ProtectedSecretRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -43,6 +50,13 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<LedgerHeadRow>().ToTable("ledger_head").Property(h => h.Id).ValueGeneratedNever();
         modelBuilder.Entity<IdempotencyKeyRow>().ToTable("idempotency_keys").HasKey(k => new { k.UserId, k.Key });
         modelBuilder.Entity<SimulatedPayoutRow>().ToTable("simulated_bank_payouts").HasKey(p => p.Reference);
+        modelBuilder.Entity<UsedRefreshTokenRow>().ToTable("used_refresh_tokens").HasKey(t => t.TokenHash);
+        modelBuilder.Entity<MfaRecoveryCodeRow>().ToTable("mfa_recovery_codes").HasKey(c => new { c.UserId, c.CodeHash });
+        modelBuilder.Entity<UserProfileRow>().ToTable("user_profiles").HasKey(p => p.UserId);
+        modelBuilder.Entity<AccountGrantRow>().ToTable("account_grants").HasKey(g => new { g.AccountId, g.UserId });
+        modelBuilder.Entity<AuditEventRow>().ToTable("audit_events");
+        modelBuilder.Entity<DataProtectionKeyRow>().ToTable("data_protection_keys").HasKey(k => k.Name);
+        modelBuilder.Entity<ProtectedSecretRow>().ToTable("protected_secrets").HasKey(k => k.Name);
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

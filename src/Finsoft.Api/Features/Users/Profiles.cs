@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using Finsoft.Api.Infrastructure.Audit;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Features.Users;
+
+/// <summary>
+/// Seed 003's profile: CUIT (check digit validated, one user per CUIT), phone (E.164) and company.
+/// CUIT and phone are stored encrypted; the CUIT's uniqueness is checked on its keyed hash.
+/// PUT replaces the whole profile (an absent field is cleared).
+/// </summary>
+public static class Profiles
+{
+    public sealed record Request(string? Cuit, string? Phone, string? Company);
+
+    public sealed record ProfileDto(Guid UserId, string? Cuit, string? Phone, string? Company, DateTime? UpdatedAt);
+
+    public static Task<JsonBody> GetMine(ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, CancellationToken ct) =>
+        GetAsync(CurrentUser.From(principal).Id, db, sensitive, ct);
+
+    public static Task<JsonBody> PutMine(Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, AuditTrail audit,
+        TimeProvider time, CancellationToken ct) =>
+        PutAsync(CurrentUser.From(principal).Id, request, principal, db, sensitive, audit, time, ct);
+
+    public static Task<JsonBody> GetAny(Guid id, FinsoftDb db, SensitiveData sensitive, CancellationToken ct) => GetAsync(id, db, sensitive, ct);
+
+    public static Task<JsonBody> PutAny(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, AuditTrail audit,
+        TimeProvider time, CancellationToken ct) =>
+        PutAsync(id, request, principal, db, sensitive, audit, time, ct);
+
+    private static async Task<JsonBody> GetAsync(Guid userId, FinsoftDb db, SensitiveData sensitive, CancellationToken ct)
+    {
+        if (!await db.Users.AnyAsync(u => u.Id == userId && u.DeletedAt == null, ct))
+        {
+            return AdminUsers.UserNotFound();
+        }
+        var row = await db.UserProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == userId, ct);
+        return ApiResults.Ok(ToDto(userId, row, sensitive));
+    }
+
+    private static async Task<JsonBody> PutAsync(Guid userId, Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive,
+        AuditTrail audit, TimeProvider time, CancellationToken ct)
+    {
+        var validation = new Validation().Optional("company", request.Company, 200);
+        Cuit? cuit = null;
+        if (request.Cuit is not null && !Cuit.TryParse(request.Cuit, out cuit, out var cuitError))
+        {
+            validation.Add("cuit", cuitError);
+        }
+        var phone = "";
+        if (request.Phone is not null && !PhoneNumber.TryNormalize(request.Phone, out phone, out var phoneError))
+        {
+            validation.Add("phone", phoneError);
+        }
+        if (!validation.IsValid)
+        {
+            return validation.Result;
+        }
+        if (!await db.Users.AnyAsync(u => u.Id == userId && u.DeletedAt == null, ct))
+        {
+            return AdminUsers.UserNotFound();
+        }
+        var row = await db.UserProfiles.SingleOrDefaultAsync(p => p.UserId == userId, ct);
+        if (row is null)
+        {
+            row = new UserProfileRow { UserId = userId };
+            db.UserProfiles.Add(row);
+        }
+        row.Cuit = cuit is null ? null : sensitive.Protect(cuit.Digits);
+        row.CuitHash = cuit is null ? null : sensitive.Hash(SensitiveKinds.Cuit, cuit.Digits);
+        row.Phone = request.Phone is null ? null : sensitive.Protect(phone);
+        row.Company = string.IsNullOrWhiteSpace(request.Company) ? null : request.Company.Trim();
+        row.UpdatedAt = time.UtcNow();
+        // Which fields were set, never their values: the audit trail must not become a copy of the data.
+        audit.Add(db, AuditEvents.ProfileChanged, CurrentUser.From(principal).Id, userId,
+            new { cuit = cuit is not null, phone = request.Phone is not null, company = row.Company is not null });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DatabaseSetup.IsUniqueViolation(e))
+        {
+            return ApiResults.Conflict("This CUIT is registered to another user");
+        }
+        return ApiResults.Ok(ToDto(userId, row, sensitive));
+    }
+
+    private static ProfileDto ToDto(Guid userId, UserProfileRow? row, SensitiveData sensitive) => new(
+        userId,
+        row?.Cuit is { } cuit && Cuit.TryParse(sensitive.Reveal(cuit), out var parsed, out _) ? parsed!.Formatted : null,
+        row?.Phone is { } phone ? sensitive.Reveal(phone) : null,
+        row?.Company,
+        row?.UpdatedAt);
+}

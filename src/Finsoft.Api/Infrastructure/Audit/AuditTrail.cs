@@ -1,0 +1,65 @@
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+
+namespace Finsoft.Api.Infrastructure.Audit;
+
+/// <summary>The security and administrative events the audit trail records.</summary>
+public static class AuditEvents
+{
+    public const string LoginSucceeded = "login.succeeded";
+    public const string LoginFailed = "login.failed";
+    public const string LockedOut = "login.locked_out";
+    public const string MfaEnrolled = "mfa.enabled";
+    public const string MfaDisabled = "mfa.disabled";
+    public const string MfaFailed = "mfa.failed";
+    public const string RecoveryCodeUsed = "mfa.recovery_code_used";
+    public const string TokenReuse = "token.family_revoked";
+    public const string PasswordChanged = "password.changed";
+    public const string UserCreated = "user.created";
+    public const string RoleChanged = "user.role_changed";
+    public const string StatusChanged = "user.status_changed";
+    public const string UserDeleted = "user.deleted";
+    public const string ProfileChanged = "user.profile_changed";
+    public const string AccessGranted = "account.access_granted";
+    public const string AccessRevoked = "account.access_revoked";
+    public const string BalanceAdjusted = "account.balance_adjusted";
+    public const string LimitsChanged = "account.limits_changed";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        LoginSucceeded, LoginFailed, LockedOut, MfaEnrolled, MfaDisabled, MfaFailed, RecoveryCodeUsed, TokenReuse, PasswordChanged,
+        UserCreated, RoleChanged, StatusChanged, UserDeleted, ProfileChanged, AccessGranted, AccessRevoked, BalanceAdjusted, LimitsChanged,
+    };
+}
+
+/// <summary>
+/// Appends events to the audit trail. <see cref="Add"/> stages the row in the caller's unit of work, so
+/// an administrative change and its record commit together or not at all.
+/// </summary>
+public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
+{
+    public void Add(FinsoftDb db, string @event, Guid? actor, Guid? subject, object? details = null)
+    {
+        var context = http.HttpContext;
+        db.AuditEvents.Add(new AuditEventRow
+        {
+            Id = Guid.CreateVersion7(),
+            CreatedAt = time.UtcNow(),
+            Event = @event,
+            ActorId = actor,
+            SubjectId = subject,
+            ClientAddress = context?.Connection.RemoteIpAddress?.ToString(),
+            RequestId = context?.TraceIdentifier,
+            Details = details is null ? null : Json.Serialize(details),
+        });
+    }
+
+    /// <summary>Records an event on its own (a failed login has no other write to ride with).</summary>
+    public async Task RecordAsync(FinsoftDb db, string @event, Guid? actor, Guid? subject, object? details = null)
+    {
+        Add(db, @event, actor, subject, details);
+        // Not the request's token: a client that hangs up must not stop the record of what it tried.
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+}

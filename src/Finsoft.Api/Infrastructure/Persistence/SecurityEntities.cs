@@ -1,0 +1,64 @@
+namespace Finsoft.Api.Infrastructure.Persistence;
+
+/// <summary>A refresh token already exchanged: presenting it again means it leaked, and its whole family (session) is ended.</summary>
+public sealed class UsedRefreshTokenRow
+{
+    public required string TokenHash { get; set; }
+    public Guid SessionId { get; set; }
+    public DateTime UsedAt { get; set; }
+}
+
+public sealed class MfaRecoveryCodeRow
+{
+    public Guid UserId { get; set; }
+    public required string CodeHash { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? UsedAt { get; set; }
+}
+
+/// <summary>Seed 003's profile. CUIT and phone are ciphertext; the CUIT's keyed hash keeps it unique without storing it plain.</summary>
+public sealed class UserProfileRow
+{
+    public Guid UserId { get; set; }
+    public string? Cuit { get; set; }
+    public string? CuitHash { get; set; }
+    public string? Phone { get; set; }
+    public string? Company { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>A joint holder: <see cref="UserId"/> may use <see cref="AccountId"/> as its own, by an admin's grant.</summary>
+public sealed class AccountGrantRow
+{
+    public Guid AccountId { get; set; }
+    public Guid UserId { get; set; }
+    public Guid GrantedBy { get; set; }
+    public DateTime GrantedAt { get; set; }
+}
+
+/// <summary>One security or administrative event. The database refuses updates and deletes of these rows.</summary>
+public sealed class AuditEventRow : Http.IKeyedRow
+{
+    public Guid Id { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public required string Event { get; set; }
+    public Guid? ActorId { get; set; }
+    public Guid? SubjectId { get; set; }
+    public string? ClientAddress { get; set; }
+    public string? RequestId { get; set; }
+
+    /// <summary>A small JSON object with what else the event needs (old and new role, the email tried, …); never a secret.</summary>
+    public string? Details { get; set; }
+}
+
+public sealed class DataProtectionKeyRow
+{
+    public required string Name { get; set; }
+    public required string Xml { get; set; }
+}
+
+public sealed class ProtectedSecretRow
+{
+    public required string Name { get; set; }
+    public required string Value { get; set; }
+}

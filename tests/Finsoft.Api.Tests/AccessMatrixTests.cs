@@ -1,0 +1,162 @@
+using System.Net;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Finsoft.Api.Tests;
+
+/// <summary>
+/// The permission matrix, cell by cell: every API endpoint is listed here with the policy the README
+/// gives it, the app must declare exactly that, and a real token of every role must be admitted or
+/// refused (403) accordingly; no token at all gets 401.
+/// </summary>
+public abstract class AccessMatrixTests(DatabaseKind kind)
+{
+    private const string Anonymous = "anonymous";
+
+    /// <summary>The README's table. A new endpoint fails the test until it is added here (and there).</summary>
+    private static readonly Dictionary<string, string> Expected = new()
+    {
+        ["POST /api/v1/users"] = Anonymous,
+        ["POST /api/v1/auth/login"] = Anonymous,
+        ["POST /api/v1/auth/refresh"] = Anonymous,
+        ["POST /api/v1/auth/mfa/login"] = Anonymous,
+        ["GET /api/v1/auth/me"] = Policies.SignedIn,
+        ["POST /api/v1/auth/password"] = Policies.SignedIn,
+        ["POST /api/v1/auth/mfa/enable"] = Policies.SignedIn,
+        ["POST /api/v1/auth/mfa/verify"] = Policies.SignedIn,
+        ["POST /api/v1/auth/mfa/disable"] = Policies.SignedIn,
+        ["GET /api/v1/users/me/profile"] = Policies.SignedIn,
+        ["PUT /api/v1/users/me/profile"] = Policies.SignedIn,
+        ["GET /api/v1/accounts"] = Policies.SignedIn,
+        ["GET /api/v1/accounts/available-balance"] = Policies.SignedIn,
+        ["GET /api/v1/accounts/{id:guid}"] = Policies.SignedIn,
+        ["GET /api/v1/accounts/{id:guid}/balance"] = Policies.SignedIn,
+        ["GET /api/v1/accounts/{id:guid}/limits"] = Policies.SignedIn,
+        ["GET /api/v1/accounts/{id:guid}/transactions"] = Policies.SignedIn,
+        ["GET /api/v1/transactions"] = Policies.SignedIn,
+        ["GET /api/v1/transactions/{id:guid}"] = Policies.SignedIn,
+        ["POST /api/v1/accounts"] = Policies.MoveMoney,
+        ["DELETE /api/v1/accounts/{id:guid}"] = Policies.MoveMoney,
+        ["GET /api/v1/destination-accounts"] = Policies.MoveMoney,
+        ["POST /api/v1/destination-accounts"] = Policies.MoveMoney,
+        ["GET /api/v1/destination-accounts/{id:guid}"] = Policies.MoveMoney,
+        ["DELETE /api/v1/destination-accounts/{id:guid}"] = Policies.MoveMoney,
+        ["PUT /api/v1/destination-accounts/{id:guid}/verify"] = Policies.MoveMoney,
+        ["POST /api/v1/transactions/transfer"] = Policies.MoveMoney,
+        ["POST /api/v1/transactions/batch"] = Policies.MoveMoney,
+        ["POST /api/v1/transactions/withdrawal"] = Policies.MoveMoney,
+        ["POST /api/v1/transactions/{id:guid}/reverse"] = Policies.MoveMoney,
+        ["POST /api/v1/transactions/{id:guid}/capture"] = Policies.MoveMoney,
+        ["POST /api/v1/transactions/{id:guid}/void"] = Policies.MoveMoney,
+        ["POST /api/v1/transactions/{id:guid}/retry"] = Policies.MoveMoney,
+        ["GET /api/v1/ledger/verify"] = Policies.Insights,
+        ["PUT /api/v1/accounts/{id:guid}"] = Policies.Admin,
+        ["PUT /api/v1/accounts/{id:guid}/limits"] = Policies.Admin,
+        ["POST /api/v1/transactions/deposit"] = Policies.Admin,
+        ["GET /api/v1/admin/users"] = Policies.Admin,
+        ["POST /api/v1/admin/users"] = Policies.Admin,
+        ["GET /api/v1/admin/users/{id:guid}"] = Policies.Admin,
+        ["PATCH /api/v1/admin/users/{id:guid}"] = Policies.Admin,
+        ["DELETE /api/v1/admin/users/{id:guid}"] = Policies.Admin,
+        ["GET /api/v1/admin/users/{id:guid}/profile"] = Policies.Admin,
+        ["PUT /api/v1/admin/users/{id:guid}/profile"] = Policies.Admin,
+        ["GET /api/v1/admin/users/{id:guid}/accounts"] = Policies.Admin,
+        ["POST /api/v1/admin/users/{id:guid}/accounts"] = Policies.Admin,
+        ["DELETE /api/v1/admin/users/{id:guid}/accounts/{accountId:guid}"] = Policies.Admin,
+        ["GET /api/v1/admin/audit"] = Policies.Admin,
+        // Last: it ends the session it is called with.
+        ["POST /api/v1/auth/logout"] = Policies.SignedIn,
+    };
+
+    [DbFact]
+    public async Task Every_endpoint_declares_the_documented_policy()
+    {
+        await using var app = await TestApp.StartAsync(kind);
+        var declared = DeclaredPolicies(app);
+        var missing = Expected.Keys.Except(declared.Keys).ToList();
+        var undocumented = declared.Keys.Except(Expected.Keys).ToList();
+        Assert.True(missing.Count == 0 && undocumented.Count == 0,
+            $"not in the app: {string.Join(", ", missing)}; not in the matrix: {string.Join(", ", undocumented)}");
+        foreach (var (route, policy) in Expected)
+        {
+            Assert.True(declared[route] == policy, $"{route}: declares {declared[route]}, the matrix says {policy}");
+        }
+    }
+
+    [DbFact]
+    public async Task Every_role_is_admitted_or_refused_as_the_matrix_says()
+    {
+        await using var app = await TestApp.StartAsync(kind);
+        var api = app.Api();
+        var admin = await api.AdminAsync();
+        var tokens = new Dictionary<string, string> { [Roles.Admin] = admin.Token };
+        foreach (var role in new[] { Roles.Customer, Roles.Viewer, Roles.Analyst })
+        {
+            tokens[role] = (await api.CreateUserAsync(admin.Token, role)).Token;
+        }
+        var cells = 0;
+        foreach (var (route, policy) in Expected.Where(e => e.Value != Anonymous))
+        {
+            var (method, path) = Request(route);
+            using (var anonymous = await api.SendAsync(method, path, "{}"))
+            {
+                Assert.True(anonymous.StatusCode == HttpStatusCode.Unauthorized, $"{route} without a token: {(int)anonymous.StatusCode}");
+            }
+            foreach (var (role, token) in tokens)
+            {
+                using var response = await api.SendAsync(method, path, "{}", token);
+                var body = await response.Content.ReadAsStringAsync();
+                if (Policies.RolesAllowed[policy].Contains(role))
+                {
+                    Assert.True(response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized) && (int)response.StatusCode < 500,
+                        $"{route} as {role} should be admitted: {(int)response.StatusCode} {body}");
+                }
+                else
+                {
+                    Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{route} as {role} should be 403: {(int)response.StatusCode} {body}");
+                }
+                cells++;
+            }
+        }
+        Assert.Equal((Expected.Count - 4) * 4, cells);
+    }
+
+    private static (HttpMethod, string) Request(string route)
+    {
+        var space = route.IndexOf(' ', StringComparison.Ordinal);
+        var path = route[(space + 1)..].Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{accountId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+        return (new HttpMethod(route[..space]), path);
+    }
+
+    /// <summary>"METHOD /path" → the policy the endpoint enforces: anonymous, or its most restrictive named policy.</summary>
+    private static Dictionary<string, string> DeclaredPolicies(TestApp app)
+    {
+        var result = new Dictionary<string, string>();
+        foreach (var endpoint in app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var pattern = "/" + endpoint.RoutePattern.RawText!.Trim('/');
+            if (!pattern.StartsWith("/api/v1/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [];
+            var policies = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).OfType<string>().ToHashSet();
+            var policy = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null && policies.Count == 0 ? Anonymous
+                : policies.Count == 0 ? "(none)"
+                : policies.MinBy(p => Policies.RolesAllowed.TryGetValue(p, out var roles) ? roles.Length : int.MaxValue)!;
+            foreach (var method in methods)
+            {
+                result[$"{method} {pattern}"] = policy;
+            }
+        }
+        return result;
+    }
+}
+
+public sealed class AccessMatrixTestsOnSqlite() : AccessMatrixTests(DatabaseKind.Sqlite);
+
+public sealed class AccessMatrixTestsOnPostgres() : AccessMatrixTests(DatabaseKind.Postgres), IPostgresTests;

@@ -1,0 +1,97 @@
+using System.Net;
+using Finsoft.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Finsoft.Api.Tests;
+
+/// <summary>
+/// Broken object-level authorisation: Mallory, a customer, uses Alice's ids on every endpoint that takes
+/// an id (and in every body that names one). Each answers 404, as for an id that does not exist, and
+/// nothing of Alice's changes. Admin-only routes are covered by the access matrix (403).
+/// </summary>
+public abstract class BolaTests(DatabaseKind kind)
+{
+    [DbFact]
+    public async Task Another_customers_ids_are_not_found_on_every_endpoint_and_change_nothing()
+    {
+        var world = await TwoCustomers.StartAsync(kind, "100.00");
+        await using var app = world.App;
+        var api = world.Api;
+        var alice = world.Alice;
+        var mallory = world.Bob;
+
+        // Alice's things: a destination (verified), a withdrawal, a transfer to Mallory, a hold.
+        var destination = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/destination-accounts",
+            new { account_number = Finsoft.Ledger.Clabe.Create("012", "180", "01002029399").Value, friendly_name = "Rent", holder_name = "Alice" }, alice.Token))
+            .GetProperty("id").GetGuid();
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/destination-accounts/{destination}/verify", new { }, alice.Token);
+        var withdrawal = (await api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/transactions/withdrawal",
+            new { origin_account_id = world.AliceAccount, external_destination_account_id = destination, amount = "1.00" }, alice.Token))
+            .GetProperty("id").GetGuid();
+        var hold = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/transactions/transfer",
+            new { origin_account_id = world.AliceAccount, destination_account_id = world.BobAccount, amount = "2.00", hold = true }, alice.Token))
+            .GetProperty("id").GetGuid();
+        var alicesOwn = await api.CreateAccountAsync(alice.Token);
+        var internalTransfer = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/transactions/transfer",
+            new { origin_account_id = world.AliceAccount, destination_account_id = alicesOwn, amount = "3.00" }, alice.Token))
+            .GetProperty("id").GetGuid();
+        await api.WaitForStatusAsync(alice.Token, withdrawal, "COMPLETED", "FAILED");
+        var before = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}", token: alice.Token);
+
+        var account = world.AliceAccount;
+        var attempts = new (HttpMethod Method, string Route, string Path, object? Body)[]
+        {
+            (HttpMethod.Get, "GET /api/v1/accounts/{id:guid}", $"/api/v1/accounts/{account}", null),
+            (HttpMethod.Delete, "DELETE /api/v1/accounts/{id:guid}", $"/api/v1/accounts/{alicesOwn}", null),
+            (HttpMethod.Get, "GET /api/v1/accounts/{id:guid}/balance", $"/api/v1/accounts/{account}/balance", null),
+            (HttpMethod.Get, "GET /api/v1/accounts/{id:guid}/limits", $"/api/v1/accounts/{account}/limits", null),
+            (HttpMethod.Get, "GET /api/v1/accounts/{id:guid}/transactions", $"/api/v1/accounts/{account}/transactions", null),
+            (HttpMethod.Get, "GET /api/v1/destination-accounts/{id:guid}", $"/api/v1/destination-accounts/{destination}", null),
+            (HttpMethod.Delete, "DELETE /api/v1/destination-accounts/{id:guid}", $"/api/v1/destination-accounts/{destination}", null),
+            (HttpMethod.Put, "PUT /api/v1/destination-accounts/{id:guid}/verify", $"/api/v1/destination-accounts/{destination}/verify", new { }),
+            (HttpMethod.Get, "GET /api/v1/transactions/{id:guid}", $"/api/v1/transactions/{internalTransfer}", null),
+            (HttpMethod.Post, "POST /api/v1/transactions/{id:guid}/reverse", $"/api/v1/transactions/{internalTransfer}/reverse", new { }),
+            (HttpMethod.Post, "POST /api/v1/transactions/{id:guid}/capture", $"/api/v1/transactions/{hold}/capture", new { }),
+            (HttpMethod.Post, "POST /api/v1/transactions/{id:guid}/void", $"/api/v1/transactions/{hold}/void", new { }),
+            (HttpMethod.Post, "POST /api/v1/transactions/{id:guid}/retry", $"/api/v1/transactions/{withdrawal}/retry", new { }),
+            (HttpMethod.Post, "body: transfer origin", "/api/v1/transactions/transfer",
+                new { origin_account_id = account, destination_account_id = world.BobAccount, amount = "1.00" }),
+            (HttpMethod.Post, "body: withdrawal origin", "/api/v1/transactions/withdrawal",
+                new { origin_account_id = account, external_destination_account_id = destination, amount = "1.00" }),
+        };
+        foreach (var (method, route, path, body) in attempts)
+        {
+            await ApiClient.AssertProblemAsync(await api.SendAsync(method, path, body, mallory.Token), HttpStatusCode.NotFound);
+        }
+        var batch = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/transactions/batch", new
+        {
+            transfers = new[] { new { origin_account_id = account, destination_account_id = world.BobAccount, amount = "1.00" } },
+        }, mallory.Token);
+        Assert.Equal(404, batch.GetProperty("results")[0].GetProperty("error").GetProperty("status").GetInt32());
+        var filtered = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/transactions?account_id={account}", token: mallory.Token);
+        Assert.DoesNotContain(filtered.EnumerateArray(), t => t.GetProperty("id").GetGuid() == internalTransfer);
+        var listed = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts?user_id={alice.UserId}", token: mallory.Token);
+        Assert.DoesNotContain(listed.EnumerateArray(), a => a.GetProperty("id").GetGuid() == account);
+
+        // Every customer-reachable route that takes an id is in the list above.
+        var idRoutes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.Contains("{id", StringComparison.Ordinal) && !e.RoutePattern.RawText.Contains("/admin/", StringComparison.Ordinal))
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .Where(r => !r.StartsWith("PUT /api/v1/accounts/{id:guid}", StringComparison.Ordinal)); // admin-only adjustments and limits
+        Assert.Empty(idRoutes.Except(attempts.Select(a => a.Route)));
+
+        // Nothing of Alice's moved or changed.
+        var after = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}", token: alice.Token);
+        Assert.Equal(before.GetProperty("balance").GetString(), after.GetProperty("balance").GetString());
+        Assert.Equal(before.GetProperty("held").GetString(), after.GetProperty("held").GetString());
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/destination-accounts/{destination}", token: alice.Token);
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{alicesOwn}", token: alice.Token);
+        var held = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/transactions/{hold}", token: alice.Token);
+        Assert.Equal("PENDING", held.GetProperty("status").GetString());
+    }
+}
+
+public sealed class BolaTestsOnSqlite() : BolaTests(DatabaseKind.Sqlite);
+
+public sealed class BolaTestsOnPostgres() : BolaTests(DatabaseKind.Postgres), IPostgresTests;
