@@ -115,6 +115,12 @@ public abstract class BadInputTests(DatabaseKind kind)
         Assert.True(schemas.GetProperty("TransferRequest").GetProperty("properties").TryGetProperty("destination_account_id", out _));
         Assert.True(schemas.GetProperty("RegisterRequest").GetProperty("properties").TryGetProperty("full_name", out _));
         Assert.True(schemas.GetProperty("ProblemBody").GetProperty("properties").TryGetProperty("error", out _));
+        // Query parameters are snake_case like everything else: a C# name bound as-is ("accountId") would silently ignore "account_id".
+        var queryNames = document.GetProperty("paths").EnumerateObject().SelectMany(path => path.Value.EnumerateObject())
+            .SelectMany(operation => operation.Value.TryGetProperty("parameters", out var parameters) ? parameters.EnumerateArray() : Enumerable.Empty<JsonElement>())
+            .Where(p => p.GetProperty("in").GetString() == "query").Select(p => p.GetProperty("name").GetString()!).Distinct().ToList();
+        Assert.Contains("account_id", queryNames);
+        Assert.All(queryNames, name => Assert.Equal(name.ToLowerInvariant(), name));
     }
 }
 

@@ -208,6 +208,7 @@ public abstract class UserAdministrationTests(DatabaseKind kind)
         Assert.Equal("12.00", adjustment.GetProperty("details").GetProperty("to").GetString());
         Assert.False(string.IsNullOrEmpty(adjustment.GetProperty("request_id").GetString()));
         var aboutAlice = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/admin/audit?user_id={world.Alice.UserId}", token: world.Admin.Token);
+        Assert.All(aboutAlice.EnumerateArray(), e => Assert.Contains(world.Alice.UserId.ToString(), e.GetProperty("actor_id") + "|" + e.GetProperty("subject_id"), StringComparison.Ordinal));
         Assert.Contains(aboutAlice.EnumerateArray(), e => e.GetProperty("event").GetString() == "login.failed");
         Assert.Contains(aboutAlice.EnumerateArray(), e => e.GetProperty("event").GetString() == "login.succeeded");
         await ApiClient.AssertProblemAsync(await api.GetAsync("/api/v1/admin/audit?event=nope", world.Admin.Token), HttpStatusCode.UnprocessableEntity);

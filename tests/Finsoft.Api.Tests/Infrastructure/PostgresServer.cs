@@ -44,6 +44,9 @@ public sealed class PostgresServer : IDisposable
         new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, Pooling = true, MaxPoolSize = 40,
+            // Every test has its own database, hence its own pool; a finished test's idle connections must not
+            // hold server slots for Npgsql's default five minutes while later tests need them.
+            ConnectionIdleLifetime = 2, ConnectionPruningInterval = 1,
             Timeout = 15, CommandTimeout = 60,
         }.ToString();
 
@@ -86,7 +89,7 @@ public sealed class PostgresServer : IDisposable
     // fsync is off in the shared throw-away test server, for speed; the crash test's own server and bench/ keep it on.
     private string StartArguments() =>
         $"start -w -t 60 -D {DataDirectory} -l {Path.Combine(_root, "server.log")} " +
-        $"-o \"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync={(_durable ? "on" : "off")} -c max_connections=300 -c shared_buffers=64MB\"";
+        $"-o \"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync={(_durable ? "on" : "off")} -c max_connections=500 -c shared_buffers=64MB\"";
 
     public void Dispose() => Destroy();
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Configuration;
@@ -12,7 +13,7 @@ namespace Finsoft.Api.Features.Accounts;
 public static class ListAccounts
 {
     /// <summary>The wallets the caller holds; staff may name another user's (`user_id`).</summary>
-    public static async Task<JsonBody> Handle(Guid? userId, int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
+    public static async Task<JsonBody> Handle([FromQuery(Name = "user_id")] Guid? userId, int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
     {
         if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
         {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Text.Json;
 using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
@@ -24,7 +25,8 @@ public static class AuditEndpoints
     }
 
     /// <summary>Newest first; filter by event, actor, subject (either side: `user_id`) and time.</summary>
-    public static async Task<JsonBody> List(string? @event, Guid? actorId, Guid? subjectId, Guid? userId, DateTime? from, DateTime? to,
+    public static async Task<JsonBody> List(string? @event, [FromQuery(Name = "actor_id")] Guid? actorId, [FromQuery(Name = "subject_id")] Guid? subjectId,
+        [FromQuery(Name = "user_id")] Guid? userId, DateTime? from, DateTime? to,
         int? limit, string? cursor, HttpRequest http, FinsoftDb db, CancellationToken ct)
     {
         var validation = new Validation();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Infrastructure.Auth;
@@ -17,7 +18,7 @@ public static class ListTransactions
             : db.Transactions.Where(t => t.InitiatedBy == user.Id
                 || db.Accounts.HeldBy(db, user.Id).Any(a => a.Id == t.OriginAccountId || a.Id == t.DestinationAccountId));
 
-    public static async Task<JsonBody> Handle(string? type, string? status, Guid? accountId, DateTime? from, DateTime? to,
+    public static async Task<JsonBody> Handle(string? type, string? status, [FromQuery(Name = "account_id")] Guid? accountId, DateTime? from, DateTime? to,
         int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
     {
         var validation = new Validation();

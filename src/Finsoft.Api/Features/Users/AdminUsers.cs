@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Finsoft.Api.Features.Identity;
 using Finsoft.Api.Infrastructure.Audit;
@@ -16,7 +17,7 @@ public static class AdminUsers
 
     public sealed record UpdateRequest(string? Role, bool? IsActive);
 
-    public static async Task<JsonBody> List(string? search, string? role, bool? isActive, int? limit, string? cursor, HttpRequest http,
+    public static async Task<JsonBody> List(string? search, string? role, [FromQuery(Name = "is_active")] bool? isActive, int? limit, string? cursor, HttpRequest http,
         FinsoftDb db, CancellationToken ct)
     {
         var validation = new Validation();

@@ -44,7 +44,8 @@ public sealed class ErrorHandler(ILogger<ErrorHandler> logger) : IExceptionHandl
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
             if (e is System.Net.Sockets.SocketException or System.IO.EndOfStreamException
-                || e is Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" } // admin shutdown, crash shutdown, cannot connect now
+                // admin shutdown, crash shutdown, cannot connect now, no connection slot left
+                || e is Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" }
                 || e is Npgsql.NpgsqlException { InnerException: System.IO.IOException or System.Net.Sockets.SocketException or TimeoutException })
             {
                 return true;
