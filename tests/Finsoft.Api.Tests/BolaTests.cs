@@ -37,6 +37,8 @@ public abstract class BolaTests(DatabaseKind kind)
             new { origin_account_id = world.AliceAccount, destination_account_id = alicesOwn, amount = "3.00" }, alice.Token))
             .GetProperty("id").GetGuid();
         await api.WaitForStatusAsync(alice.Token, withdrawal, "COMPLETED", "FAILED");
+        var record = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/records",
+            new { amount = "9.00", currency = "MXN", type = "expense", category = "private", date = "2026-11-01" }, alice.Token)).GetProperty("id").GetGuid();
         var before = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}", token: alice.Token);
 
         var account = world.AliceAccount;
@@ -55,6 +57,11 @@ public abstract class BolaTests(DatabaseKind kind)
             (HttpMethod.Post, "POST /api/v1/transactions/{id:guid}/capture", $"/api/v1/transactions/{hold}/capture", new { }),
             (HttpMethod.Post, "POST /api/v1/transactions/{id:guid}/void", $"/api/v1/transactions/{hold}/void", new { }),
             (HttpMethod.Post, "POST /api/v1/transactions/{id:guid}/retry", $"/api/v1/transactions/{withdrawal}/retry", new { }),
+            (HttpMethod.Get, "GET /api/v1/records/{id:guid}", $"/api/v1/records/{record}", null),
+            (HttpMethod.Patch, "PATCH /api/v1/records/{id:guid}", $"/api/v1/records/{record}", new { category = "mine" }),
+            (HttpMethod.Delete, "DELETE /api/v1/records/{id:guid}", $"/api/v1/records/{record}", null),
+            (HttpMethod.Post, "POST /api/v1/records/{id:guid}/restore", $"/api/v1/records/{record}/restore", new { }),
+            (HttpMethod.Post, "POST /api/v1/transactions/{id:guid}/category", $"/api/v1/transactions/{internalTransfer}/category", new { category = "x" }),
             (HttpMethod.Post, "body: transfer origin", "/api/v1/transactions/transfer",
                 new { origin_account_id = account, destination_account_id = world.BobAccount, amount = "1.00" }),
             (HttpMethod.Post, "body: withdrawal origin", "/api/v1/transactions/withdrawal",
@@ -87,6 +94,8 @@ public abstract class BolaTests(DatabaseKind kind)
         Assert.Equal(before.GetProperty("held").GetString(), after.GetProperty("held").GetString());
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/destination-accounts/{destination}", token: alice.Token);
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{alicesOwn}", token: alice.Token);
+        var untouched = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/records/{record}", token: alice.Token);
+        Assert.Equal("private", untouched.GetProperty("category").GetString());
         var held = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/transactions/{hold}", token: alice.Token);
         Assert.Equal("PENDING", held.GetProperty("status").GetString());
     }

@@ -23,6 +23,9 @@ public static class Policies
     /// <summary>Act on one's own money: open and close accounts, destinations, transfers, withdrawals, reversals, holds.</summary>
     public const string MoveMoney = "move-money";
 
+    /// <summary>Keep income/expense records and see their breakdowns (category totals, trends, recent activity): everyone but the read-only viewer.</summary>
+    public const string Records = "records";
+
     /// <summary>Read the journal's proofs and (with records and reports) insights.</summary>
     public const string Insights = "insights";
 
@@ -33,6 +36,7 @@ public static class Policies
     {
         [SignedIn] = [Roles.Customer, Roles.Viewer, Roles.Analyst, Roles.Admin],
         [MoveMoney] = [Roles.Customer, Roles.Admin],
+        [Records] = [Roles.Customer, Roles.Analyst, Roles.Admin],
         [Insights] = [Roles.Analyst, Roles.Admin],
         [Admin] = [Roles.Admin],
     };

@@ -6,6 +6,7 @@ using Finsoft.Api.Features.Identity;
 using Finsoft.Api.Features.Ledger;
 using Finsoft.Api.Features.Transactions;
 using Finsoft.Api.Features.Audit;
+using Finsoft.Api.Features.Dashboard;
 using Finsoft.Api.Features.Users;
 using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
@@ -104,6 +105,7 @@ public static class FinsoftHost
         app.MapLedger();
         app.MapUserAdministration();
         app.MapAudit();
+        app.MapDashboard();
         return app;
     }
 

@@ -27,6 +27,7 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<AuditEventRow> AuditEvents => Set<AuditEventRow>();
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
     public DbSet<ProtectedSecretRow> ProtectedSecrets => Set<ProtectedSecretRow>();
+    public DbSet<RecordRow> Records => Set<RecordRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -57,6 +58,7 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<AuditEventRow>().ToTable("audit_events");
         modelBuilder.Entity<DataProtectionKeyRow>().ToTable("data_protection_keys").HasKey(k => k.Name);
         modelBuilder.Entity<ProtectedSecretRow>().ToTable("protected_secrets").HasKey(k => k.Name);
+        modelBuilder.Entity<RecordRow>().ToTable("records");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

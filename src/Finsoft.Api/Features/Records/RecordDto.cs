@@ -1,0 +1,28 @@
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+
+namespace Finsoft.Api.Features.Records;
+
+public sealed record RecordDto(
+    Guid Id, Guid UserId, string Amount, string Currency, string Type, string Category, DateOnly Date, string? Notes,
+    Guid? TransactionId, DateTime CreatedAt, DateTime UpdatedAt, DateTime? DeletedAt)
+{
+    public static RecordDto From(RecordRow r) => new(r.Id, r.UserId, Money.Format(r.Amount, global::Finsoft.Ledger.Currency.Get(r.Currency)),
+        r.Currency, r.Type, r.Category, r.Date, r.Notes, r.TransactionId, r.CreatedAt, r.UpdatedAt, r.DeletedAt);
+}
+
+/// <summary>
+/// Whose records a caller sees: its own; analysts and admins everyone's (and may filter by user).
+/// Who may change one: its owner, or an admin. Anyone else gets "not found".
+/// </summary>
+public static class RecordAccess
+{
+    public static bool SeesEveryonesRecords(this CurrentUser user) => user.Role is Roles.Analyst or Roles.Admin;
+
+    public static IQueryable<RecordRow> VisibleTo(this IQueryable<RecordRow> records, CurrentUser user) =>
+        user.SeesEveryonesRecords() ? records : records.Where(r => r.UserId == user.Id);
+
+    public static IQueryable<RecordRow> ChangeableBy(this IQueryable<RecordRow> records, CurrentUser user) =>
+        user.IsAdmin ? records : records.Where(r => r.UserId == user.Id);
+}
