@@ -48,6 +48,7 @@ public abstract class BolaTests(DatabaseKind kind)
             (HttpMethod.Delete, "DELETE /api/v1/accounts/{id:guid}", $"/api/v1/accounts/{alicesOwn}", null),
             (HttpMethod.Get, "GET /api/v1/accounts/{id:guid}/balance", $"/api/v1/accounts/{account}/balance", null),
             (HttpMethod.Get, "GET /api/v1/accounts/{id:guid}/limits", $"/api/v1/accounts/{account}/limits", null),
+            (HttpMethod.Get, "GET /api/v1/accounts/{id:guid}/statement", $"/api/v1/accounts/{account}/statement", null),
             (HttpMethod.Get, "GET /api/v1/accounts/{id:guid}/transactions", $"/api/v1/accounts/{account}/transactions", null),
             (HttpMethod.Get, "GET /api/v1/destination-accounts/{id:guid}", $"/api/v1/destination-accounts/{destination}", null),
             (HttpMethod.Delete, "DELETE /api/v1/destination-accounts/{id:guid}", $"/api/v1/destination-accounts/{destination}", null),
@@ -80,6 +81,8 @@ public abstract class BolaTests(DatabaseKind kind)
         Assert.DoesNotContain(filtered.EnumerateArray(), t => t.GetProperty("id").GetGuid() == internalTransfer);
         var listed = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts?user_id={alice.UserId}", token: mallory.Token);
         Assert.DoesNotContain(listed.EnumerateArray(), a => a.GetProperty("id").GetGuid() == account);
+        var biggest = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/accounts/biggest", token: mallory.Token);
+        Assert.DoesNotContain(biggest.EnumerateArray(), a => a.GetProperty("id").GetGuid() == account);
 
         // Every customer-reachable route that takes an id is in the list above.
         var idRoutes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()

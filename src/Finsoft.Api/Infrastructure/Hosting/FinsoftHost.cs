@@ -7,6 +7,7 @@ using Finsoft.Api.Features.Ledger;
 using Finsoft.Api.Features.Transactions;
 using Finsoft.Api.Features.Audit;
 using Finsoft.Api.Features.Dashboard;
+using Finsoft.Api.Features.Reports;
 using Finsoft.Api.Features.Users;
 using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
@@ -106,6 +107,7 @@ public static class FinsoftHost
         app.MapUserAdministration();
         app.MapAudit();
         app.MapDashboard();
+        app.MapReports();
         return app;
     }
 

@@ -1,0 +1,143 @@
+using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Finsoft.Api.Features.Reports;
+
+/// <summary>
+/// Trial balance, balance sheet, income statement and cash flow, computed from the journal's postings
+/// (never from the balance columns), in one currency, as of any moment.
+/// </summary>
+public static class AccountingReports
+{
+    public sealed record TrialBalanceLine(string Account, string Class, string Debits, string Credits, string Balance);
+
+    public sealed record TrialBalance(string Currency, DateTime AsOf, List<TrialBalanceLine> Accounts, string TotalDebits, string TotalCredits, bool Balanced);
+
+    public sealed record Line(string Account, string Amount);
+
+    public sealed record BalanceSheet(string Currency, DateTime AsOf, List<Line> Assets, List<Line> Liabilities, List<Line> Equity,
+        string TotalAssets, string TotalLiabilities, string TotalEquity, bool Balanced);
+
+    public sealed record IncomeStatement(string Currency, DateTime? From, DateTime AsOf, List<Line> Income, string NetIncome);
+
+    public sealed record CashFlow(string Currency, DateTime? From, DateTime AsOf, string OpeningCash, List<Line> Inflows, List<Line> Outflows,
+        string NetChange, string ClosingCash);
+
+    private sealed record Totals(string Line, long Debits, long Credits);
+
+    public static async Task<JsonBody> GetTrialBalance([FromQuery(Name = "as_of")] DateTime? asOf, string? currency, FinsoftDb db,
+        IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        if (!TryPeriod(null, asOf, currency, options, time, out var money, out _, out var end, out var problem))
+        {
+            return problem!;
+        }
+        var totals = await TotalsAsync(db, money, null, end, ct);
+        var lines = totals.Select(t => new TrialBalanceLine(t.Line, ChartOfAccounts.ClassOf(t.Line).ToString().ToLowerInvariant(),
+            Money.Format(t.Debits, money), Money.Format(t.Credits, money), Money.Format(ChartOfAccounts.NormalBalance(t.Line, t.Debits, t.Credits), money))).ToList();
+        var (debits, credits) = (totals.Sum(t => t.Debits), totals.Sum(t => t.Credits));
+        return ApiResults.Ok(new TrialBalance(money.Code, end, lines, Money.Format(debits, money), Money.Format(credits, money), debits == credits));
+    }
+
+    /// <summary>Assets = liabilities + equity, where equity is what the adjustments made or lost (retained earnings).</summary>
+    public static async Task<JsonBody> GetBalanceSheet([FromQuery(Name = "as_of")] DateTime? asOf, string? currency, FinsoftDb db,
+        IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        if (!TryPeriod(null, asOf, currency, options, time, out var money, out _, out var end, out var problem))
+        {
+            return problem!;
+        }
+        var totals = await TotalsAsync(db, money, null, end, ct);
+        List<Line> Of(AccountClass cls) => totals.Where(t => ChartOfAccounts.ClassOf(t.Line) == cls)
+            .Select(t => new Line(t.Line, Money.Format(ChartOfAccounts.NormalBalance(t.Line, t.Debits, t.Credits), money))).ToList();
+        long Sum(AccountClass cls) => totals.Where(t => ChartOfAccounts.ClassOf(t.Line) == cls).Sum(t => ChartOfAccounts.NormalBalance(t.Line, t.Debits, t.Credits));
+        var retained = Sum(AccountClass.Income);
+        var equity = Of(AccountClass.Equity).Append(new Line("retained_earnings", Money.Format(retained, money))).ToList();
+        var (assets, liabilities, totalEquity) = (Sum(AccountClass.Asset), Sum(AccountClass.Liability), checked(Sum(AccountClass.Equity) + retained));
+        return ApiResults.Ok(new BalanceSheet(money.Code, end, Of(AccountClass.Asset), Of(AccountClass.Liability), equity,
+            Money.Format(assets, money), Money.Format(liabilities, money), Money.Format(totalEquity, money), assets == checked(liabilities + totalEquity)));
+    }
+
+    public static async Task<JsonBody> GetIncomeStatement(DateTime? from, [FromQuery(Name = "as_of")] DateTime? asOf, string? currency, FinsoftDb db,
+        IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        if (!TryPeriod(from, asOf, currency, options, time, out var money, out var start, out var end, out var problem))
+        {
+            return problem!;
+        }
+        var totals = await TotalsAsync(db, money, start, end, ct);
+        var income = totals.Where(t => ChartOfAccounts.ClassOf(t.Line) == AccountClass.Income)
+            .Select(t => (t.Line, Amount: ChartOfAccounts.NormalBalance(t.Line, t.Debits, t.Credits))).ToList();
+        return ApiResults.Ok(new IncomeStatement(money.Code, start, end, income.Select(i => new Line(i.Line, Money.Format(i.Amount, money))).ToList(),
+            Money.Format(income.Sum(i => i.Amount), money)));
+    }
+
+    /// <summary>Movements of the platform's cash (the settlement bank account) in the period, by transaction type.</summary>
+    public static async Task<JsonBody> GetCashFlow(DateTime? from, [FromQuery(Name = "as_of")] DateTime? asOf, string? currency, FinsoftDb db,
+        IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        if (!TryPeriod(from, asOf, currency, options, time, out var money, out var start, out var end, out var problem))
+        {
+            return problem!;
+        }
+        var cash = SystemAccounts.Id(SystemAccounts.BankSettlement, money);
+        var opening = start is { } s
+            ? await (from p in db.Postings join e in db.JournalEntries on p.EntryId equals e.Id
+                     where p.AccountId == cash && e.CreatedAt < s select p.Amount).SumAsync(ct)
+            : 0;
+        var byType = await (from p in db.Postings
+                            join e in db.JournalEntries on p.EntryId equals e.Id
+                            join t in db.Transactions on e.TransactionId equals t.Id
+                            where p.AccountId == cash && e.CreatedAt <= end && (start == null || e.CreatedAt >= start)
+                            group p by t.Type into g
+                            select new { Type = g.Key, In = g.Sum(p => p.Amount > 0 ? p.Amount : 0), Out = g.Sum(p => p.Amount < 0 ? -p.Amount : 0) })
+            .ToListAsync(ct);
+        var net = byType.Sum(t => checked(t.In - t.Out));
+        var label = (string type) => type.ToLowerInvariant() + "s";
+        return ApiResults.Ok(new CashFlow(money.Code, start, end, Money.Format(opening, money),
+            byType.Where(t => t.In > 0).OrderBy(t => t.Type, StringComparer.Ordinal).Select(t => new Line(label(t.Type), Money.Format(t.In, money))).ToList(),
+            byType.Where(t => t.Out > 0).OrderBy(t => t.Type, StringComparer.Ordinal).Select(t => new Line(label(t.Type), Money.Format(t.Out, money))).ToList(),
+            Money.Format(net, money), Money.Format(checked(opening + net), money)));
+    }
+
+    /// <summary>Debits and credits per report line, from postings whose entry falls in the period.</summary>
+    private static async Task<List<Totals>> TotalsAsync(FinsoftDb db, Currency money, DateTime? start, DateTime end, CancellationToken ct)
+    {
+        var code = money.Code;
+        var rows = await (from p in db.Postings
+                          join e in db.JournalEntries on p.EntryId equals e.Id
+                          join a in db.Accounts on p.AccountId equals a.Id
+                          where p.Currency == code && e.CreatedAt <= end && (start == null || e.CreatedAt >= start)
+                          group p by new { a.Kind, a.SystemCode } into g
+                          select new { g.Key.Kind, g.Key.SystemCode, Debits = g.Sum(p => p.Amount > 0 ? p.Amount : 0), Credits = g.Sum(p => p.Amount < 0 ? -p.Amount : 0) })
+            .ToListAsync(ct);
+        return rows.GroupBy(r => ChartOfAccounts.LineOf(r.Kind, r.SystemCode))
+            .Select(g => new Totals(g.Key, g.Sum(r => r.Debits), g.Sum(r => r.Credits)))
+            .OrderBy(t => ChartOfAccounts.ClassOf(t.Line)).ThenBy(t => t.Line, StringComparer.Ordinal).ToList();
+    }
+
+    private static bool TryPeriod(DateTime? from, DateTime? asOf, string? currency, IOptions<FinsoftOptions> options, TimeProvider time,
+        out Currency money, out DateTime? start, out DateTime end, out JsonBody? problem)
+    {
+        var validation = new Validation();
+        money = currency is null ? options.Value.DefaultCurrencyValue : Currency.Find(currency)!;
+        if (currency is not null && Currency.Find(currency) is null)
+        {
+            validation.Add("currency", "currency must be an ISO 4217 code.");
+        }
+        end = asOf?.ToUniversalTime() ?? time.UtcNow();
+        start = from?.ToUniversalTime();
+        if (start > end)
+        {
+            validation.Add("from", "from must not be after as_of.");
+        }
+        problem = validation.IsValid ? null : validation.Result;
+        return validation.IsValid;
+    }
+}

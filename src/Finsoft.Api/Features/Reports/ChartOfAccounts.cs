@@ -1,0 +1,38 @@
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+
+namespace Finsoft.Api.Features.Reports;
+
+public enum AccountClass
+{
+    Asset,
+    Liability,
+    Equity,
+    Income,
+}
+
+/// <summary>
+/// Where each ledger account sits in the statements. Customer wallets are one control account (the
+/// platform owes their balances: a liability); the settlement bank is the platform's cash; admin
+/// balance adjustments are the platform's gain or loss, so they flow through the income statement into
+/// retained earnings (equity).
+/// </summary>
+public static class ChartOfAccounts
+{
+    public const string CustomerWallets = "customer_wallets";
+
+    /// <summary>The report line of an account: its system code, or the wallets' control account.</summary>
+    public static string LineOf(string kind, string? systemCode) => kind == AccountKind.Wallet ? CustomerWallets : systemCode ?? "unknown";
+
+    public static AccountClass ClassOf(string line) => line switch
+    {
+        SystemAccounts.BankSettlement => AccountClass.Asset,
+        CustomerWallets => AccountClass.Liability,
+        SystemAccounts.Adjustments => AccountClass.Income,
+        _ => AccountClass.Equity,
+    };
+
+    /// <summary>Debit-normal classes read a balance as debits − credits; the others as credits − debits.</summary>
+    public static long NormalBalance(string line, long debits, long credits) =>
+        ClassOf(line) == AccountClass.Asset ? checked(debits - credits) : checked(credits - debits);
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Finsoft.Api.Features.Accounts;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Features.Reports;
+
+/// <summary>
+/// An account statement: the balance before the period, every posting in it in journal order with the
+/// running balance, and the balance at its end, all from the journal. JSON or CSV.
+/// </summary>
+public static class Statement
+{
+    public const int MaxLines = 100_000;
+
+    public sealed record Movement(long Sequence, DateTime Date, Guid TransactionId, string Type, string? Description, string Amount, string RunningBalance);
+
+    public sealed record Body(Guid AccountId, string? Clabe, string? Holder, string Currency, DateTime From, DateTime To,
+        string OpeningBalance, string ClosingBalance, int Count, List<Movement> Movements);
+
+    public static async Task<IResult> Handle(Guid id, DateTime? from, DateTime? to, string? format, ClaimsPrincipal principal, FinsoftDb db,
+        TimeProvider time, CancellationToken ct)
+    {
+        var account = await db.AccountsVisibleTo(CurrentUser.From(principal)).FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (account is null)
+        {
+            return ApiResults.NotFound("Account not found");
+        }
+        var validation = new Validation();
+        format ??= "json";
+        if (format is not ("json" or "csv"))
+        {
+            validation.Add("format", "format must be json or csv.");
+        }
+        var start = from?.ToUniversalTime() ?? account.CreatedAt;
+        var end = to?.ToUniversalTime() ?? time.UtcNow();
+        if (start > end)
+        {
+            validation.Add("from", "from must not be after to.");
+        }
+        if (!validation.IsValid)
+        {
+            return validation.Result;
+        }
+        var currency = Currency.Get(account.Currency);
+        var sign = account.NormalSide == NormalSide.Debit ? 1 : -1;
+        var before = await db.Postings.Where(p => p.AccountId == id && db.JournalEntries.Any(e => e.Id == p.EntryId && e.CreatedAt < start))
+            .Select(p => p.Amount).SumAsync(ct);
+        var rows = await (from p in db.Postings
+                          join e in db.JournalEntries on p.EntryId equals e.Id
+                          join t in db.Transactions on e.TransactionId equals t.Id
+                          where p.AccountId == id && e.CreatedAt >= start && e.CreatedAt <= end
+                          orderby e.Sequence, p.Id
+                          select new { e.Sequence, e.CreatedAt, TransactionId = t.Id, t.Type, t.Description, p.Amount })
+            .Take(MaxLines + 1).ToListAsync(ct);
+        if (rows.Count > MaxLines)
+        {
+            return ApiResults.Invalid(new Dictionary<string, string[]> { ["from"] = [$"the period holds more than {MaxLines} movements; ask for a shorter one."] });
+        }
+        var opening = checked(sign * before);
+        var running = opening;
+        var movements = rows.Select(r =>
+        {
+            var amount = checked(sign * r.Amount);
+            running = checked(running + amount);
+            return new Movement(r.Sequence, r.CreatedAt, r.TransactionId, r.Type, r.Description, Money.Format(amount, currency), Money.Format(running, currency));
+        }).ToList();
+        var holder = account.UserId is { } owner ? await db.Users.Where(u => u.Id == owner).Select(u => u.FullName).SingleOrDefaultAsync(ct) : null;
+        var body = new Body(account.Id, account.Clabe, holder, currency.Code, start, end, Money.Format(opening, currency), Money.Format(running, currency),
+            movements.Count, movements);
+        return format == "csv" ? Csv(body) : ApiResults.Ok(body);
+    }
+
+    private static JsonBody Csv(Body body)
+    {
+        var csv = new StringBuilder();
+        csv.AppendLine(CultureInfo.InvariantCulture, $"# account,{body.AccountId},clabe,{body.Clabe},currency,{body.Currency}");
+        csv.AppendLine(CultureInfo.InvariantCulture, $"# from,{body.From:O},to,{body.To:O},opening_balance,{body.OpeningBalance},closing_balance,{body.ClosingBalance}");
+        csv.AppendLine("sequence,date,transaction_id,type,description,amount,running_balance");
+        foreach (var m in body.Movements)
+        {
+            csv.AppendLine(CultureInfo.InvariantCulture, $"{m.Sequence},{m.Date:O},{m.TransactionId},{m.Type},{Field(m.Description)},{m.Amount},{m.RunningBalance}");
+        }
+        var result = new JsonBody(StatusCodes.Status200OK, csv.ToString(), "text/csv; charset=utf-8");
+        result.Headers["Content-Disposition"] = $"attachment; filename=\"statement-{body.AccountId}.csv\"";
+        return result;
+    }
+
+    /// <summary>RFC 4180 quoting; a leading =, +, - or @ is prefixed so a spreadsheet never runs a description as a formula.</summary>
+    private static string Field(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+        var safe = text[0] is '=' or '+' or '-' or '@' ? "'" + text : text;
+        return safe.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : safe;
+    }
+}

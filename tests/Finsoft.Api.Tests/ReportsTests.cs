@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text.Json;
+using Finsoft.Api.Tests.Infrastructure;
+
+namespace Finsoft.Api.Tests;
+
+/// <summary>Accounting reports from the journal after random activity, account statements and the biggest account per currency.</summary>
+public abstract class ReportsTests(DatabaseKind kind)
+{
+    private static decimal Amount(JsonElement element, string name) => decimal.Parse(element.GetProperty(name).GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static decimal Line(JsonElement lines, string account) =>
+        lines.EnumerateArray().Where(l => l.GetProperty("account").GetString() == account).Select(l => Amount(l, "amount")).SingleOrDefault();
+
+    [DbFact]
+    public async Task Reports_balance_after_random_activity_and_agree_with_the_accounts()
+    {
+        var world = await TwoCustomers.StartAsync(kind, "1000.00");
+        await using var app = world.App;
+        var api = world.Api;
+        var admin = world.Admin.Token;
+        var random = new Random(20261121);
+        var accounts = new[] { (world.Alice.Token, world.AliceAccount), (world.Bob.Token, world.BobAccount) };
+        var before = DateTime.UtcNow;
+        decimal deposits = 1000m, adjustments = 0m;
+        for (var i = 0; i < 40; i++)
+        {
+            var (token, from) = accounts[random.Next(2)];
+            var to = accounts.First(a => a.Item2 != from).Item2;
+            switch (random.Next(4))
+            {
+                case 0:
+                    var deposit = random.Next(1, 500);
+                    await api.DepositAsync(admin, from, $"{deposit}.00");
+                    deposits += deposit;
+                    break;
+                case 1:
+                    var balance = decimal.Parse(await api.BalanceAsync(admin, from), System.Globalization.CultureInfo.InvariantCulture);
+                    var target = Math.Max(0, balance + random.Next(-50, 50));
+                    await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/accounts/{from}", new { balance = target.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) }, admin);
+                    adjustments += target - balance;
+                    break;
+                default:
+                    using (await api.TransferAsync(token, from, to, $"{random.Next(1, 300)}.{random.Next(0, 99):D2}"))
+                    {
+                    }
+                    break;
+            }
+        }
+        var wallets = 0m;
+        foreach (var (_, id) in accounts)
+        {
+            wallets += decimal.Parse(await api.BalanceAsync(admin, id), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var trial = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/reports/trial-balance?currency=MXN", token: admin);
+        Assert.True(trial.GetProperty("balanced").GetBoolean());
+        Assert.Equal(trial.GetProperty("total_debits").GetString(), trial.GetProperty("total_credits").GetString());
+        var lines = trial.GetProperty("accounts").EnumerateArray().ToDictionary(l => l.GetProperty("account").GetString()!, l => Amount(l, "balance"));
+        Assert.Equal(wallets, lines["customer_wallets"]);
+
+        var sheet = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/reports/balance-sheet", token: admin);
+        Assert.True(sheet.GetProperty("balanced").GetBoolean());
+        Assert.Equal(Amount(sheet, "total_assets"), Amount(sheet, "total_liabilities") + Amount(sheet, "total_equity"));
+        Assert.Equal(deposits, Amount(sheet, "total_assets"));
+        Assert.Equal(wallets, Amount(sheet, "total_liabilities"));
+
+        // Adjustments that raised customer balances are the platform's loss.
+        var income = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/reports/income-statement", token: admin);
+        Assert.Equal(-adjustments, Amount(income, "net_income"));
+        Assert.Equal(-adjustments, Line(sheet.GetProperty("equity"), "retained_earnings"));
+
+        var cash = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/reports/cash-flow?from={before:O}", token: admin);
+        Assert.Equal(Amount(cash, "opening_cash") + Amount(cash, "net_change"), Amount(cash, "closing_cash"));
+        Assert.Equal(deposits, Amount(cash, "closing_cash"));
+        Assert.Equal(deposits - 1000m, Line(cash.GetProperty("inflows"), "deposits"));
+
+        // As of a moment before anything happened, everything is zero and still balanced.
+        var empty = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/reports/balance-sheet?as_of=2020-01-01T00:00:00Z", token: admin);
+        Assert.Equal("0.00", empty.GetProperty("total_assets").GetString());
+        Assert.True(empty.GetProperty("balanced").GetBoolean());
+        await ApiClient.AssertProblemAsync(await api.GetAsync("/api/v1/reports/trial-balance?currency=XYZ", admin), HttpStatusCode.UnprocessableEntity);
+        await ApiClient.AssertProblemAsync(await api.GetAsync("/api/v1/reports/cash-flow?from=2030-01-01&as_of=2029-01-01", admin), HttpStatusCode.UnprocessableEntity);
+    }
+
+    [DbFact]
+    public async Task A_statement_has_opening_running_and_closing_balances_in_json_and_csv()
+    {
+        var world = await TwoCustomers.StartAsync(kind, "100.00");
+        await using var app = world.App;
+        var api = world.Api;
+        await api.TransferAsync(world.Alice.Token, world.AliceAccount, world.BobAccount, "10.00");
+        var middle = DateTime.UtcNow;
+        await Task.Delay(20);
+        await api.TransferAsync(world.Alice.Token, world.AliceAccount, world.BobAccount, "2.50");
+        await api.TransferAsync(world.Bob.Token, world.BobAccount, world.AliceAccount, "1.25");
+
+        var full = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}/statement", token: world.Alice.Token);
+        Assert.Equal(("0.00", "88.75", 4), (full.GetProperty("opening_balance").GetString(), full.GetProperty("closing_balance").GetString(),
+            full.GetProperty("count").GetInt32()));
+        Assert.Equal(["100.00", "-10.00", "-2.50", "1.25"], full.GetProperty("movements").EnumerateArray().Select(m => m.GetProperty("amount").GetString()!));
+        Assert.Equal(["100.00", "90.00", "87.50", "88.75"], full.GetProperty("movements").EnumerateArray().Select(m => m.GetProperty("running_balance").GetString()!));
+        Assert.Equal("Test User", full.GetProperty("holder").GetString());
+
+        var later = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}/statement?from={middle:O}", token: world.Alice.Token);
+        Assert.Equal(("90.00", "88.75", 2), (later.GetProperty("opening_balance").GetString(), later.GetProperty("closing_balance").GetString(),
+            later.GetProperty("count").GetInt32()));
+
+        using var csv = await api.GetAsync($"/api/v1/accounts/{world.AliceAccount}/statement?format=csv", world.Alice.Token);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var text = await csv.Content.ReadAsStringAsync();
+        Assert.Contains("sequence,date,transaction_id,type,description,amount,running_balance", text, StringComparison.Ordinal);
+        Assert.Contains(",-2.50,87.50", text, StringComparison.Ordinal);
+        Assert.Contains("closing_balance,88.75", text, StringComparison.Ordinal);
+
+        await ApiClient.AssertProblemAsync(await api.GetAsync($"/api/v1/accounts/{world.AliceAccount}/statement?format=doc", world.Alice.Token),
+            HttpStatusCode.UnprocessableEntity);
+        await ApiClient.AssertProblemAsync(await api.GetAsync($"/api/v1/accounts/{world.AliceAccount}/statement", world.Bob.Token), HttpStatusCode.NotFound);
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}/statement", token: world.Admin.Token);
+    }
+
+    [DbFact]
+    public async Task The_biggest_account_per_currency_among_those_the_caller_may_see()
+    {
+        var world = await TwoCustomers.StartAsync(kind, "100.00");
+        await using var app = world.App;
+        var api = world.Api;
+        var aliceUsd = await api.CreateAccountAsync(world.Alice.Token, "USD");
+        var aliceSmall = await api.CreateAccountAsync(world.Alice.Token);
+        await api.DepositAsync(world.Admin.Token, aliceUsd, "5.00");
+        await api.DepositAsync(world.Admin.Token, aliceSmall, "1.00");
+        await api.DepositAsync(world.Admin.Token, world.BobAccount, "500.00");
+
+        var mine = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/accounts/biggest", token: world.Alice.Token);
+        Assert.Equal([(world.AliceAccount, "MXN"), (aliceUsd, "USD")],
+            mine.EnumerateArray().Select(a => (a.GetProperty("id").GetGuid(), a.GetProperty("currency").GetString())));
+        var everyone = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/accounts/biggest", token: world.Admin.Token);
+        Assert.Equal(world.BobAccount, everyone.EnumerateArray().Single(a => a.GetProperty("currency").GetString() == "MXN").GetProperty("id").GetGuid());
+    }
+}
+
+public sealed class ReportsTestsOnSqlite() : ReportsTests(DatabaseKind.Sqlite);
+
+public sealed class ReportsTestsOnPostgres() : ReportsTests(DatabaseKind.Postgres), IPostgresTests;
