@@ -70,6 +70,7 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         ["GET /api/v1/reports/income-statement"] = Policies.Insights,
         ["GET /api/v1/reports/cash-flow"] = Policies.Insights,
         ["GET /api/v1/ledger/verify"] = Policies.Insights,
+        ["GET /api/v1/ledger/analytics"] = Policies.Insights,
         ["PUT /api/v1/accounts/{id:guid}"] = Policies.Admin,
         ["PUT /api/v1/accounts/{id:guid}/limits"] = Policies.Admin,
         ["POST /api/v1/transactions/deposit"] = Policies.Admin,

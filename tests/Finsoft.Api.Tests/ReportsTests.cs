@@ -120,6 +120,31 @@ public abstract class ReportsTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task Ledger_analytics_count_and_sum_by_day_type_status_and_account()
+    {
+        var world = await TwoCustomers.StartAsync(kind, "100.00");
+        await using var app = world.App;
+        var api = world.Api;
+        for (var i = 0; i < 3; i++)
+        {
+            await api.TransferAsync(world.Alice.Token, world.AliceAccount, world.BobAccount, "10.00");
+        }
+        await api.TransferAsync(world.Alice.Token, world.AliceAccount, world.BobAccount, "1000.00"); // refused: not in the ledger
+        var analyst = await api.CreateUserAsync(world.Admin.Token, "analyst");
+        var report = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/ledger/analytics?currency=MXN", token: analyst.Token);
+        var byType = report.GetProperty("by_type").EnumerateArray().ToDictionary(b => b.GetProperty("key").GetString()!, b => b);
+        Assert.Equal(3, byType["TRANSFER"].GetProperty("count").GetInt64());
+        Assert.Equal("30.00", byType["TRANSFER"].GetProperty("volume").GetString());
+        Assert.Equal("100.00", byType["DEPOSIT"].GetProperty("volume").GetString());
+        var today = Assert.Single(report.GetProperty("by_day").EnumerateArray());
+        Assert.Equal(DateTime.UtcNow.ToString("yyyy-MM-dd"), today.GetProperty("key").GetString());
+        Assert.Equal("130.00", today.GetProperty("volume").GetString());
+        var top = report.GetProperty("top_accounts")[0];
+        Assert.Equal((world.AliceAccount, "130.00"), (top.GetProperty("account_id").GetGuid(), top.GetProperty("volume").GetString()));
+        await ApiClient.AssertProblemAsync(await api.GetAsync("/api/v1/ledger/analytics?from=2020-01-01&to=2026-01-01", analyst.Token), HttpStatusCode.UnprocessableEntity);
+    }
+
+    [DbFact]
     public async Task The_biggest_account_per_currency_among_those_the_caller_may_see()
     {
         var world = await TwoCustomers.StartAsync(kind, "100.00");
