@@ -12,7 +12,7 @@ public static class TransactionsEndpoints
         transactions.MapGet("/", ListTransactions.Handle).Produces<List<TransactionDto>>().ProducesError(422);
         transactions.MapGet("/{id:guid}", GetTransaction.Handle).Produces<TransactionDto>().ProducesError(404);
         // The engine settles the transfer's key inside its batch transaction, so the filter is not used here.
-        transactions.MapPost("/transfer", Transfer.Handle).RequireAuthorization(Policies.MoveMoney).ProducesError(403).WithMetadata(new IdempotencyHeaderMetadata()).ProducesError(409)
+        transactions.MapPost("/transfer", Transfer.Handle).AddEndpointFilter<Fx.QuotedTransferIdempotency>().RequireAuthorization(Policies.MoveMoney).ProducesError(403).WithMetadata(new IdempotencyHeaderMetadata()).ProducesError(409)
             .Produces<MovementResponse>(201).ProducesError(400, 404, 422);
         transactions.MapPost("/batch", TransferBatch.Handle).RequireAuthorization(Policies.MoveMoney).ProducesError(403).Produces<TransferBatch.Response>().ProducesError(422);
         transactions.MapPost("/withdrawal", Withdrawal.Handle).RequireAuthorization(Policies.MoveMoney).ProducesError(403).WithIdempotency()

@@ -21,15 +21,21 @@ public static class Transfer
         [property: JsonConverter(typeof(AmountTextConverter))] string? Amount,
         string? Description,
         bool? Hold = null,
-        DateTime? ExpiresAt = null) : IIdempotentRequest;
+        DateTime? ExpiresAt = null,
+        Guid? QuoteId = null) : IIdempotentRequest;
 
     /// <summary>
     /// Moves money from one of the caller's wallets to any wallet of the same currency, through the
     /// transfer engine. With `hold`, the funds are only reserved (PENDING) until captured, voided or expired.
     /// </summary>
     public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, AccountFacts accounts, TransferEngine engine,
-        TimeProvider time, IOptions<FinsoftOptions> options, CancellationToken ct)
+        TimeProvider time, IOptions<FinsoftOptions> options, IServiceProvider services, CancellationToken ct)
     {
+        if (request.QuoteId is not null)
+        {
+            return await Fx.CrossCurrencyTransfer.HandleAsync(request, http, db, services.GetRequiredService<UnitOfWork>(),
+                services.GetRequiredService<LedgerStore>(), services.GetRequiredService<SystemAccounts>(), time, ct);
+        }
         var (key, invalidKey) = IdempotencyFilter.ReadKey(http);
         if (invalidKey is not null)
         {

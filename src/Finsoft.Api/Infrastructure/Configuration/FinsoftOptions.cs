@@ -34,6 +34,9 @@ public sealed class FinsoftOptions
     /// <summary>How long a claimed Idempotency-Key answers 409 before a retry may take over a claim whose process died.</summary>
     public int IdempotencyLeaseSeconds { get; set; } = 30;
 
+    /// <summary>How long an FX quote's price holds.</summary>
+    public int FxQuoteSeconds { get; set; } = 60;
+
     /// <summary>Largest request body accepted, in bytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 

@@ -7,6 +7,7 @@ using Finsoft.Api.Features.Ledger;
 using Finsoft.Api.Features.Transactions;
 using Finsoft.Api.Features.Audit;
 using Finsoft.Api.Features.Dashboard;
+using Finsoft.Api.Features.Fx;
 using Finsoft.Api.Features.Reports;
 using Finsoft.Api.Features.Users;
 using Finsoft.Api.Infrastructure.Audit;
@@ -108,6 +109,7 @@ public static class FinsoftHost
         app.MapAudit();
         app.MapDashboard();
         app.MapReports();
+        app.MapFx();
         return app;
     }
 

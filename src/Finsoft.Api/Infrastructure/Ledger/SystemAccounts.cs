@@ -19,10 +19,14 @@ public sealed class SystemAccounts(IServiceScopeFactory scopes, TimeProvider tim
     /// <summary>Balance corrections made by admins (equity).</summary>
     public const string Adjustments = "adjustments";
 
+    /// <summary>The other side of each currency's leg of a conversion; across currencies their balances are the platform's FX position.</summary>
+    public const string FxConversion = "fx_conversion";
+
     private static readonly Dictionary<string, string> Sides = new(StringComparer.Ordinal)
     {
         [BankSettlement] = NormalSide.Debit,
         [Adjustments] = NormalSide.Credit,
+        [FxConversion] = NormalSide.Credit,
     };
 
     private readonly ConcurrentDictionary<Guid, bool> _known = new();

@@ -125,6 +125,12 @@ public sealed class TransactionRow : Http.IKeyedRow
 
     /// <summary>For a withdrawal: the reference of its current instruction to the bank (a retry is a new instruction).</summary>
     public Guid? PayoutReference { get; set; }
+
+    /// <summary>For a cross-currency transfer: what arrived, in the destination's currency, at which rate, by which quote.</summary>
+    public long? CounterAmount { get; set; }
+    public string? CounterCurrency { get; set; }
+    public string? FxRate { get; set; }
+    public Guid? FxQuoteId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -28,6 +28,8 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
     public DbSet<ProtectedSecretRow> ProtectedSecrets => Set<ProtectedSecretRow>();
     public DbSet<RecordRow> Records => Set<RecordRow>();
+    public DbSet<FxRateRow> FxRates => Set<FxRateRow>();
+    public DbSet<FxQuoteRow> FxQuotes => Set<FxQuoteRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -59,6 +61,8 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<DataProtectionKeyRow>().ToTable("data_protection_keys").HasKey(k => k.Name);
         modelBuilder.Entity<ProtectedSecretRow>().ToTable("protected_secrets").HasKey(k => k.Name);
         modelBuilder.Entity<RecordRow>().ToTable("records");
+        modelBuilder.Entity<FxRateRow>().ToTable("fx_rates");
+        modelBuilder.Entity<FxQuoteRow>().ToTable("fx_quotes");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
