@@ -78,9 +78,12 @@ public static class Dashboard
         }
         var today = DateOnly.FromDateTime(time.UtcNow());
         var first = new DateOnly(today.Year, today.Month, 1).AddMonths(1 - count);
-        var totals = await records.Where(r => r.Date >= first && r.Date <= today)
-            .GroupBy(r => new { r.Date.Year, r.Date.Month, r.Type })
-            .Select(g => new { g.Key.Year, g.Key.Month, g.Key.Type, Total = g.Sum(r => r.Amount) }).ToListAsync(ct);
+        // Grouped by day in the database (at most ~1,860 groups per type) and folded into months here:
+        // cheaper than extracting year and month from every row.
+        var totals = (await records.Where(r => r.Date >= first && r.Date <= today)
+            .GroupBy(r => new { r.Date, r.Type })
+            .Select(g => new { g.Key.Date, g.Key.Type, Total = g.Sum(r => r.Amount) }).ToListAsync(ct))
+            .Select(d => new { d.Date.Year, d.Date.Month, d.Type, d.Total }).ToList();
         var result = Enumerable.Range(0, count).Select(i => first.AddMonths(i)).Select(month =>
         {
             long Sum(string type) => totals.Where(t => t.Year == month.Year && t.Month == month.Month && t.Type == type).Sum(t => t.Total);
@@ -106,7 +109,7 @@ public static class Dashboard
         }
         var user = CurrentUser.From(principal);
         var latest = await records.OrderByDescending(r => r.Date).ThenByDescending(r => r.CreatedAt).Take(size).ToListAsync(ct);
-        var transactions = ListTransactions.Visible(db, user);
+        var transactions = await ListTransactions.VisibleAsync(db, user, ct);
         if (userId is { } owner)
         {
             transactions = transactions.Where(t => t.InitiatedBy == owner
