@@ -1,3 +1,4 @@
+using System.Text;
 using System.Net;
 using System.Text.Json;
 using Finsoft.Api.Tests.Infrastructure;
@@ -117,6 +118,50 @@ public abstract class ReportsTests(DatabaseKind kind)
             HttpStatusCode.UnprocessableEntity);
         await ApiClient.AssertProblemAsync(await api.GetAsync($"/api/v1/accounts/{world.AliceAccount}/statement", world.Bob.Token), HttpStatusCode.NotFound);
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}/statement", token: world.Admin.Token);
+    }
+
+    [DbFact]
+    public async Task Statements_render_as_paged_pdf_and_as_an_xlsx_workbook()
+    {
+        var world = await TwoCustomers.StartAsync(kind, "1000.00");
+        await using var app = world.App;
+        var api = world.Api;
+        for (var i = 0; i < 99; i++)
+        {
+            using var _ = await api.PostAsync("/api/v1/transactions/transfer", new
+            {
+                origin_account_id = world.AliceAccount, destination_account_id = world.BobAccount, amount = "1.25", description = $"Pago (renta) #{i} señal",
+            }, world.Alice.Token);
+        }
+        var clabe = (await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}", token: world.Alice.Token))
+            .GetProperty("clabe").GetString()!;
+
+        using var pdf = await api.GetAsync($"/api/v1/accounts/{world.AliceAccount}/statement?format=pdf", world.Alice.Token);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+        var bytes = await pdf.Content.ReadAsByteArrayAsync();
+        await File.WriteAllBytesAsync(Path.Combine(Path.GetTempPath(), $"finsoft-statement-{kind}.pdf"), bytes); // to look at: pdftoppm -png
+        var text = Encoding.Latin1.GetString(bytes);
+        Assert.StartsWith("%PDF-1.4", text, StringComparison.Ordinal);
+        Assert.EndsWith("%%EOF\n", text, StringComparison.Ordinal);
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(text, "/Type /Page /Parent")); // 100 movements, 45 a page
+        Assert.Contains("/Count 3", text, StringComparison.Ordinal);
+        Assert.Contains($"CLABE: {clabe}", text, StringComparison.Ordinal);
+        Assert.Contains("Holder: Test User", text, StringComparison.Ordinal);
+        Assert.Contains("Closing balance: 876.25 MXN", text, StringComparison.Ordinal);
+        Assert.Contains("Pago \\(renta\\) #98 se\u00f1al", text, StringComparison.Ordinal); // escaped parentheses, Latin-1 ñ
+        Assert.Contains("page 3 of 3", text, StringComparison.Ordinal);
+
+        using var xlsx = await api.GetAsync($"/api/v1/accounts/{world.AliceAccount}/statement?format=xlsx", world.Alice.Token);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.Content.Headers.ContentType?.MediaType);
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync()));
+        Assert.NotNull(zip.GetEntry("[Content_Types].xml"));
+        using var reader = new StreamReader(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open());
+        var sheet = System.Xml.Linq.XDocument.Parse(await reader.ReadToEndAsync());
+        System.Xml.Linq.XNamespace main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        var rows = sheet.Descendants(main + "row").ToList();
+        Assert.Equal(10 + 100, rows.Count);
+        Assert.Equal("876.25", rows[7].Elements(main + "c").ElementAt(1).Value);
+        Assert.Equal(["-1.25", "876.25"], rows[^1].Elements(main + "c").Skip(5).Select(c => c.Value));
     }
 
     [DbFact]

@@ -13,7 +13,7 @@ namespace Finsoft.Api.Features.Reports;
 
 /// <summary>
 /// An account statement: the balance before the period, every posting in it in journal order with the
-/// running balance, and the balance at its end, all from the journal. JSON or CSV.
+/// running balance, and the balance at its end, all from the journal. JSON, CSV, PDF or XLSX.
 /// </summary>
 public static class Statement
 {
@@ -34,9 +34,9 @@ public static class Statement
         }
         var validation = new Validation();
         format ??= "json";
-        if (format is not ("json" or "csv"))
+        if (format is not ("json" or "csv" or "pdf" or "xlsx"))
         {
-            validation.Add("format", "format must be json or csv.");
+            validation.Add("format", "format must be json, csv, pdf or xlsx.");
         }
         var start = from?.ToUniversalTime() ?? account.CreatedAt;
         var end = to?.ToUniversalTime() ?? time.UtcNow();
@@ -74,8 +74,17 @@ public static class Statement
         var holder = account.UserId is { } owner ? await db.Users.Where(u => u.Id == owner).Select(u => u.FullName).SingleOrDefaultAsync(ct) : null;
         var body = new Body(account.Id, account.Clabe, holder, currency.Code, start, end, Money.Format(opening, currency), Money.Format(running, currency),
             movements.Count, movements);
-        return format == "csv" ? Csv(body) : ApiResults.Ok(body);
+        return format switch
+        {
+            "csv" => Csv(body),
+            "pdf" => File(StatementPdf.Render(body), "application/pdf", body, "pdf"),
+            "xlsx" => File(StatementXlsx.Render(body), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body, "xlsx"),
+            _ => ApiResults.Ok(body),
+        };
     }
+
+    private static IResult File(byte[] bytes, string contentType, Body body, string extension) =>
+        Results.File(bytes, contentType, $"statement-{body.AccountId}.{extension}");
 
     private static JsonBody Csv(Body body)
     {
