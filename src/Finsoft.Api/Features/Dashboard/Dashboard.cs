@@ -125,16 +125,15 @@ public static class Dashboard
     {
         var user = CurrentUser.From(principal);
         records = db.Records.AsNoTracking().Where(r => r.DeletedAt == null);
-        money = currency is null ? options.Value.DefaultCurrencyValue : Currency.Find(currency)!;
-        problem = null;
-        if (currency is not null && Currency.Find(currency) is null)
-        {
-            problem = ApiResults.Invalid(new Dictionary<string, string[]> { ["currency"] = ["currency must be an ISO 4217 code."] });
-            return false;
-        }
+        var validation = new Validation();
+        money = validation.Currency("currency", currency, options.Value.DefaultCurrencyValue)!;
         if (userId is not null && !user.IsAdmin)
         {
-            problem = ApiResults.Invalid(new Dictionary<string, string[]> { ["user_id"] = ["only admins see other users' dashboards."] });
+            validation.Add("user_id", "only admins see other users' dashboards.");
+        }
+        problem = validation.IsValid ? null : validation.Result;
+        if (problem is not null)
+        {
             return false;
         }
         if (!user.IsAdmin)

@@ -25,11 +25,7 @@ public static class LedgerAnalytics
         TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation();
-        var money = currency is null ? options.Value.DefaultCurrencyValue : Currency.Find(currency);
-        if (money is null)
-        {
-            validation.Add("currency", "currency must be an ISO 4217 code.");
-        }
+        var money = validation.Currency("currency", currency, options.Value.DefaultCurrencyValue);
         var end = to?.ToUniversalTime() ?? time.UtcNow();
         var start = from?.ToUniversalTime() ?? end.AddDays(-DefaultDays);
         if (start > end || end - start > TimeSpan.FromDays(MaxDays))

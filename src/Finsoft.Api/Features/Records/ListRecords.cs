@@ -42,11 +42,7 @@ public static class ListRecords
         {
             validation.Add("q", "q and category must be at most 100 characters.");
         }
-        var money = currency is null ? null : Currency.Find(currency);
-        if (currency is not null && money is null)
-        {
-            validation.Add("currency", "currency must be an ISO 4217 code.");
-        }
+        var money = currency is null ? null : validation.Currency("currency", currency);
         if ((minAmount ?? maxAmount) is not null && money is null && currency is null)
         {
             validation.Add("currency", "an amount range needs the currency it is in.");

@@ -20,11 +20,7 @@ public static class RecordHandlers
     public static async Task<JsonBody> Create(Request request, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation();
-        var currency = Currency.Find(request.Currency ?? "");
-        if (currency is null)
-        {
-            validation.Add("currency", "currency must be an ISO 4217 code.");
-        }
+        var currency = validation.Currency("currency", request.Currency);
         var amount = currency is null ? null : validation.Amount("amount", request.Amount, currency);
         Check(validation, request.Type, request.Category, request.Date, request.Notes, required: true);
         if (!validation.IsValid)
@@ -62,11 +58,7 @@ public static class RecordHandlers
         {
             validation.Add("amount", "amount, currency and date of a categorised transaction come from the ledger and cannot change.");
         }
-        var currency = request.Currency is null ? Currency.Get(row.Currency) : Currency.Find(request.Currency);
-        if (currency is null)
-        {
-            validation.Add("currency", "currency must be an ISO 4217 code.");
-        }
+        var currency = validation.Currency("currency", request.Currency, Currency.Get(row.Currency));
         var amount = currency is null || (request.Amount is null && request.Currency is null) ? null
             : validation.Amount("amount", request.Amount ?? Money.Format(row.Amount, currency), currency);
         Check(validation, request.Type, request.Category, request.Date, request.Notes, required: false);

@@ -126,11 +126,7 @@ public static class AccountingReports
         out Currency money, out DateTime? start, out DateTime end, out JsonBody? problem)
     {
         var validation = new Validation();
-        money = currency is null ? options.Value.DefaultCurrencyValue : Currency.Find(currency)!;
-        if (currency is not null && Currency.Find(currency) is null)
-        {
-            validation.Add("currency", "currency must be an ISO 4217 code.");
-        }
+        money = validation.Currency("currency", currency, options.Value.DefaultCurrencyValue)!;
         end = asOf?.ToUniversalTime() ?? time.UtcNow();
         start = from?.ToUniversalTime();
         if (start > end)

@@ -31,6 +31,21 @@ public sealed class Validation
 
     public Validation Required(string field, Guid? value) => value is null || value == Guid.Empty ? Add(field, $"{field} is required.") : this;
 
+    /// <summary>An ISO 4217 code as a currency; <paramref name="fallback"/> when none is given (null: required).</summary>
+    public Currency? Currency(string field, string? code, Currency? fallback = null)
+    {
+        if (code is null && fallback is not null)
+        {
+            return fallback;
+        }
+        var found = Finsoft.Ledger.Currency.Find(code ?? "");
+        if (found is null)
+        {
+            Add(field, $"{field} must be an ISO 4217 code.");
+        }
+        return found;
+    }
+
     /// <summary>Parses a positive amount in the currency, recording the reason when it is not one.</summary>
     public Money? Amount(string field, string? text, Currency currency)
     {
