@@ -120,7 +120,7 @@ public static class Dashboard
     }
 
     /// <summary>The live records a dashboard sums: the caller's own, or for an admin everyone's (or `user_id`'s); in one currency.</summary>
-    private static bool TryScope(ClaimsPrincipal principal, FinsoftDb db, string? currency, [FromQuery(Name = "user_id")] Guid? userId, IOptions<FinsoftOptions> options,
+    private static bool TryScope(ClaimsPrincipal principal, FinsoftDb db, string? currency, Guid? userId, IOptions<FinsoftOptions> options,
         out IQueryable<RecordRow> records, out Currency money, out JsonBody? problem, bool anyCurrency = false)
     {
         var user = CurrentUser.From(principal);
