@@ -92,27 +92,3 @@ public static class AccountLimits
             Available: Money.Format(a.Balance - a.Held, currency));
     }
 }
-
-/// <summary>An account's balance at any past moment, summed from the journal.</summary>
-public static class BalanceAsOf
-{
-    public sealed record Response(Guid AccountId, string Currency, string Balance, DateTime AsOf);
-
-    public static async Task<JsonBody> Handle(Guid id, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "as_of")] DateTime? asOf, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
-    {
-        var user = CurrentUser.From(principal);
-        var account = await db.AccountsVisibleTo(user).FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (account is null)
-        {
-            return ApiResults.NotFound("Account not found");
-        }
-        var moment = asOf?.ToUniversalTime() ?? time.UtcNow();
-        var postings = await db.Postings.AsNoTracking()
-            .Where(p => p.AccountId == id && db.JournalEntries.Any(e => e.Id == p.EntryId && e.CreatedAt <= moment))
-            .Select(p => p.Amount).ToListAsync(ct);
-        // Summed here in checked arithmetic (an overflow is an error, not a wrap); the sign follows the normal side.
-        var debits = postings.Aggregate(0L, (sum, next) => checked(sum + next));
-        var balance = account.NormalSide == NormalSide.Debit ? debits : checked(-debits);
-        return ApiResults.Ok(new Response(account.Id, account.Currency, Money.Format(balance, Currency.Get(account.Currency)), moment));
-    }
-}

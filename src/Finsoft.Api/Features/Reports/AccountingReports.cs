@@ -87,10 +87,7 @@ public static class AccountingReports
             return problem!;
         }
         var cash = SystemAccounts.Id(SystemAccounts.BankSettlement, money);
-        var opening = start is { } s
-            ? await (from p in db.Postings join e in db.JournalEntries on p.EntryId equals e.Id
-                     where p.AccountId == cash && e.CreatedAt < s select p.Amount).SumAsync(ct)
-            : 0;
+        var opening = start is { } s ? await db.BalanceAtAsync(cash, NormalSide.Debit, s, inclusive: false, ct) : 0;
         var byType = await (from p in db.Postings
                             join e in db.JournalEntries on p.EntryId equals e.Id
                             join t in db.Transactions on e.TransactionId equals t.Id

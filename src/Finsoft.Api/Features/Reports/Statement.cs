@@ -50,8 +50,7 @@ public static class Statement
         }
         var currency = Currency.Get(account.Currency);
         var sign = account.NormalSide == NormalSide.Debit ? 1 : -1;
-        var before = await db.Postings.Where(p => p.AccountId == id && db.JournalEntries.Any(e => e.Id == p.EntryId && e.CreatedAt < start))
-            .Select(p => p.Amount).SumAsync(ct);
+        var opening = await db.BalanceAtAsync(id, account.NormalSide, start, inclusive: false, ct);
         var rows = await (from p in db.Postings
                           join e in db.JournalEntries on p.EntryId equals e.Id
                           join t in db.Transactions on e.TransactionId equals t.Id
@@ -63,7 +62,6 @@ public static class Statement
         {
             return ApiResults.Invalid(new Dictionary<string, string[]> { ["from"] = [$"the period holds more than {MaxLines} movements; ask for a shorter one."] });
         }
-        var opening = checked(sign * before);
         var running = opening;
         var movements = rows.Select(r =>
         {
