@@ -1,12 +1,9 @@
-using Microsoft.AspNetCore.Mvc;
-using System.Buffers.Text;
-using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.Features.Records;
@@ -57,10 +54,17 @@ public static class ListRecords
         {
             return problem!;
         }
-        var after = cursor is null ? null : Cursor.Decode(cursor);
-        if (cursor is not null && (after is null || (sort.EndsWith("date", StringComparison.Ordinal) && after.Value.Item1 > DateOnly.MaxValue.DayNumber)))
+        (long Key, Guid Id)? after = null;
+        if (cursor is not null)
         {
-            validation.Add("cursor", "cursor is not valid.");
+            if (KeysetCursor.TryDecode(cursor, out var key, out var lastId) && !(sort.EndsWith("date", StringComparison.Ordinal) && key > DateOnly.MaxValue.DayNumber))
+            {
+                after = (key, lastId);
+            }
+            else
+            {
+                validation.Add("cursor", "cursor is not valid.");
+            }
         }
         if (!validation.IsValid)
         {
@@ -111,10 +115,8 @@ public static class ListRecords
         if (rows.Count > page.Limit)
         {
             var last = rows[page.Limit - 1];
-            var next = Cursor.Encode(sort.EndsWith("amount", StringComparison.Ordinal) ? last.Amount : last.Date.DayNumber, last.Id);
-            var others = http.Query.Where(p => p.Key is not "cursor")
-                .SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? "")}"));
-            body.Headers["Link"] = $"<{http.PathBase}{http.Path}?{string.Join('&', others.Append($"cursor={next}"))}>; rel=\"next\"";
+            PageResponse.AnnounceNext(body, http, page.Limit,
+                KeysetCursor.Encode(sort.EndsWith("amount", StringComparison.Ordinal) ? last.Amount : last.Date.DayNumber, last.Id));
         }
         return body;
     }
@@ -150,27 +152,6 @@ public static class ListRecords
                     query = query.Where(r => r.Amount < d.Key || (r.Amount == d.Key && r.Id.CompareTo(d.Id) < 0));
                 }
                 return query.OrderByDescending(r => r.Amount).ThenByDescending(r => r.Id);
-        }
-    }
-
-    private static class Cursor
-    {
-        public static string Encode(long key, Guid id) =>
-            Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{key.ToString(CultureInfo.InvariantCulture)}:{id:N}"));
-
-        public static (long, Guid)? Decode(string cursor)
-        {
-            try
-            {
-                var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split(':');
-                return parts.Length == 2 && long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var key)
-                    && key >= 0 && Guid.TryParseExact(parts[1], "N", out var id)
-                    ? (key, id) : null;
-            }
-            catch (FormatException)
-            {
-                return null;
-            }
         }
     }
 }

@@ -38,27 +38,40 @@ public readonly record struct PageRequest(int Limit, DateTime? AfterCreatedAt, G
         return true;
     }
 
-    public static string Encode(DateTime createdAt, Guid id) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{createdAt.Ticks.ToString(CultureInfo.InvariantCulture)}:{id:N}"));
+    public static string Encode(DateTime createdAt, Guid id) => KeysetCursor.Encode(createdAt.Ticks, id);
 
     private static bool TryDecode(string cursor, out DateTime createdAt, out Guid id)
     {
         createdAt = default;
+        if (KeysetCursor.TryDecode(cursor, out var ticks, out id) && ticks <= DateTime.MaxValue.Ticks)
+        {
+            createdAt = new DateTime(ticks, DateTimeKind.Utc);
+            return true;
+        }
+        return false;
+    }
+}
+
+/// <summary>The opaque cursor of a keyset page: the last row's sort key (ticks, a day number, an amount; never negative) and its id.</summary>
+public static class KeysetCursor
+{
+    public static string Encode(long key, Guid id) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{key.ToString(CultureInfo.InvariantCulture)}:{id:N}"));
+
+    public static bool TryDecode(string cursor, out long key, out Guid id)
+    {
+        key = 0;
         id = default;
         try
         {
             var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split(':');
-            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                && ticks >= DateTime.MinValue.Ticks && ticks <= DateTime.MaxValue.Ticks && Guid.TryParseExact(parts[1], "N", out id))
-            {
-                createdAt = new DateTime(ticks, DateTimeKind.Utc);
-                return true;
-            }
+            return parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out key)
+                && Guid.TryParseExact(parts[1], "N", out id);
         }
         catch (FormatException)
         {
+            return false;
         }
-        return false;
     }
 }
 
@@ -100,14 +113,19 @@ public static class PageResponse
         var body = ApiResults.Ok(rows.Select(toDto).ToList());
         if (rowsPlusOne.Count > page.Limit)
         {
-            var (createdAt, id) = (rows[^1].CreatedAt, rows[^1].Id);
-            var query = request.Query
-                .Where(q => q.Key is not "cursor" and not "limit")
-                .SelectMany(q => q.Value.Select(v => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(v ?? "")}"))
-                .Append($"limit={page.Limit}")
-                .Append($"cursor={PageRequest.Encode(createdAt, id)}");
-            body.Headers["Link"] = $"<{request.PathBase}{request.Path}?{string.Join('&', query)}>; rel=\"next\"";
+            AnnounceNext(body, request, page.Limit, PageRequest.Encode(rows[^1].CreatedAt, rows[^1].Id));
         }
         return body;
+    }
+
+    /// <summary>Adds `Link: &lt;this query, with the cursor of the page after&gt;; rel="next"`.</summary>
+    public static void AnnounceNext(JsonBody body, HttpRequest request, int limit, string cursor)
+    {
+        var query = request.Query
+            .Where(q => q.Key is not "cursor" and not "limit")
+            .SelectMany(q => q.Value.Select(v => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(v ?? "")}"))
+            .Append($"limit={limit}")
+            .Append($"cursor={cursor}");
+        body.Headers["Link"] = $"<{request.PathBase}{request.Path}?{string.Join('&', query)}>; rel=\"next\"";
     }
 }
