@@ -1,10 +1,10 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Configuration;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,9 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Text.Json;
 using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Finsoft.Api.Features.Audit;
 

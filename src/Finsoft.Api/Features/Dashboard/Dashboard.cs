@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Finsoft.Api.Features.Records;
 using Finsoft.Api.Features.Transactions;
@@ -8,6 +7,7 @@ using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Ledger;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -109,12 +109,10 @@ public static class Dashboard
         }
         var user = CurrentUser.From(principal);
         var latest = await records.OrderByDescending(r => r.Date).ThenByDescending(r => r.CreatedAt).Take(size).ToListAsync(ct);
-        var transactions = await ListTransactions.VisibleAsync(db, user, ct);
-        if (userId is { } owner)
-        {
-            transactions = transactions.Where(t => t.InitiatedBy == owner
-                || db.Accounts.Any(a => a.UserId == owner && (a.Id == t.OriginAccountId || a.Id == t.DestinationAccountId)));
-        }
+        // With user_id (admins only, checked above) the same rule as that user's own view.
+        var transactions = userId is { } owner
+            ? await ListTransactions.TouchingAccountsHeldByAsync(db, owner, ct)
+            : await ListTransactions.VisibleAsync(db, user, ct);
         var moves = await transactions.AsNoTracking().OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(size).ToListAsync(ct);
         return ApiResults.Ok(new RecentActivity(latest.Select(RecordDto.From).ToList(), moves.Select(TransactionDto.From).ToList()));
     }

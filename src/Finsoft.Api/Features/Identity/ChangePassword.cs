@@ -42,8 +42,7 @@ public static class ChangePassword
         user.PasswordHash = passwords.Hash(request.NewPassword!);
         user.UpdatedAt = now;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Sessions.Where(s => s.UserId == user.Id && s.Id != current.SessionId && s.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
+        await db.Sessions.Where(s => s.UserId == user.Id && s.Id != current.SessionId).RevokeAsync(now, ct);
         audit.Add(db, AuditEvents.PasswordChanged, user.Id, user.Id);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

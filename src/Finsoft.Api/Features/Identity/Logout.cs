@@ -16,8 +16,7 @@ public static class Logout
     {
         var user = CurrentUser.From(principal);
         var now = time.UtcNow();
-        await db.Sessions.Where(s => s.Id == user.SessionId && s.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
+        await db.Sessions.Where(s => s.Id == user.SessionId).RevokeAsync(now, ct);
         return ApiResults.Ok(new Response("Logged out successfully"));
     }
 }

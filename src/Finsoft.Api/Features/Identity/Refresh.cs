@@ -65,8 +65,7 @@ public static class Refresh
         {
             return; // never issued here: a guess or garbage, not a leak
         }
-        var revoked = await db.Sessions.Where(s => s.Id == sessionId && s.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), CancellationToken.None);
+        var revoked = await db.Sessions.Where(s => s.Id == sessionId).RevokeAsync(now, CancellationToken.None);
         if (revoked == 1)
         {
             await audit.RecordAsync(db, AuditEvents.TokenReuse, null, session.UserId, new { session_id = sessionId });

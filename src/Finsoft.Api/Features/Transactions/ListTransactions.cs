@@ -1,10 +1,10 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.Features.Transactions;
@@ -16,13 +16,12 @@ public static class ListTransactions
     /// accounts are read first, so the database answers with the origin and destination indexes
     /// (a bitmap OR) instead of testing every transaction against a subquery.
     /// </summary>
-    public static async Task<IQueryable<TransactionRow>> VisibleAsync(FinsoftDb db, CurrentUser user, CancellationToken ct)
+    public static async Task<IQueryable<TransactionRow>> VisibleAsync(FinsoftDb db, CurrentUser user, CancellationToken ct) =>
+        user.SeesEveryAccount ? db.Transactions : await TouchingAccountsHeldByAsync(db, user.Id, ct);
+
+    public static async Task<IQueryable<TransactionRow>> TouchingAccountsHeldByAsync(FinsoftDb db, Guid userId, CancellationToken ct)
     {
-        if (user.SeesEveryAccount)
-        {
-            return db.Transactions;
-        }
-        var held = (await db.Accounts.HeldBy(db, user.Id).Select(a => a.Id).ToListAsync(ct)).Cast<Guid?>().ToList();
+        var held = (await db.Accounts.HeldBy(db, userId).Select(a => a.Id).ToListAsync(ct)).Cast<Guid?>().ToList();
         return db.Transactions.Where(t => held.Contains(t.OriginAccountId) || held.Contains(t.DestinationAccountId));
     }
 

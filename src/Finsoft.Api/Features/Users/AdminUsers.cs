@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Finsoft.Api.Features.Identity;
 using Finsoft.Api.Infrastructure.Audit;
@@ -6,6 +5,7 @@ using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Ledger;
 using Finsoft.Api.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.Features.Users;
@@ -119,7 +119,7 @@ public static class AdminUsers
             user.IsActive = active;
             if (!active)
             {
-                await RevokeSessionsAsync(db, user.Id, now, ct); // reactivation must not revive them
+                await db.Sessions.Where(s => s.UserId == user.Id).RevokeAsync(now, ct); // reactivation must not revive them
             }
         }
         user.UpdatedAt = now;
@@ -146,7 +146,7 @@ public static class AdminUsers
         user.DeletedAt = now;
         user.IsActive = false;
         user.UpdatedAt = now;
-        await RevokeSessionsAsync(db, user.Id, now, ct);
+        await db.Sessions.Where(s => s.UserId == user.Id).RevokeAsync(now, ct);
         audit.Add(db, AuditEvents.UserDeleted, admin.Id, user.Id);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -166,9 +166,6 @@ public static class AdminUsers
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, ct);
         return (user, admins.Count == 1 && admins[0].Id == id);
     }
-
-    public static Task RevokeSessionsAsync(FinsoftDb db, Guid userId, DateTime now, CancellationToken ct) =>
-        db.Sessions.Where(s => s.UserId == userId && s.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
 
     public static JsonBody UserNotFound() => ApiResults.NotFound("User not found");
 
