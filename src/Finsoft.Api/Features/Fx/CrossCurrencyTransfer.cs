@@ -76,10 +76,8 @@ public static class CrossCurrencyTransfer
                 return QuoteSpent;
             }
             var transaction = await ledger.RecordAsync(new NewTransaction(TransactionType.Transfer, TransactionStatus.Completed, sent, user.Id,
-                request.Description, OriginAccountId: origin.Id, DestinationAccountId: destination.Id), ct);
-            await db.Transactions.Where(t => t.Id == transaction.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(t => t.CounterAmount, received.Minor).SetProperty(t => t.CounterCurrency, toCurrency.Code)
-                .SetProperty(t => t.FxRate, quote.Rate).SetProperty(t => t.FxQuoteId, quote.Id), ct);
+                request.Description, OriginAccountId: origin.Id, DestinationAccountId: destination.Id,
+                Conversion: new Conversion(received, quote.Rate, quote.Id)), ct);
             if (await ledger.PostAsync(transaction.Id, JournalEntry.Move(origin.Id, fxFrom, sent), ct) is not null)
             {
                 return LedgerError.InsufficientFunds;
@@ -88,8 +86,7 @@ public static class CrossCurrencyTransfer
             {
                 return LedgerError.DestinationNotFound;
             }
-            var stored = await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == transaction.Id, ct);
-            return await http.RespondWithinTransactionAsync(db, ApiResults.Created(await Transfer.MovementAsync(db, stored, user, ct)), ct);
+            return await http.RespondWithinTransactionAsync(db, ApiResults.Created(await Transfer.MovementAsync(db, transaction, user, ct)), ct);
         }, ct);
         return result.ToResponse();
     }

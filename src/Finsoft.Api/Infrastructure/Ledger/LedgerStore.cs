@@ -8,7 +8,11 @@ namespace Finsoft.Api.Infrastructure.Ledger;
 /// <summary>What a new transaction records; the store stamps its id and times.</summary>
 public sealed record NewTransaction(
     TransactionType Type, TransactionStatus Status, Money Amount, Guid InitiatedBy, string? Description,
-    Guid? OriginAccountId = null, Guid? DestinationAccountId = null, Guid? ExternalDestinationId = null, Guid? ReversalOfId = null);
+    Guid? OriginAccountId = null, Guid? DestinationAccountId = null, Guid? ExternalDestinationId = null, Guid? ReversalOfId = null,
+    Conversion? Conversion = null);
+
+/// <summary>The second currency of a cross-currency transfer: what arrives, at which rate, by which quote.</summary>
+public sealed record Conversion(Money Received, string Rate, Guid QuoteId);
 
 /// <summary>A change to one account row: its balance and the funds it has on hold.</summary>
 public readonly record struct AccountChange(Guid AccountId, long BalanceDelta, long HeldDelta = 0);
@@ -29,6 +33,8 @@ public sealed class LedgerStore(FinsoftDb db, AccountFacts accountFacts, TimePro
             OriginAccountId = t.OriginAccountId, DestinationAccountId = t.DestinationAccountId, ExternalDestinationId = t.ExternalDestinationId,
             ReversalOfId = t.ReversalOfId, Amount = t.Amount.Minor, Currency = t.Amount.Currency.Code, Description = t.Description,
             InitiatedBy = t.InitiatedBy, CreatedAt = now, UpdatedAt = now,
+            CounterAmount = t.Conversion?.Received.Minor, CounterCurrency = t.Conversion?.Received.Currency.Code,
+            FxRate = t.Conversion?.Rate, FxQuoteId = t.Conversion?.QuoteId,
         };
         if (t.Type == TransactionType.Withdrawal)
         {
