@@ -30,7 +30,14 @@ public abstract class RecordsTests(DatabaseKind kind)
         await ApiClient.AssertProblemAsync(await api.SendAsync(HttpMethod.Patch, $"/api/v1/records/{id}", new { category = "mine" }, other.Token),
             HttpStatusCode.NotFound);
 
-        var updated = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Patch, $"/api/v1/records/{id}", new { amount = "1600", category = "payroll" }, user.Token);
+        // A new currency alone would re-read the same minor units as another money (1,500.50 MXN as 150,050 JPY): refused.
+        await ApiClient.AssertProblemAsync(await api.SendAsync(HttpMethod.Patch, $"/api/v1/records/{id}", new { currency = "JPY" }, user.Token),
+            HttpStatusCode.UnprocessableEntity);
+        var unchanged = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/records/{id}", token: user.Token);
+        Assert.Equal(("1500.50", "MXN"), (unchanged.GetProperty("amount").GetString(), unchanged.GetProperty("currency").GetString()));
+        var inYen = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Patch, $"/api/v1/records/{id}", new { amount = "1500", currency = "JPY" }, user.Token);
+        Assert.Equal(("1500", "JPY"), (inYen.GetProperty("amount").GetString(), inYen.GetProperty("currency").GetString()));
+        var updated = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Patch, $"/api/v1/records/{id}", new { amount = "1600", currency = "MXN", category = "payroll" }, user.Token);
         Assert.Equal("1600.00", updated.GetProperty("amount").GetString());
         Assert.Equal("payroll", updated.GetProperty("category").GetString());
         foreach (var bad in new object[]

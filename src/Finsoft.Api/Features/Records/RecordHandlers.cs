@@ -45,7 +45,11 @@ public static class RecordHandlers
         return row is null ? NotFound() : ApiResults.Ok(RecordDto.From(row));
     }
 
-    /// <summary>Changes the fields given; a record that categorises a ledger transaction keeps that transaction's amount, currency and date.</summary>
+    /// <summary>
+    /// Changes the fields given. A new currency needs its amount (the old minor units mean another sum in
+    /// another currency); a record that categorises a ledger transaction keeps that transaction's amount,
+    /// currency and date.
+    /// </summary>
     public static async Task<JsonBody> Update(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
     {
         var row = await db.Records.ChangeableBy(CurrentUser.From(principal)).FirstOrDefaultAsync(r => r.Id == id && r.DeletedAt == null, ct);
@@ -54,13 +58,16 @@ public static class RecordHandlers
             return NotFound();
         }
         var validation = new Validation();
-        if (row.TransactionId is not null && (request.Amount ?? request.Currency ?? (object?)request.Date) is not null)
+        if (row.TransactionId is not null && (request.Amount is not null || request.Currency is not null || request.Date is not null))
         {
             validation.Add("amount", "amount, currency and date of a categorised transaction come from the ledger and cannot change.");
         }
+        else if (request.Currency is not null && request.Amount is null)
+        {
+            validation.Add("amount", "give the amount with a new currency.");
+        }
         var currency = validation.Currency("currency", request.Currency, Currency.Get(row.Currency));
-        var amount = currency is null || (request.Amount is null && request.Currency is null) ? null
-            : validation.Amount("amount", request.Amount ?? Money.Format(row.Amount, currency), currency);
+        var amount = request.Amount is null || currency is null ? null : validation.Amount("amount", request.Amount, currency);
         Check(validation, request.Type, request.Category, request.Date, request.Notes, required: false);
         if (!validation.IsValid)
         {
