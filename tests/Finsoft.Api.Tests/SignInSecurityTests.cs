@@ -148,6 +148,12 @@ public abstract class SignInSecurityTests(DatabaseKind kind)
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
         var row = await app.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == user.UserId));
         Assert.True(row.LockedUntil > DateTime.UtcNow);
+        // Every attempt is recorded; each one that found the user not yet locked was counted, and no count was lost.
+        var failures = await app.WithDbAsync(db => db.AuditEvents.Where(e => e.SubjectId == user.UserId && e.Event == "login.failed")
+            .Select(e => e.Details!).ToListAsync());
+        Assert.Equal(12, failures.Count);
+        Assert.Equal(failures.Count(d => d.Contains("wrong_password", StringComparison.Ordinal)), row.FailedLogins);
+        Assert.True(row.FailedLogins >= 5);
         Assert.Equal(1, await app.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.SubjectId == user.UserId && e.Event == "login.locked_out")));
     }
 

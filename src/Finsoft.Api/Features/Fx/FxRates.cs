@@ -13,6 +13,8 @@ public static class FxRates
 {
     public sealed record Request(string? Base, string? Quote, string? Rate, DateTime? EffectiveAt);
 
+    public sealed record RateInForce(string Base, string Quote, string Rate);
+
     public sealed record RateDto(Guid Id, string Base, string Quote, string Rate, DateTime EffectiveAt, DateTime CreatedAt)
     {
         public static RateDto From(FxRateRow r) => new(r.Id, r.Base, r.Quote, r.Rate, r.EffectiveAt, r.CreatedAt);
@@ -53,7 +55,7 @@ public static class FxRates
         var rate = await InForceAsync(db, baseCurrency!, quoteCurrency!, time.UtcNow(), ct);
         return rate is null
             ? ApiResults.NotFound($"No rate for {baseCurrency!.Code}/{quoteCurrency!.Code}")
-            : ApiResults.Ok(new { @base = rate.Base.Code, quote = rate.Quote.Code, rate = rate.RateText });
+            : ApiResults.Ok(new RateInForce(rate.Base.Code, rate.Quote.Code, rate.RateText));
     }
 
     /// <summary>The latest rate effective at <paramref name="now"/> for the pair, or the inverse of the reverse pair's.</summary>

@@ -33,6 +33,7 @@ public static class Transfer
     {
         if (request.QuoteId is not null)
         {
+            // Resolved only here, so the engine path (every other transfer) does not build these services per request.
             return await Fx.CrossCurrencyTransfer.HandleAsync(request, http, db, services.GetRequiredService<UnitOfWork>(),
                 services.GetRequiredService<LedgerStore>(), services.GetRequiredService<SystemAccounts>(), time, ct);
         }

@@ -73,8 +73,7 @@ public sealed class TokenService(SigningKey signingKey, IOptions<FinsoftOptions>
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             RequireExpirationTime = true,
             RequireSignedTokens = true,
-            ClockSkew = TimeSpan.FromSeconds(30),
-            LifetimeValidator = (notBefore, expires, _, _) => expires > time.GetUtcNow().UtcDateTime.AddSeconds(-30),
+            ClockSkew = TimeSpan.FromSeconds(30), // as for access tokens (AuthSetup)
         });
         return result.IsValid && result.Claims.TryGetValue(TokenClaims.Subject, out var sub) && Guid.TryParse(sub as string, out var id) ? id : null;
     }
