@@ -1,5 +1,4 @@
-using Finsoft.Api.Infrastructure.Configuration;
-using Finsoft.Api.Infrastructure.Hosting;
+using Finsoft.Api.Host;
 
 try
 {

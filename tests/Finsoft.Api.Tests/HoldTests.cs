@@ -1,6 +1,7 @@
+using Finsoft.Api.MoneyPath.Settlement;
 using System.Net;
 using Finsoft.Api.Features.Transactions;
-using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Host;
 using Finsoft.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;

@@ -1,6 +1,6 @@
 using System.Net;
 using Finsoft.Api.Tests.Infrastructure;
-using Finsoft.Api.Infrastructure.Idempotency;
+using Finsoft.Api.MoneyPath.Idempotency;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

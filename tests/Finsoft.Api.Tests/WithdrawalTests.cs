@@ -1,5 +1,5 @@
 using System.Net;
-using Finsoft.Api.Infrastructure.Banking;
+using Finsoft.Api.MoneyPath.Settlement;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.Tests.Infrastructure;
 using Finsoft.Ledger;

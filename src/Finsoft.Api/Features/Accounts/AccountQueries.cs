@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Finsoft.Api.Infrastructure.Auth;
-using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;

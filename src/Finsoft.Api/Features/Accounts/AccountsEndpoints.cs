@@ -1,7 +1,7 @@
 using Finsoft.Api.Features.Transactions;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
-using Finsoft.Api.Infrastructure.Idempotency;
+using Finsoft.Api.MoneyPath.Idempotency;
 
 namespace Finsoft.Api.Features.Accounts;
 

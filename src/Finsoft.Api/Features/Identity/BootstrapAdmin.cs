@@ -1,5 +1,5 @@
 using Finsoft.Api.Infrastructure.Auth;
-using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 

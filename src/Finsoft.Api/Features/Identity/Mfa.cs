@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
-using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Http;
-using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,4 @@
+using Finsoft.Api.MoneyPath.Verification;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 

@@ -1,4 +1,4 @@
-using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
 
 namespace Finsoft.Api.Features.Reports;

@@ -4,7 +4,7 @@ using System.Text;
 using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
-using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;

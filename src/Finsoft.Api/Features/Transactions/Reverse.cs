@@ -1,8 +1,8 @@
 using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
-using Finsoft.Api.Infrastructure.Idempotency;
-using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.MoneyPath.Idempotency;
+using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;

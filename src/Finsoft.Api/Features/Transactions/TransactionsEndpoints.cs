@@ -1,6 +1,6 @@
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
-using Finsoft.Api.Infrastructure.Idempotency;
+using Finsoft.Api.MoneyPath.Idempotency;
 
 namespace Finsoft.Api.Features.Transactions;
 

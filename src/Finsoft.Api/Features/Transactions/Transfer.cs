@@ -1,11 +1,11 @@
 using Finsoft.Api.Features.Accounts;
 using System.Text.Json.Serialization;
 using Finsoft.Api.Infrastructure.Auth;
-using Finsoft.Api.Infrastructure.Configuration;
-using Finsoft.Api.Infrastructure.Engine;
+using Finsoft.Api.Host;
+using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Api.Infrastructure.Http;
-using Finsoft.Api.Infrastructure.Idempotency;
-using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.MoneyPath.Idempotency;
+using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,5 @@
 using Finsoft.Api.Infrastructure.Http;
-using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
 
 namespace Finsoft.Api.Infrastructure.Audit;

@@ -1,4 +1,4 @@
-using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Http;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;

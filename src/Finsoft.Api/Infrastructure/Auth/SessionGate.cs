@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Finsoft.Api.Infrastructure.Ledger;
+using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Persistence;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Finsoft.Api.Infrastructure.Auth;
-using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Host;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Finsoft.Api.Infrastructure.Http;

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Host;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
-using Finsoft.Api.Infrastructure.Configuration;
+using Finsoft.Api.Host;
 using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.Infrastructure.Persistence;

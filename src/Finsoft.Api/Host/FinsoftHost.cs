@@ -1,0 +1,145 @@
+using Finsoft.Api.MoneyPath.Verification;
+using System.Data.Common;
+using Finsoft.Api.Features.Accounts;
+using Finsoft.Api.Features.DestinationAccounts;
+using Finsoft.Api.Features.Health;
+using Finsoft.Api.Features.Identity;
+using Finsoft.Api.Features.Ledger;
+using Finsoft.Api.Features.Transactions;
+using Finsoft.Api.Features.Audit;
+using Finsoft.Api.Features.Dashboard;
+using Finsoft.Api.Features.Fx;
+using Finsoft.Api.Features.Reports;
+using Finsoft.Api.Features.Users;
+using Finsoft.Api.Infrastructure.Audit;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Security;
+using Finsoft.Api.MoneyPath.Settlement;
+using Finsoft.Api.Host;
+using Finsoft.Api.MoneyPath.Engine;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.MoneyPath.Idempotency;
+using Finsoft.Api.MoneyPath.Store;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+
+namespace Finsoft.Api.Host;
+
+/// <summary>Wires the host: configuration, services, middleware, and each capability's routes.</summary>
+public static class FinsoftHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        // The published app may be started from any directory: its own appsettings.json is the base layer under everything else.
+        var baseSettings = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Optional = true,
+        };
+        baseSettings.ResolveFileProvider();
+        builder.Configuration.Sources.Insert(0, baseSettings);
+        var section = builder.Configuration.GetSection("Finsoft");
+        var options = section.Get<FinsoftOptions>() ?? new FinsoftOptions();
+        if (Currency.Find(options.DefaultCurrency) is null)
+        {
+            throw new StartupException($"Finsoft:DefaultCurrency '{options.DefaultCurrency}' is not an ISO 4217 currency.");
+        }
+        builder.Services.AddOptions<FinsoftOptions>().Bind(section);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+
+        builder.Services.AddFinsoftDatabase(builder.Configuration, options);
+        builder.Services.AddFinsoftAuth(options, SigningKey.Resolve(options, builder.Environment));
+        builder.Services.ConfigureHttpJsonOptions(json => Json.Configure(json.SerializerOptions));
+        // Binding failures reach ErrorHandler in every environment, so clients always learn which field was wrong.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ErrorHandler>();
+        builder.Services.AddFinsoftOpenApi();
+        builder.Services.AddFinsoftHealth();
+
+        builder.Services.AddFinsoftDataProtection(options);
+        builder.Services.AddFinsoftRateLimits(options.RateLimit);
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton<SignInGuard>();
+        builder.Services.AddSingleton<Passwords>();
+        builder.Services.AddSingleton<SystemAccounts>();
+        builder.Services.AddScoped<UnitOfWork>();
+        builder.Services.AddSingleton<AccountFacts>();
+        builder.Services.AddScoped<LedgerStore>();
+        builder.Services.AddScoped<BatchExecution>();
+        builder.Services.AddSingleton<TransferEngine>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TransferEngine>());
+        builder.Services.AddScoped<LedgerVerifier>();
+        builder.Services.AddScoped<IBankConnector, SimulatedBank>();
+        builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
+        builder.Services.AddHostedService<WithdrawalProcessor>();
+        builder.Services.AddHostedService<SimulatedBankSettlement>();
+        builder.Services.AddSingleton<HoldExpiry>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<HoldExpiry>());
+        builder.Services.AddSingleton<IdempotencyKeyExpiry>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IdempotencyKeyExpiry>());
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(context => ApiResults.WriteProblemAsync(context.HttpContext, context.HttpContext.Response.StatusCode,
+            ReasonOf(context.HttpContext.Response.StatusCode)));
+        app.UseMiddleware<BodySizeLimit>(options.MaxRequestBodyBytes);
+        app.Use((context, next) =>
+        {
+            // The id the audit trail records, so a client's report can be matched to the event.
+            context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
+            return next(context);
+        });
+        app.UseAuthentication();
+        if (options.RateLimit.Enabled)
+        {
+            app.UseRateLimiter(); // after authentication: the per-user limit needs to know the user
+        }
+        app.UseAuthorization();
+
+        app.MapFinsoftOpenApi();
+        app.MapFinsoftHealth();
+        app.MapIdentity();
+        app.MapAccounts();
+        app.MapDestinationAccounts();
+        app.MapTransactions();
+        app.MapLedger();
+        app.MapUserAdministration();
+        app.MapAudit();
+        app.MapDashboard();
+        app.MapReports();
+        app.MapFx();
+        return app;
+    }
+
+    /// <summary>Brings the schema up to date and creates the bootstrap admin, refusing to start when the database cannot be reached.</summary>
+    public static async Task PrepareAsync(WebApplication app)
+    {
+        await MigrateAsync(app);
+        await app.Services.PrepareSensitiveDataAsync(CancellationToken.None);
+        await BootstrapAdmin.EnsureAsync(app.Services, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FinsoftOptions>>().Value, CancellationToken.None);
+    }
+
+    public static async Task MigrateAsync(WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<MigrationRunner>().MigrateAsync();
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            throw new StartupException($"The database is unreachable or refused the schema migration: {e.GetBaseException().Message}");
+        }
+    }
+
+    private static string ReasonOf(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => "No such resource.",
+        StatusCodes.Status405MethodNotAllowed => "This method is not allowed here.",
+        StatusCodes.Status415UnsupportedMediaType => "The request body must be application/json.",
+        _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+    };
+}

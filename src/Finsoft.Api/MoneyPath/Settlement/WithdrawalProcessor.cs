@@ -1,0 +1,64 @@
+using Finsoft.Api.Host;
+using Finsoft.Api.MoneyPath.Store;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Finsoft.Api.MoneyPath.Settlement;
+
+/// <summary>
+/// Moves withdrawals through the bank: claims PENDING ones (PENDING → PROCESSING, a conditional
+/// update, so one node wins), sends them to the connector, and resends PROCESSING ones that have had
+/// no answer for a while (after a crash, say): the connector pays each reference once.
+/// </summary>
+public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<FinsoftOptions> options, TimeProvider time,
+    ILogger<WithdrawalProcessor> logger) : PollingWorker(time, logger)
+{
+    private static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(5);
+    private static readonly string Withdrawal = TransactionLifecycle.Wire(TransactionType.Withdrawal);
+    private static readonly string Pending = TransactionLifecycle.Wire(TransactionStatus.Pending);
+    private static readonly string Processing = TransactionLifecycle.Wire(TransactionStatus.Processing);
+
+    private bool _resentAfterStart;
+
+    protected override TimeSpan Interval => TimeSpan.FromMilliseconds(options.Value.Bank.PollMilliseconds);
+
+    protected override async Task RunOnceAsync(CancellationToken ct)
+    {
+        await ProcessAsync(resendAll: !_resentAfterStart, ct);
+        _resentAfterStart = true;
+    }
+
+    /// <summary>One pass. On start-up every PROCESSING withdrawal is resent, since this process may have died before sending it.</summary>
+    public async Task ProcessAsync(bool resendAll, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
+        var bank = scope.ServiceProvider.GetRequiredService<IBankConnector>();
+        var sensitive = scope.ServiceProvider.GetRequiredService<SensitiveData>();
+        var now = Time.UtcNow();
+        var staleBefore = resendAll ? DateTime.MaxValue : now - ResendAfter;
+
+        var pending = await db.Transactions.AsNoTracking()
+            .Where(t => t.Type == Withdrawal && (t.Status == Pending || (t.Status == Processing && t.UpdatedAt < staleBefore)))
+            .OrderBy(t => t.CreatedAt).Take(50).ToListAsync(ct);
+        foreach (var withdrawal in pending)
+        {
+            var previousStatus = withdrawal.Status;
+            var previousUpdate = withdrawal.UpdatedAt;
+            var claimed = await db.Transactions
+                .Where(t => t.Id == withdrawal.Id && t.Status == previousStatus && t.UpdatedAt == previousUpdate)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, Processing).SetProperty(t => t.UpdatedAt, Time.UtcNow())
+                    .SetProperty(t => t.Attempts, t => t.Attempts + 1), ct);
+            if (claimed == 0)
+            {
+                continue; // another node has it
+            }
+            var destination = await db.DestinationAccounts.AsNoTracking().SingleAsync(d => d.Id == withdrawal.ExternalDestinationId, ct);
+            await bank.SubmitPayoutAsync(new PayoutInstruction(withdrawal.PayoutReference ?? withdrawal.Id, sensitive.Reveal(destination.AccountNumber), destination.HolderFullName,
+                withdrawal.Amount, withdrawal.Currency), ct);
+        }
+    }
+}

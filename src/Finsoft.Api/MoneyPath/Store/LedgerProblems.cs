@@ -1,0 +1,24 @@
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Ledger;
+
+namespace Finsoft.Api.MoneyPath.Store;
+
+/// <summary>The one mapping from a ledger outcome to an HTTP problem.</summary>
+public static class LedgerProblems
+{
+    public static JsonBody ToProblem(this LedgerError error) => ApiResults.Problem(StatusOf(error.Code), error.Message);
+
+    public static int StatusOf(LedgerErrorCode code) => code switch
+    {
+        // Seed 000 answers an overdraft with 400, and clients depend on it.
+        LedgerErrorCode.InsufficientFunds => StatusCodes.Status400BadRequest,
+        LedgerErrorCode.OriginNotFound or LedgerErrorCode.DestinationNotFound or LedgerErrorCode.AccountNotFound
+            or LedgerErrorCode.TransactionNotFound => StatusCodes.Status404NotFound,
+        LedgerErrorCode.AccountNotEmpty or LedgerErrorCode.NotReversible or LedgerErrorCode.AlreadyReversed
+            or LedgerErrorCode.IllegalTransition => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status422UnprocessableEntity,
+    };
+
+    /// <summary>Unwraps a unit of work: its body on success, its problem otherwise.</summary>
+    public static JsonBody ToResponse(this Result<JsonBody> result) => result.IsSuccess ? result.Value : result.Error!.ToProblem();
+}

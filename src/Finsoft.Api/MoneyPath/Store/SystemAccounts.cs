@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.MoneyPath.Store;
+
+/// <summary>
+/// The platform's own accounts, one of each per currency, created on first use. Their ids are
+/// derived from (code, currency), so the money path never has to look them up.
+/// </summary>
+public sealed class SystemAccounts(IServiceScopeFactory scopes, TimeProvider time)
+{
+    /// <summary>Cash the platform holds at its settlement bank (asset).</summary>
+    public const string BankSettlement = "bank_settlement";
+
+    /// <summary>Balance corrections made by admins (equity).</summary>
+    public const string Adjustments = "adjustments";
+
+    /// <summary>The other side of each currency's leg of a conversion; across currencies their balances are the platform's FX position.</summary>
+    public const string FxConversion = "fx_conversion";
+
+    private static readonly Dictionary<string, string> Sides = new(StringComparer.Ordinal)
+    {
+        [BankSettlement] = NormalSide.Debit,
+        [Adjustments] = NormalSide.Credit,
+        [FxConversion] = NormalSide.Credit,
+    };
+
+    private readonly ConcurrentDictionary<Guid, bool> _known = new();
+
+    public static Guid Id(string code, Currency currency)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"finsoft-system-account:{code}:{currency.Code}"));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // version 8: a name-based id of our own scheme
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 9562 variant
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+
+    /// <summary>Makes sure the account exists, in its own short transaction, before a money transaction uses it.</summary>
+    public async Task<Guid> EnsureAsync(string code, Currency currency, CancellationToken ct)
+    {
+        var id = Id(code, currency);
+        if (_known.ContainsKey(id))
+        {
+            return id;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
+        if (!await db.Accounts.AnyAsync(a => a.Id == id, ct))
+        {
+            var now = time.UtcNow();
+            db.Accounts.Add(new AccountRow
+            {
+                Id = id, Kind = AccountKind.System, SystemCode = code, Currency = currency.Code,
+                NormalSide = Sides[code], CreatedAt = now, UpdatedAt = now,
+            });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (DatabaseSetup.IsUniqueViolation(e))
+            {
+                // Another request or node created it first: that is the outcome we wanted.
+            }
+        }
+        _known[id] = true;
+        return id;
+    }
+}
