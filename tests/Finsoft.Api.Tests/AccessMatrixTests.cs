@@ -38,6 +38,7 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         ["GET /api/v1/accounts/{id:guid}/transactions"] = Policies.SignedIn,
         ["GET /api/v1/transactions"] = Policies.SignedIn,
         ["GET /api/v1/transactions/{id:guid}"] = Policies.SignedIn,
+        ["GET /api/v1/events"] = Policies.SignedIn,
         ["POST /api/v1/accounts"] = Policies.MoveMoney,
         ["DELETE /api/v1/accounts/{id:guid}"] = Policies.MoveMoney,
         ["GET /api/v1/destination-accounts"] = Policies.MoveMoney,

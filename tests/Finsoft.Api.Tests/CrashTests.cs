@@ -184,6 +184,15 @@ public abstract class CrashTests(DatabaseKind kind)
             Assert.False(await db.Accounts.AnyAsync(a => accounts.Contains(a.Id) && a.Held != 0));
             var stored = await db.Transactions.Where(t => t.Type == "TRANSFER").Select(t => t.Id).ToListAsync();
             Assert.Equal(acknowledged.Values.Select(t => t.Id).Order(), stored.Order());
+            // The event feed tells exactly what happened: each acknowledged movement once, nothing for what was not, no gap.
+            var events = (await db.Events.AsNoTracking().OrderBy(e => e.Position).ToListAsync())
+                .Select(e => (e.Position, e.Type, Id: System.Text.Json.JsonDocument.Parse(e.Data).RootElement.GetProperty("id").GetGuid())).ToList();
+            Assert.Equal(Enumerable.Range(1, events.Count).Select(n => (long)n), events.Select(e => e.Position));
+            var expectedEvents = acknowledged.Values.SelectMany(t => new[] { ("transaction.created", t.Id), ("transaction.completed", t.Id) })
+                .Concat(paidOut.SelectMany(w => new[] { ("transaction.created", w.Id), ("withdrawal.sent", w.Id), ("transaction.completed", w.Id) }));
+            var deposits = await db.Transactions.Where(t => t.Type == "DEPOSIT").Select(t => t.Id).ToListAsync();
+            expectedEvents = expectedEvents.Concat(deposits.SelectMany(d => new[] { ("transaction.created", d), ("transaction.completed", d) }));
+            Assert.Equal(expectedEvents.Order(), events.Select(e => (e.Type, e.Id)).Order());
             Assert.True(acknowledged.Count > Transfers / 2, $"only {acknowledged.Count} transfers went through");
             Assert.True(interrupted > 0, "the kill did not interrupt any request, so it proved nothing");
             Assert.True(server is null || unavailable > 0, $"the database restart (after {restartedAt} answers) did not interrupt any request, so it proved nothing");

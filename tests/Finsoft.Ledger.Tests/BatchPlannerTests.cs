@@ -76,7 +76,7 @@ public class BatchPlannerTests
             {
                 continue;
             }
-            foreach (var p in s.Commands[i].Entry?.Postings ?? [])
+            foreach (var p in s.Commands[i].Entries.SelectMany(e => e.Postings))
             {
                 var d = net.GetValueOrDefault(p.AccountId, new AccountDelta(p.AccountId, 0, 0));
                 net[p.AccountId] = d with { Balance = d.Balance + byId[p.AccountId].BalanceDelta(p) };

@@ -8,6 +8,7 @@ using Finsoft.Api.Features.Ledger;
 using Finsoft.Api.Features.Transactions;
 using Finsoft.Api.Features.Audit;
 using Finsoft.Api.Features.Dashboard;
+using Finsoft.Api.Features.Events;
 using Finsoft.Api.Features.Fx;
 using Finsoft.Api.Features.Reports;
 using Finsoft.Api.Features.Users;
@@ -19,6 +20,7 @@ using Finsoft.Api.Host;
 using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.MoneyPath.Idempotency;
+using Finsoft.Api.MoneyPath.Outbox;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
@@ -68,9 +70,10 @@ public static class FinsoftHost
         builder.Services.AddScoped<UnitOfWork>();
         builder.Services.AddSingleton<AccountFacts>();
         builder.Services.AddScoped<LedgerStore>();
+        builder.Services.AddScoped<IdempotencyStore>();
         builder.Services.AddScoped<BatchExecution>();
-        builder.Services.AddSingleton<TransferEngine>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<TransferEngine>());
+        builder.Services.AddSingleton<MoneyEngine>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MoneyEngine>());
         builder.Services.AddScoped<LedgerVerifier>();
         builder.Services.AddScoped<IBankConnector, SimulatedBank>();
         builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
@@ -78,6 +81,8 @@ public static class FinsoftHost
         builder.Services.AddHostedService<SimulatedBankSettlement>();
         builder.Services.AddSingleton<HoldExpiry>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HoldExpiry>());
+        builder.Services.AddSingleton<EventDispatcher>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<EventDispatcher>());
         builder.Services.AddSingleton<IdempotencyKeyExpiry>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IdempotencyKeyExpiry>());
 
@@ -111,6 +116,7 @@ public static class FinsoftHost
         app.MapDashboard();
         app.MapReports();
         app.MapFx();
+        app.MapEvents();
         return app;
     }
 

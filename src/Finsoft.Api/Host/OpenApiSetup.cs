@@ -33,7 +33,7 @@ public static class OpenApiSetup
                     operation.Parameters ??= [];
                     operation.Parameters.Add(new OpenApiParameter
                     {
-                        Name = IdempotencyFilter.HeaderName,
+                        Name = IdempotencyTicket.HeaderName,
                         In = ParameterLocation.Header,
                         Required = false,
                         Description = "Same key and body replays the first response; a different body is refused with 422.",

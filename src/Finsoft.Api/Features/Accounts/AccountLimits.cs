@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.MoneyPath.Engine;
+using Finsoft.Api.MoneyPath.Outbox;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
@@ -12,8 +14,8 @@ namespace Finsoft.Api.Features.Accounts;
 
 /// <summary>
 /// An account's floor, set by an admin: a minimum balance that a wallet's available funds may not go
-/// below, or an overdraft line for a system account. Every money movement enforces it in the same
-/// statement that moves the money, holds included (see LedgerStore and the table's CHECK constraint).
+/// below, or an overdraft line for a system account. The planner enforces it on every money movement,
+/// holds included (AccountBalance.Apply, against the locked row); the table's CHECK constraints back it.
 /// </summary>
 public static class AccountLimits
 {
@@ -21,18 +23,15 @@ public static class AccountLimits
         [property: JsonConverter(typeof(AmountTextConverter))] string? MinimumBalance,
         [property: JsonConverter(typeof(AmountTextConverter))] string? OverdraftLimit);
 
-    public sealed record Response(Guid AccountId, string Currency, string? MinimumBalance, string? OverdraftLimit, string Available);
-
     public static async Task<JsonBody> Get(Guid id, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
     {
         var account = await FindAsync(db, id, CurrentUser.From(principal), ct);
-        return account is null ? ApiResults.NotFound("Account not found") : ApiResults.Ok(Describe(account));
+        return account is null ? ApiResults.NotFound("Account not found") : ApiResults.Ok(AccountLimitsView.Of(account));
     }
 
-    public static async Task<JsonBody> Put(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, AuditTrail audit, TimeProvider time,
-        CancellationToken ct)
+    public static async Task<JsonBody> Put(Guid id, Request request, HttpContext http, FinsoftDb db, MoneyEngine engine, CancellationToken ct)
     {
-        var admin = CurrentUser.From(principal);
+        var admin = CurrentUser.From(http.User);
         var account = await FindAsync(db, id, admin, ct);
         if (account is null)
         {
@@ -61,34 +60,18 @@ public static class AccountLimits
         {
             return validation.Result;
         }
-        // Conditional: a floor the account does not meet right now is refused, so the rule holds at every moment.
-        var now = time.UtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var set = await db.Accounts.Where(a => a.Id == id && a.ClosedAt == null && (floor == null || a.Balance - a.Held >= floor))
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceFloor, floor).SetProperty(a => a.UpdatedAt, now), ct);
-        if (set == 0)
+        // The engine refuses a floor the account does not meet at that moment, so the rule holds at every moment.
+        return await engine.SubmitAsync(new MoneyOrder(new MoneyCommand.SetFloor(id, floor), outcome => outcome switch
         {
-            return ApiResults.Conflict("The account's available funds are below that floor; it cannot be set now.");
-        }
-        audit.Add(db, AuditEvents.LimitsChanged, admin.Id, account.UserId, new
+            MoneyOutcome.Made made => ApiResults.Ok(AccountLimitsView.Of(made.Accounts[id])),
+            MoneyOutcome.Refused refused => refused.Error.ToProblem(),
+            _ => throw new InvalidOperationException($"Unknown outcome {outcome}"),
+        })
         {
-            account_id = id, minimum_balance = request.MinimumBalance, overdraft_limit = request.OverdraftLimit,
-        });
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return ApiResults.Ok(Describe(await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == id, ct)));
+            Initiator = admin, Origin = AuditOrigin.From(http),
+        }, ct);
     }
 
     private static Task<AccountRow?> FindAsync(FinsoftDb db, Guid id, CurrentUser user, CancellationToken ct) =>
         db.AccountsVisibleTo(user).FirstOrDefaultAsync(a => a.Id == id && a.ClosedAt == null, ct);
-
-    private static Response Describe(AccountRow a)
-    {
-        var currency = Currency.Get(a.Currency);
-        string? Format(long? minor) => minor is { } m ? Money.Format(m, currency) : null;
-        return new Response(a.Id, a.Currency,
-            MinimumBalance: a.BalanceFloor is > 0 ? Format(a.BalanceFloor) : null,
-            OverdraftLimit: a.BalanceFloor is < 0 ? Format(-a.BalanceFloor) : null,
-            Available: Money.Format(a.Balance - a.Held, currency));
-    }
 }

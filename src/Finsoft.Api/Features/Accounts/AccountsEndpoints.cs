@@ -1,3 +1,4 @@
+using Finsoft.Api.MoneyPath.Outbox;
 using Finsoft.Api.Features.Transactions;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
@@ -17,12 +18,12 @@ public static class AccountsEndpoints
         accounts.MapGet("/{id:guid}", GetAccount.Handle).Produces<AccountDto>().ProducesError(404);
         accounts.MapDelete("/{id:guid}", DeleteAccount.Handle).RequireAuthorization(Policies.MoveMoney)
             .Produces<Infrastructure.Http.StatusMessage>().ProducesError(403, 404, 409);
-        accounts.MapPut("/{id:guid}", AdjustBalance.Handle).RequireAuthorization(Policies.Admin).WithIdempotency()
+        accounts.MapPut("/{id:guid}", AdjustBalance.Handle).RequireAuthorization(Policies.Admin).WithIdempotencyKey()
             .Produces<AccountDto>().ProducesError(404, 422, 403);
         accounts.MapGet("/{id:guid}/balance", BalanceAsOf.Handle).Produces<BalanceAsOf.Response>().ProducesError(404);
-        accounts.MapGet("/{id:guid}/limits", AccountLimits.Get).Produces<AccountLimits.Response>().ProducesError(404);
+        accounts.MapGet("/{id:guid}/limits", AccountLimits.Get).Produces<AccountLimitsView>().ProducesError(404);
         accounts.MapPut("/{id:guid}/limits", AccountLimits.Put).RequireAuthorization(Policies.Admin)
-            .Produces<AccountLimits.Response>().ProducesError(403, 404, 409, 422);
+            .Produces<AccountLimitsView>().ProducesError(403, 404, 409, 422);
         accounts.MapGet("/{id:guid}/transactions", ListTransactions.HandleForAccount).Produces<List<TransactionDto>>().ProducesError(404);
         return app;
     }

@@ -1,12 +1,11 @@
-using System.Security.Claims;
 using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Api.MoneyPath.Idempotency;
 using Finsoft.Api.MoneyPath.Store;
-using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
-using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.Features.Accounts;
 
@@ -14,16 +13,21 @@ public static class AdjustBalance
 {
     public sealed record Request(
         [property: System.Text.Json.Serialization.JsonConverter(typeof(AmountTextConverter))] string? Balance,
-        string? Description) : IIdempotentRequest;
+        string? Description);
 
     /// <summary>
-    /// An admin sets a wallet's balance. The balance is never overwritten: the difference is posted
-    /// against the adjustments equity account as an ADJUSTMENT transaction.
+    /// An admin sets a wallet's balance. The balance is never overwritten: the engine posts the
+    /// difference from the balance it holds locked against the adjustments account, as an ADJUSTMENT.
     /// </summary>
-    public static async Task<JsonBody> Handle(Guid id, Request request, HttpContext http, FinsoftDb db, UnitOfWork work,
-        LedgerStore ledger, SystemAccounts system, AuditTrail audit, TimeProvider time, CancellationToken ct)
+    public static async Task<JsonBody> Handle(Guid id, Request request, HttpContext http, FinsoftDb db, MoneyEngine engine, SystemAccounts system,
+        CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
+        var (ticket, invalidKey) = IdempotencyTicket.Read(http, user.Id, request);
+        if (invalidKey is not null)
+        {
+            return invalidKey;
+        }
         var account = await db.FindVisibleAsync(id, user, ct);
         if (account is null)
         {
@@ -40,37 +44,14 @@ public static class AdjustBalance
             return invalid.Result;
         }
         var adjustments = await system.EnsureAsync(SystemAccounts.Adjustments, currency, ct);
-
-        var result = await work.RunAsync<JsonBody>(async ct =>
+        return await engine.SubmitAsync(new MoneyOrder(new MoneyCommand.Adjust(id, adjustments, target.Value.Minor), outcome => outcome switch
         {
-            // Lock the wallet first, then read: the difference is computed against a balance nobody else can change.
-            var now = time.UtcNow();
-            await db.OpenWallets().Where(a => a.Id == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, now), ct);
-            var current = await db.OpenWallets().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
-            if (current is null)
-            {
-                return LedgerError.AccountNotFound;
-            }
-            var delta = checked(target.Value.Minor - current.Balance);
-            if (delta != 0)
-            {
-                var amount = new Money(Math.Abs(delta), currency);
-                var transaction = await ledger.RecordAsync(new NewTransaction(TransactionType.Adjustment, TransactionStatus.Completed, amount, user.Id,
-                    request.Description ?? "Balance adjustment", OriginAccountId: delta < 0 ? id : null, DestinationAccountId: delta > 0 ? id : null), ct);
-                var entry = delta > 0 ? JournalEntry.Move(adjustments, id, amount) : JournalEntry.Move(id, adjustments, amount);
-                if (await ledger.PostAsync(transaction.Id, entry, ct) is not null)
-                {
-                    return new LedgerError(LedgerErrorCode.InsufficientFunds, "The balance cannot be set below the funds on hold");
-                }
-                audit.Add(db, AuditEvents.BalanceAdjusted, user.Id, current.UserId, new
-                {
-                    account_id = id, transaction_id = transaction.Id, from = Money.Format(current.Balance, currency), to = Money.Format(target.Value.Minor, currency),
-                });
-                await db.SaveChangesAsync(ct);
-            }
-            var updated = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == id, ct);
-            return await http.RespondWithinTransactionAsync(db, ApiResults.Ok(AccountDto.From(updated)), ct);
+            MoneyOutcome.Made made => ApiResults.Ok(AccountDto.From(made.Accounts[id])),
+            MoneyOutcome.Refused refused => refused.Error.ToProblem(),
+            _ => throw new InvalidOperationException($"Unknown outcome {outcome}"),
+        })
+        {
+            Initiator = user, Ticket = ticket, Description = request.Description, Origin = AuditOrigin.From(http),
         }, ct);
-        return result.ToResponse();
     }
 }

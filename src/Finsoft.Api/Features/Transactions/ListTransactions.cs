@@ -1,3 +1,4 @@
+using Finsoft.Api.MoneyPath.Outbox;
 using System.Security.Claims;
 using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Infrastructure.Auth;

@@ -1,8 +1,9 @@
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Api.MoneyPath.Idempotency;
 using Finsoft.Api.MoneyPath.Store;
-using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,9 +17,14 @@ public static class RetryWithdrawal
 {
     private static readonly string Withdrawal = TransactionLifecycle.Wire(TransactionType.Withdrawal);
 
-    public static async Task<JsonBody> Handle(Guid id, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger, CancellationToken ct)
+    public static async Task<JsonBody> Handle(Guid id, HttpContext http, FinsoftDb db, MoneyEngine engine, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
+        var (ticket, invalidKey) = IdempotencyTicket.Read(http, user.Id, null);
+        if (invalidKey is not null)
+        {
+            return invalidKey;
+        }
         var withdrawal = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && (user.IsAdmin || t.InitiatedBy == user.Id), ct);
         if (withdrawal is null)
         {
@@ -35,21 +41,10 @@ public static class RetryWithdrawal
         {
             return ApiResults.Conflict("The withdrawal's destination account is no longer registered and verified.");
         }
-        var result = await work.RunAsync<JsonBody>(async ct =>
+        return await engine.SubmitAsync(new MoneyOrder(new MoneyCommand.RetryPayout(withdrawal.Id, Guid.CreateVersion7()),
+            outcome => Movement.Render(outcome, user, StatusCodes.Status202Accepted))
         {
-            var newInstruction = Guid.CreateVersion7();
-            if (!await ledger.MoveStatusAsync(id, TransactionStatus.Failed, TransactionStatus.Pending, null, ct,
-                    alsoSet: s => s.SetProperty(t => t.PayoutReference, newInstruction)))
-            {
-                return new LedgerError(LedgerErrorCode.IllegalTransition, "The withdrawal is already being retried.");
-            }
-            if (await ledger.ApplyAsync([new AccountChange(withdrawal.OriginAccountId!.Value, 0, withdrawal.Amount)], ct) is not null)
-            {
-                return LedgerError.InsufficientFunds;
-            }
-            var row = await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == id, ct);
-            return await http.RespondWithinTransactionAsync(db, ApiResults.Accepted(await Transfer.MovementAsync(db, row, user, ct)), ct);
+            Initiator = user, Ticket = ticket,
         }, ct);
-        return result.ToResponse();
     }
 }

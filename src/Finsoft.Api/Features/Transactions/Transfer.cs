@@ -1,14 +1,13 @@
-using Finsoft.Api.Features.Accounts;
 using System.Text.Json.Serialization;
-using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Host;
-using Finsoft.Api.MoneyPath.Engine;
+using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Api.MoneyPath.Idempotency;
 using Finsoft.Api.MoneyPath.Store;
-using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Finsoft.Api.Features.Transactions;
@@ -22,39 +21,29 @@ public static class Transfer
         string? Description,
         bool? Hold = null,
         DateTime? ExpiresAt = null,
-        Guid? QuoteId = null) : IIdempotentRequest;
+        Guid? QuoteId = null);
 
     /// <summary>
-    /// Moves money from one of the caller's wallets to any wallet of the same currency, through the
-    /// transfer engine. With `hold`, the funds are only reserved (PENDING) until captured, voided or expired.
+    /// Moves money from one of the caller's wallets to any wallet of the same currency (or, naming a
+    /// quote, of another). With `hold`, the funds are only reserved (PENDING) until captured, voided or expired.
     /// </summary>
-    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, AccountFacts accounts, TransferEngine engine,
-        TimeProvider time, IOptions<FinsoftOptions> options, IServiceProvider services, CancellationToken ct)
+    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, AccountFacts accounts, MoneyEngine engine,
+        SystemAccounts system, TimeProvider time, IOptions<FinsoftOptions> options, CancellationToken ct)
     {
-        if (request.QuoteId is not null)
-        {
-            // Resolved only here, so the engine path (every other transfer) does not build these services per request.
-            return await Fx.CrossCurrencyTransfer.HandleAsync(request, http, db, services.GetRequiredService<UnitOfWork>(),
-                services.GetRequiredService<LedgerStore>(), services.GetRequiredService<SystemAccounts>(), time, ct);
-        }
-        var (key, invalidKey) = IdempotencyFilter.ReadKey(http);
+        var user = CurrentUser.From(http.User);
+        var (ticket, invalidKey) = IdempotencyTicket.Read(http, user.Id, request);
         if (invalidKey is not null)
         {
             return invalidKey;
         }
-        var user = CurrentUser.From(http.User);
-        var order = await OrderAsync(request, user, db, accounts, time.UtcNow(), options.Value.Engine, ct);
-        if (order.Problem is not null)
-        {
-            return order.Problem;
-        }
-        var ticket = key is null ? null : new IdempotencyTicket(key, IdempotencyFilter.Fingerprint(http, [request]));
-        var job = new EngineJob([order.Order! with { Ticket = ticket }], atomic: false);
-        return (await engine.SubmitAsync(job, ct))[0];
+        var (order, problem) = request.QuoteId is null
+            ? await OrderAsync(request, user, db, accounts, time.UtcNow(), options.Value.Engine, ct)
+            : await CrossCurrencyTransfer.OrderAsync(request, user, db, system, ct);
+        return problem ?? await engine.SubmitAsync(order! with { Ticket = ticket }, ct);
     }
 
     /// <summary>Checks a transfer's shape and what cannot change about its accounts; the engine decides the rest under lock.</summary>
-    public static async Task<(TransferOrder? Order, JsonBody? Problem)> OrderAsync(Request request, CurrentUser user, FinsoftDb db,
+    public static async Task<(MoneyOrder? Order, JsonBody? Problem)> OrderAsync(Request request, CurrentUser user, FinsoftDb db,
         AccountFacts accounts, DateTime now, EngineOptions engine, CancellationToken ct)
     {
         var validation = new Validation().Required("origin_account_id", request.OriginAccountId)
@@ -93,32 +82,11 @@ public static class Transfer
         {
             return (null, validation.Result);
         }
-        var holdUntil = request.Hold == true ? (request.ExpiresAt?.ToUniversalTime() ?? now.AddMinutes(engine.DefaultHoldMinutes)) : (DateTime?)null;
-        return (new TransferOrder(user.Id, origin.Id, destination.Id, amount, request.Description, holdUntil, null,
-            outcome => Render(outcome, user)), null);
-    }
-
-    private static JsonBody Render(TransferOutcome outcome, CurrentUser user) => outcome switch
-    {
-        TransferOutcome.Made made => ApiResults.Created(MovementResponse.From(made.Transaction,
-            AccountSnapshot.From(made.Origin, showBalance: true), AccountSnapshot.From(made.Destination, ShowsBalance(made.Destination, user)))), // the engine checked the caller holds the origin
-        TransferOutcome.Refused refused => refused.Error.ToProblem(),
-        _ => throw new InvalidOperationException($"Unknown outcome {outcome}"),
-    };
-
-    /// <summary>A counterparty's balance is not the caller's business; its own accounts' (and staff's view) are.</summary>
-    private static bool ShowsBalance(AccountRow account, CurrentUser user) => account.UserId == user.Id || user.SeesEveryAccount;
-
-    /// <summary>The response body, read inside the transaction so the balances shown are the ones it produced.</summary>
-    public static async Task<MovementResponse> MovementAsync(FinsoftDb db, TransactionRow transaction, CurrentUser user, CancellationToken ct, object? external = null)
-    {
-        var ids = new[] { transaction.OriginAccountId, transaction.DestinationAccountId }.OfType<Guid>().ToList();
-        var accounts = await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
-        var granted = user.SeesEveryAccount || accounts.Values.All(a => a.UserId == user.Id) ? []
-            : await db.AccountGrants.Where(g => g.UserId == user.Id && ids.Contains(g.AccountId)).Select(g => g.AccountId).ToListAsync(ct);
-        AccountSnapshot? Snapshot(Guid? id) => id is { } key && accounts.TryGetValue(key, out var a)
-            ? AccountSnapshot.From(a, showBalance: granted.Contains(a.Id) || ShowsBalance(a, user))
-            : null;
-        return MovementResponse.From(transaction, Snapshot(transaction.OriginAccountId), Snapshot(transaction.DestinationAccountId), external);
+        var hold = request.Hold == true;
+        return (new MoneyOrder(new MoneyCommand.Transfer(origin.Id, destination.Id, amount, hold), outcome => Movement.Render(outcome, user, StatusCodes.Status201Created))
+        {
+            Initiator = user, MustHold = (origin.Id, LedgerError.OriginNotFound), Description = request.Description,
+            HoldUntil = hold ? request.ExpiresAt?.ToUniversalTime() ?? now.AddMinutes(engine.DefaultHoldMinutes) : null,
+        }, null);
     }
 }

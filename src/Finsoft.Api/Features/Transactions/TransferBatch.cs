@@ -41,14 +41,14 @@ public static class TransferBatch
     /// <summary>The operation an item's key is remembered under: a batch item, not a single transfer.</summary>
     private const string ItemOperation = "POST /api/v1/transactions/batch#item";
 
-    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, AccountFacts accounts, TransferEngine engine,
+    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, AccountFacts accounts, MoneyEngine engine,
         TimeProvider time, IOptions<FinsoftOptions> options, CancellationToken ct)
     {
         if (request.Transfers is not { Count: > 0 and <= MaxTransfers } items)
         {
             return ApiResults.Invalid(new Dictionary<string, string[]> { ["transfers"] = [$"transfers must hold 1 to {MaxTransfers} transfers."] });
         }
-        var badKey = items.FindIndex(i => i is null || (i.IdempotencyKey is { } key && !IdempotencyFilter.IsValidKey(key)));
+        var badKey = items.FindIndex(i => i is null || (i.IdempotencyKey is { } key && !IdempotencyTicket.IsValidKey(key)));
         if (badKey >= 0)
         {
             return ApiResults.Invalid(new Dictionary<string, string[]> { [$"transfers[{badKey}]"] = ["Each transfer must be an object; idempotency_key must be 1 to 255 printable characters."] });
@@ -60,7 +60,7 @@ public static class TransferBatch
 
         var now = time.UtcNow();
         var results = new JsonBody?[items.Count];
-        var orders = new List<(int Index, TransferOrder Order)>();
+        var orders = new List<(int Index, MoneyOrder Order)>();
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -71,7 +71,7 @@ public static class TransferBatch
                 results[i] = problem;
                 continue;
             }
-            var ticket = item.IdempotencyKey is { } key ? new IdempotencyTicket(key, IdempotencyFilter.Fingerprint(ItemOperation, [single])) : null;
+            var ticket = item.IdempotencyKey is { } key ? new IdempotencyTicket(user.Id, key, IdempotencyTicket.FingerprintOf(ItemOperation, single)) : null;
             orders.Add((i, order! with { Ticket = ticket }));
         }
 
@@ -108,7 +108,7 @@ public static class TransferBatch
                 json.WriteStartObject();
                 json.WriteNumber("index", i);
                 json.WriteNumber("status", results[i].StatusCode);
-                json.WriteBoolean("replayed", results[i].Headers.ContainsKey(IdempotencyFilter.ReplayedHeader));
+                json.WriteBoolean("replayed", results[i].Headers.ContainsKey(IdempotencyTicket.ReplayedHeader));
                 json.WritePropertyName(results[i].StatusCode < 400 ? "transaction" : "error");
                 json.WriteRawValue(results[i].Json, skipInputValidation: true);
                 json.WriteEndObject();

@@ -3,10 +3,11 @@ using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Features.DestinationAccounts;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
-using Finsoft.Api.MoneyPath.Idempotency;
-using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.Infrastructure.Security;
+using Finsoft.Api.MoneyPath.Engine;
+using Finsoft.Api.MoneyPath.Idempotency;
+using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,7 +19,7 @@ public static class Withdrawal
         Guid? OriginAccountId,
         Guid? ExternalDestinationAccountId,
         [property: JsonConverter(typeof(AmountTextConverter))] string? Amount,
-        string? Description) : IIdempotentRequest;
+        string? Description);
 
     /// <summary>SPEI moves Mexican pesos only.</summary>
     private const string PayoutCurrency = "MXN";
@@ -27,16 +28,20 @@ public static class Withdrawal
     /// Holds the funds and queues the payout: the answer is 202 with status PENDING; the bank settles
     /// it later (COMPLETED, funds leave) or rejects it (FAILED, funds released).
     /// </summary>
-    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, UnitOfWork work, LedgerStore ledger, SensitiveData sensitive,
-        CancellationToken ct)
+    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, MoneyEngine engine, SensitiveData sensitive, CancellationToken ct)
     {
+        var user = CurrentUser.From(http.User);
+        var (ticket, invalidKey) = IdempotencyTicket.Read(http, user.Id, request);
+        if (invalidKey is not null)
+        {
+            return invalidKey;
+        }
         var validation = new Validation().Required("origin_account_id", request.OriginAccountId)
             .Required("external_destination_account_id", request.ExternalDestinationAccountId).Optional("description", request.Description);
         if (!validation.IsValid)
         {
             return validation.Result;
         }
-        var user = CurrentUser.From(http.User);
         var origin = await db.OpenWallets().HeldBy(db, user.Id).AsNoTracking().FirstOrDefaultAsync(a => a.Id == request.OriginAccountId, ct);
         if (origin is null)
         {
@@ -56,22 +61,16 @@ public static class Withdrawal
         {
             return ApiResults.Unprocessable($"Withdrawals to CLABE accounts are paid in {PayoutCurrency}; this account holds {origin.Currency}");
         }
-        var currency = Currency.Get(origin.Currency);
-        if (validation.Amount("amount", request.Amount, currency) is not { } amount)
+        if (validation.Amount("amount", request.Amount, Currency.Get(origin.Currency)) is not { } amount)
         {
             return validation.Result;
         }
-
-        var result = await work.RunAsync<JsonBody>(async ct =>
+        var shown = DestinationAccountDto.From(destination, sensitive);
+        return await engine.SubmitAsync(new MoneyOrder(new MoneyCommand.Withdraw(origin.Id, amount),
+            outcome => Movement.Render(outcome, user, StatusCodes.Status202Accepted, shown))
         {
-            var transaction = await ledger.RecordAsync(new NewTransaction(TransactionType.Withdrawal, TransactionStatus.Pending, amount, user.Id,
-                request.Description, OriginAccountId: origin.Id, ExternalDestinationId: destination.Id), ct);
-            if (await ledger.ApplyAsync([new AccountChange(origin.Id, 0, amount.Minor)], ct) is not null)
-            {
-                return LedgerError.InsufficientFunds;
-            }
-            return await http.RespondWithinTransactionAsync(db, ApiResults.Accepted(await Transfer.MovementAsync(db, transaction, user, ct, DestinationAccountDto.From(destination, sensitive))), ct);
+            Initiator = user, Ticket = ticket, MustHold = (origin.Id, LedgerError.OriginNotFound), Description = request.Description,
+            ExternalDestinationId = destination.Id,
         }, ct);
-        return result.ToResponse();
     }
 }

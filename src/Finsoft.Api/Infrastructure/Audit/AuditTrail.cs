@@ -39,9 +39,10 @@ public static class AuditEvents
 /// </summary>
 public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
 {
-    public void Add(FinsoftDb db, string @event, Guid? actor, Guid? subject, object? details = null)
+    /// <param name="origin">Where the request came from, when the record is written away from it (by the money engine); else the current request.</param>
+    public void Add(FinsoftDb db, string @event, Guid? actor, Guid? subject, object? details = null, AuditOrigin? origin = null)
     {
-        var context = http.HttpContext;
+        origin ??= AuditOrigin.From(http.HttpContext);
         db.AuditEvents.Add(new AuditEventRow
         {
             Id = Guid.CreateVersion7(),
@@ -49,8 +50,8 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
             Event = @event,
             ActorId = actor,
             SubjectId = subject,
-            ClientAddress = context?.Connection.RemoteIpAddress?.ToString(),
-            RequestId = context?.TraceIdentifier,
+            ClientAddress = origin.ClientAddress,
+            RequestId = origin.RequestId,
             Details = details is null ? null : Json.Serialize(details),
         });
     }
@@ -62,4 +63,10 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
         // Not the request's token: a client that hangs up must not stop the record of what it tried.
         await db.SaveChangesAsync(CancellationToken.None);
     }
+}
+
+/// <summary>The client address and request id an audit record carries.</summary>
+public sealed record AuditOrigin(string? ClientAddress, string? RequestId)
+{
+    public static AuditOrigin From(HttpContext? context) => new(context?.Connection.RemoteIpAddress?.ToString(), context?.TraceIdentifier);
 }

@@ -133,6 +133,9 @@ public sealed class TransactionRow : Http.IKeyedRow
     public Guid? FxQuoteId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>A copy to change: the engine keeps the row it read under lock for the conditional update.</summary>
+    public TransactionRow Copy() => (TransactionRow)MemberwiseClone();
 }
 
 public sealed class JournalEntryRow
@@ -162,6 +165,9 @@ public sealed class LedgerHeadRow
     public int Id { get; set; }
     public long Sequence { get; set; }
     public required string LastHash { get; set; }
+
+    /// <summary>The last event position handed out; moved under the same lock, so events are numbered in commit order.</summary>
+    public long EventPosition { get; set; }
 }
 
 public sealed class IdempotencyKeyRow

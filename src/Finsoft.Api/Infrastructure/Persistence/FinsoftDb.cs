@@ -30,6 +30,8 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<RecordRow> Records => Set<RecordRow>();
     public DbSet<FxRateRow> FxRates => Set<FxRateRow>();
     public DbSet<FxQuoteRow> FxQuotes => Set<FxQuoteRow>();
+    public DbSet<EventRow> Events => Set<EventRow>();
+    public DbSet<EventConsumerRow> EventConsumers => Set<EventConsumerRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -63,6 +65,9 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<RecordRow>().ToTable("records");
         modelBuilder.Entity<FxRateRow>().ToTable("fx_rates");
         modelBuilder.Entity<FxQuoteRow>().ToTable("fx_quotes");
+        modelBuilder.Entity<EventRow>().ToTable("events").HasKey(e => e.Position);
+        modelBuilder.Entity<EventRow>().Property(e => e.Position).ValueGeneratedNever();
+        modelBuilder.Entity<EventConsumerRow>().ToTable("event_consumers").HasKey(c => c.Name);
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -22,7 +22,7 @@ public static class IdempotentReplay
             return StillRunning;
         }
         var replay = new JsonBody(status, existing.ResponseBody ?? "", status >= 400 ? ApiResults.ProblemContentType : "application/json");
-        replay.Headers[IdempotencyFilter.ReplayedHeader] = "true";
+        replay.Headers[IdempotencyTicket.ReplayedHeader] = "true";
         return replay;
     }
 }

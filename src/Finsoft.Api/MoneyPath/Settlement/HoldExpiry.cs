@@ -1,15 +1,18 @@
-using Finsoft.Api.Features.Transactions;
 using Finsoft.Api.Host;
-using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Finsoft.Api.MoneyPath.Settlement;
 
-/// <summary>Releases two-phase transfers whose hold has lapsed. Safe on several nodes: each release is a conditional move out of PENDING.</summary>
-public sealed class HoldExpiry(IServiceScopeFactory scopes, IOptions<FinsoftOptions> options, TimeProvider time, ILogger<HoldExpiry> logger)
+/// <summary>
+/// Releases two-phase transfers whose hold has lapsed, through the engine. Safe on several nodes: the
+/// planner releases a hold only while it is still PENDING under lock, so a capture, a void or another
+/// node's expiry that got there first leaves nothing to do.
+/// </summary>
+public sealed class HoldExpiry(IServiceScopeFactory scopes, MoneyEngine engine, IOptions<FinsoftOptions> options, TimeProvider time, ILogger<HoldExpiry> logger)
     : PollingWorker(time, logger)
 {
     private static readonly string Pending = TransactionLifecycle.Wire(TransactionStatus.Pending);
@@ -21,19 +24,20 @@ public sealed class HoldExpiry(IServiceScopeFactory scopes, IOptions<FinsoftOpti
     /// <summary>One pass; returns how many holds it released.</summary>
     public async Task<int> ExpireAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
-        var work = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
-        var ledger = scope.ServiceProvider.GetRequiredService<LedgerStore>();
-        var now = Time.UtcNow();
-        var lapsed = await db.Transactions.AsNoTracking().Where(t => t.Status == Pending && t.ExpiresAt != null && t.ExpiresAt <= now)
-            .OrderBy(t => t.ExpiresAt).Take(100).ToListAsync(ct);
-        var released = 0;
-        foreach (var hold in lapsed)
+        List<Guid> lapsed;
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            var result = await work.RunAsync<bool>(async ct => await Holds.ReleaseAsync(ledger, hold, Holds.ExpiredReason, ct) is { } error ? error : true, ct);
-            released += result.IsSuccess ? 1 : 0; // refused: a capture or void got there first
+            var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
+            var now = Time.UtcNow();
+            lapsed = await db.Transactions.AsNoTracking().Where(t => t.Status == Pending && t.HeldAmount != null && t.ExpiresAt != null && t.ExpiresAt <= now)
+                .OrderBy(t => t.ExpiresAt).Select(t => t.Id).Take(100).ToListAsync(ct);
         }
-        return released;
+        if (lapsed.Count == 0)
+        {
+            return 0;
+        }
+        var orders = lapsed.Select(id => PlatformOrder.Of(new MoneyCommand.Release(id, MoneyCommand.Release.Expired))).ToList();
+        var answers = await engine.SubmitAsync(new EngineJob(orders, atomic: false), ct);
+        return answers.Count(a => a.StatusCode < 400); // refused: a capture or void got there first
     }
 }

@@ -2,6 +2,7 @@ using Finsoft.Api.Host;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.Infrastructure.Security;
+using Finsoft.Api.MoneyPath.Outbox;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,8 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
     private static readonly string Withdrawal = TransactionLifecycle.Wire(TransactionType.Withdrawal);
     private static readonly string Pending = TransactionLifecycle.Wire(TransactionStatus.Pending);
     private static readonly string Processing = TransactionLifecycle.Wire(TransactionStatus.Processing);
+
+    private static readonly LedgerError TakenElsewhere = new(LedgerErrorCode.IllegalTransition, "Another node claimed the withdrawal first.");
 
     private bool _resentAfterStart;
 
@@ -46,13 +49,7 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
             .OrderBy(t => t.CreatedAt).Take(50).ToListAsync(ct);
         foreach (var withdrawal in pending)
         {
-            var previousStatus = withdrawal.Status;
-            var previousUpdate = withdrawal.UpdatedAt;
-            var claimed = await db.Transactions
-                .Where(t => t.Id == withdrawal.Id && t.Status == previousStatus && t.UpdatedAt == previousUpdate)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, Processing).SetProperty(t => t.UpdatedAt, Time.UtcNow())
-                    .SetProperty(t => t.Attempts, t => t.Attempts + 1), ct);
-            if (claimed == 0)
+            if (!await ClaimAsync(scope.ServiceProvider, withdrawal, ct))
             {
                 continue; // another node has it
             }
@@ -60,5 +57,35 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
             await bank.SubmitPayoutAsync(new PayoutInstruction(withdrawal.PayoutReference ?? withdrawal.Id, sensitive.Reveal(destination.AccountNumber), destination.HolderFullName,
                 withdrawal.Amount, withdrawal.Currency), ct);
         }
+    }
+
+    /// <summary>
+    /// Takes the withdrawal to PROCESSING if it is still as read (one conditional update, so one node
+    /// wins); the first send of an attempt is announced as `withdrawal.sent` in the same transaction.
+    /// </summary>
+    private async Task<bool> ClaimAsync(IServiceProvider services, TransactionRow withdrawal, CancellationToken ct)
+    {
+        var db = services.GetRequiredService<FinsoftDb>();
+        var ledger = services.GetRequiredService<LedgerStore>();
+        var (previousStatus, previousUpdate) = (withdrawal.Status, withdrawal.UpdatedAt);
+        var result = await services.GetRequiredService<UnitOfWork>().RunAsync<bool>(async ct =>
+        {
+            var now = Time.UtcNow();
+            var claimed = await db.Transactions
+                .Where(t => t.Id == withdrawal.Id && t.Status == previousStatus && t.UpdatedAt == previousUpdate)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, Processing).SetProperty(t => t.UpdatedAt, now)
+                    .SetProperty(t => t.Attempts, t => t.Attempts + 1), ct);
+            if (claimed == 0)
+            {
+                return TakenElsewhere;
+            }
+            if (previousStatus == Pending)
+            {
+                var sent = await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == withdrawal.Id, ct);
+                await ledger.AppendAsync([], [], [PendingEvent.About(EventTypes.WithdrawalSent, sent)], ct);
+            }
+            return true;
+        }, ct);
+        return result.IsSuccess;
     }
 }

@@ -15,7 +15,7 @@ public static class LedgerProblems
         LedgerErrorCode.OriginNotFound or LedgerErrorCode.DestinationNotFound or LedgerErrorCode.AccountNotFound
             or LedgerErrorCode.TransactionNotFound => StatusCodes.Status404NotFound,
         LedgerErrorCode.AccountNotEmpty or LedgerErrorCode.NotReversible or LedgerErrorCode.AlreadyReversed
-            or LedgerErrorCode.IllegalTransition => StatusCodes.Status409Conflict,
+            or LedgerErrorCode.IllegalTransition or LedgerErrorCode.LimitNotMet => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
 

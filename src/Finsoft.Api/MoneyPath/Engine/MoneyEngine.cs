@@ -6,14 +6,15 @@ using Microsoft.Extensions.Options;
 namespace Finsoft.Api.MoneyPath.Engine;
 
 /// <summary>
-/// Groups concurrent transfers into one database transaction: one commit and one WAL flush serve a
-/// whole batch. Requests queue here; each writer loop takes what is waiting (up to a bounded number of
+/// The one door to the money path. Every command that moves or reserves money is submitted here, and
+/// concurrent ones are grouped into one database transaction: one commit and one WAL flush serve a
+/// whole batch. Orders queue here; each writer loop takes what is waiting (up to a bounded number of
 /// orders, after at most a short bounded wait for more) and runs it as one <see cref="BatchExecution"/>.
 /// Each order still gets its own outcome. Correctness rests on the database (row locks in id order,
 /// CHECK constraints), so several processes on one PostgreSQL stay correct; SQLite gets one writer.
 /// </summary>
-public sealed class TransferEngine(IServiceScopeFactory scopes, IOptions<FinsoftOptions> options, DatabaseTarget target,
-    ILogger<TransferEngine> logger) : IHostedService
+public sealed class MoneyEngine(IServiceScopeFactory scopes, IOptions<FinsoftOptions> options, DatabaseTarget target,
+    ILogger<MoneyEngine> logger) : IHostedService
 {
     private readonly Channel<EngineJob> _queue = Channel.CreateUnbounded<EngineJob>(new UnboundedChannelOptions { SingleReader = false });
     private readonly CancellationTokenSource _stopping = new();
@@ -21,12 +22,15 @@ public sealed class TransferEngine(IServiceScopeFactory scopes, IOptions<Finsoft
 
     private EngineOptions Settings => options.Value.Engine;
 
+    /// <summary>Runs one order and answers its response.</summary>
+    public async Task<JsonBody> SubmitAsync(MoneyOrder order, CancellationToken ct) => (await SubmitAsync(new EngineJob([order], atomic: false), ct))[0];
+
     /// <summary>Queues a job and waits for its outcome. Once queued, the job runs even if the caller stops waiting.</summary>
     public async Task<JsonBody[]> SubmitAsync(EngineJob job, CancellationToken ct)
     {
         if (!_queue.Writer.TryWrite(job))
         {
-            throw new InvalidOperationException("The transfer engine is stopping.");
+            throw new InvalidOperationException("The money engine is stopping.");
         }
         return await job.Completion.Task.WaitAsync(ct);
     }
@@ -103,7 +107,7 @@ public sealed class TransferEngine(IServiceScopeFactory scopes, IOptions<Finsoft
         }
         catch (Exception e)
         {
-            logger.LogError(e, "A transfer job failed");
+            logger.LogError(e, "A money job failed");
             jobs[0].Completion.TrySetException(e);
         }
     }

@@ -1,31 +1,13 @@
 using System.Text.Json.Serialization;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.MoneyPath.Engine;
+using Finsoft.Api.MoneyPath.Store;
+using Finsoft.Api.MoneyPath.Outbox;
 using Finsoft.Ledger;
 
 namespace Finsoft.Api.Features.Transactions;
-
-public sealed record TransactionDto(
-    Guid Id, string TransactionType, string Status, string Amount, string Currency, string? Description,
-    Guid? OriginAccountId, Guid? DestinationAccountId, Guid? ExternalDestinationAccountId,
-    Guid? ReversalOfId, Guid? ReversedById, bool Reversed, string? FailureReason, DateTime CreatedAt, DateTime UpdatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? HeldAmount = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? ExpiresAt = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FxLeg? Fx = null)
-{
-    public static TransactionDto From(TransactionRow t) => new(
-        t.Id, t.Type, t.Status, Money.Format(t.Amount, global::Finsoft.Ledger.Currency.Get(t.Currency)), t.Currency, t.Description,
-        t.OriginAccountId, t.DestinationAccountId, t.ExternalDestinationId, t.ReversalOfId, t.ReversedById,
-        t.ReversedById is not null, t.FailureReason, t.CreatedAt, t.UpdatedAt,
-        t.HeldAmount is { } held ? Money.Format(held, global::Finsoft.Ledger.Currency.Get(t.Currency)) : null, t.ExpiresAt, FxLeg.Of(t));
-}
-
-/// <summary>The second currency of a cross-currency transfer: what arrived, at which rate, by which quote.</summary>
-public sealed record FxLeg(string Rate, string ToAmount, string ToCurrency, Guid? QuoteId)
-{
-    public static FxLeg? Of(TransactionRow t) => t is { CounterAmount: { } amount, CounterCurrency: { } currency, FxRate: { } rate }
-        ? new FxLeg(rate, Money.Format(amount, global::Finsoft.Ledger.Currency.Get(currency)), currency, t.FxQuoteId)
-        : null;
-}
 
 /// <summary>An account as shown inside a transaction response. Balances appear only on the caller's own accounts.</summary>
 public sealed record AccountSnapshot(
@@ -58,4 +40,22 @@ public sealed record MovementResponse(
     public static MovementResponse From(TransactionRow t, AccountSnapshot? origin, AccountSnapshot? target, object? external = null) => new(
         t.Id, t.Type, t.Status, Money.Format(t.Amount, global::Finsoft.Ledger.Currency.Get(t.Currency)), t.Currency, t.Description,
         t.OriginAccountId, t.DestinationAccountId, origin, target, external, t.ReversalOfId, t.CreatedAt, t.ExpiresAt, FxLeg.Of(t));
+}
+
+/// <summary>Renders the engine's outcome of a movement as its response, inside the engine's transaction.</summary>
+public static class Movement
+{
+    public static JsonBody Render(MoneyOutcome outcome, CurrentUser user, int status, object? external = null) => outcome switch
+    {
+        MoneyOutcome.Made made => new JsonBody(status, Json.Serialize(From(made, user, external))),
+        MoneyOutcome.Refused refused => refused.Error.ToProblem(),
+        _ => throw new InvalidOperationException($"Unknown outcome {outcome}"),
+    };
+
+    private static MovementResponse From(MoneyOutcome.Made made, CurrentUser user, object? external)
+    {
+        var transaction = made.Transaction!;
+        AccountSnapshot? Snapshot(Guid? id) => made.Account(id) is { } a ? AccountSnapshot.From(a, made.ShowsBalanceOf(a, user)) : null;
+        return MovementResponse.From(transaction, Snapshot(transaction.OriginAccountId), Snapshot(transaction.DestinationAccountId), external);
+    }
 }

@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+
+namespace Finsoft.Api.MoneyPath.Outbox;
+
+/// <summary>A transaction as the API shows it: in responses, lists and the event feed.</summary>
+public sealed record TransactionDto(
+    Guid Id, string TransactionType, string Status, string Amount, string Currency, string? Description,
+    Guid? OriginAccountId, Guid? DestinationAccountId, Guid? ExternalDestinationAccountId,
+    Guid? ReversalOfId, Guid? ReversedById, bool Reversed, string? FailureReason, DateTime CreatedAt, DateTime UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? HeldAmount = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? ExpiresAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FxLeg? Fx = null)
+{
+    public static TransactionDto From(TransactionRow t) => new(
+        t.Id, t.Type, t.Status, Money.Format(t.Amount, global::Finsoft.Ledger.Currency.Get(t.Currency)), t.Currency, t.Description,
+        t.OriginAccountId, t.DestinationAccountId, t.ExternalDestinationId, t.ReversalOfId, t.ReversedById,
+        t.ReversedById is not null, t.FailureReason, t.CreatedAt, t.UpdatedAt,
+        t.HeldAmount is { } held ? Money.Format(held, global::Finsoft.Ledger.Currency.Get(t.Currency)) : null, t.ExpiresAt, FxLeg.Of(t));
+}
+
+/// <summary>The second currency of a cross-currency transfer: what arrived, at which rate, by which quote.</summary>
+public sealed record FxLeg(string Rate, string ToAmount, string ToCurrency, Guid? QuoteId)
+{
+    public static FxLeg? Of(TransactionRow t) => t is { CounterAmount: { } amount, CounterCurrency: { } currency, FxRate: { } rate }
+        ? new FxLeg(rate, Money.Format(amount, global::Finsoft.Ledger.Currency.Get(currency)), currency, t.FxQuoteId)
+        : null;
+}

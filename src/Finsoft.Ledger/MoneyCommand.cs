@@ -1,0 +1,129 @@
+namespace Finsoft.Ledger;
+
+/// <summary>
+/// What the planner knows of an existing transaction that a command acts on, as read under lock.
+/// <see cref="Held"/> is what the transaction keeps reserved on its origin while it is in flight.
+/// </summary>
+public sealed record TransactionState(
+    Guid Id, TransactionType Type, TransactionStatus Status, Guid? OriginId, Guid? DestinationId, Money Amount, long? Held,
+    Guid? PayoutReference, bool Reversed)
+{
+    public bool IsHold => Type == TransactionType.Transfer && Held is not null;
+}
+
+/// <summary>
+/// Everything that moves or reserves money, as the planner sees it. Each kind says which accounts it
+/// needs locked, which existing transaction (if any) it acts on, and — in <see cref="MoneyRules"/> —
+/// what it does to the books and why it may be refused.
+/// </summary>
+public abstract record MoneyCommand
+{
+    /// <summary>The accounts the command may touch; the engine locks them before planning.</summary>
+    public abstract IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions);
+
+    /// <summary>The existing transaction the command acts on, locked with the accounts.</summary>
+    public virtual Guid? Subject => null;
+
+    /// <summary>Wallet to wallet, same currency; with <see cref="Hold"/> only reserved on the origin (PENDING).</summary>
+    public sealed record Transfer(Guid OriginId, Guid DestinationId, Money Amount, bool Hold = false) : MoneyCommand
+    {
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [OriginId, DestinationId];
+    }
+
+    /// <summary>Moves a pending hold's amount (or less, <see cref="Amount"/>) and releases the whole hold.</summary>
+    public sealed record Capture(Guid HoldId, Money? Amount) : MoneyCommand
+    {
+        public override Guid? Subject => HoldId;
+
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => Ends(transactions, HoldId);
+    }
+
+    /// <summary>Ends a pending hold without moving money: voided by a person or expired by the clock.</summary>
+    public sealed record Release(Guid HoldId, string Reason) : MoneyCommand
+    {
+        public const string Voided = "voided";
+        public const string Expired = "expired";
+
+        public override Guid? Subject => HoldId;
+
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => Ends(transactions, HoldId);
+    }
+
+    /// <summary>Money arriving from outside: the settlement bank account (an asset) rises with the wallet.</summary>
+    public sealed record Deposit(Guid SettlementId, Guid WalletId, Money Amount) : MoneyCommand
+    {
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [SettlementId, WalletId];
+    }
+
+    /// <summary>Reserves a payout's amount on the wallet; the bank's answer settles or releases it.</summary>
+    public sealed record Withdraw(Guid WalletId, Money Amount) : MoneyCommand
+    {
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [WalletId];
+    }
+
+    /// <summary>The bank paid the attempt <see cref="Reference"/>: the held funds leave the wallet.</summary>
+    public sealed record SettlePayout(Guid WithdrawalId, Guid Reference, Guid SettlementId) : MoneyCommand
+    {
+        public override Guid? Subject => WithdrawalId;
+
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) =>
+            [.. Ends(transactions, WithdrawalId), SettlementId];
+    }
+
+    /// <summary>The bank refused the attempt <see cref="Reference"/>: the hold is released and the withdrawal fails.</summary>
+    public sealed record RejectPayout(Guid WithdrawalId, Guid Reference, string Reason) : MoneyCommand
+    {
+        public override Guid? Subject => WithdrawalId;
+
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => Ends(transactions, WithdrawalId);
+    }
+
+    /// <summary>A failed withdrawal is sent again under <see cref="NewReference"/>, its funds held again.</summary>
+    public sealed record RetryPayout(Guid WithdrawalId, Guid NewReference) : MoneyCommand
+    {
+        public override Guid? Subject => WithdrawalId;
+
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => Ends(transactions, WithdrawalId);
+    }
+
+    /// <summary>Sends a completed transfer back, from its receiver to its sender.</summary>
+    public sealed record Reverse(Guid OriginalId) : MoneyCommand
+    {
+        public override Guid? Subject => OriginalId;
+
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => Ends(transactions, OriginalId);
+    }
+
+    /// <summary>Sets a wallet's balance by posting the difference against the adjustments account.</summary>
+    public sealed record Adjust(Guid WalletId, Guid AdjustmentsId, long TargetBalance) : MoneyCommand
+    {
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [WalletId, AdjustmentsId];
+    }
+
+    /// <summary>
+    /// A cross-currency transfer at a quoted price: two entries, each balanced in its own currency
+    /// through that currency's FX conversion account. <see cref="QuoteUsable"/> is the quote's state
+    /// read under lock (unspent and unexpired).
+    /// </summary>
+    public sealed record Convert(Guid OriginId, Guid FxFromId, Money Sent, Guid FxToId, Guid DestinationId, Money Received, bool QuoteUsable)
+        : MoneyCommand
+    {
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [OriginId, FxFromId, FxToId, DestinationId];
+    }
+
+    /// <summary>Sets (or clears, null) an account's floor; refused when the account does not meet it now.</summary>
+    public sealed record SetFloor(Guid AccountId, long? Floor) : MoneyCommand
+    {
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [AccountId];
+    }
+
+    /// <summary>A raw change to the books, for the planner's own tests.</summary>
+    public sealed record Post(LedgerCommand Books) : MoneyCommand
+    {
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) =>
+            Books.Entries.SelectMany(e => e.Postings).Select(p => p.AccountId).Concat(Books.Holds.Select(h => h.AccountId));
+    }
+
+    private static IEnumerable<Guid> Ends(IReadOnlyDictionary<Guid, TransactionState> transactions, Guid id) =>
+        transactions.TryGetValue(id, out var t) ? new[] { t.OriginId, t.DestinationId }.OfType<Guid>() : [];
+}

@@ -1,0 +1,221 @@
+namespace Finsoft.Ledger;
+
+/// <summary>What a command would do if the accounts allow it: its books and the state its transaction moves to.</summary>
+internal sealed record Step(LedgerCommand Books, TransactionState? Subject = null)
+{
+    public Money? Moved { get; init; }
+
+    public (Guid AccountId, long? Floor)? NewFloor { get; init; }
+
+    public Decision ToDecision(IReadOnlyDictionary<Guid, AccountBalance> after) => new(Books, Subject, after) { Moved = Moved, NewFloor = NewFloor };
+}
+
+/// <summary>
+/// The rules of each kind of command: which states of its accounts and transaction it needs, what it
+/// does to the books, and, when an account refuses, the reason in the command's own words. The balance
+/// rule (holds never negative, available never below the floor) is <see cref="AccountBalance.Apply"/>.
+/// </summary>
+internal static class MoneyRules
+{
+    public static Result<Step> Decide(MoneyCommand command, Books books) => command switch
+    {
+        MoneyCommand.Transfer t => Transfer(t, books),
+        MoneyCommand.Capture c => Capture(c, books),
+        MoneyCommand.Release r => InFlight(books, r.HoldId, TransactionType.Transfer, TransactionStatus.Pending, null) is { } hold
+            ? hold.IsSuccess
+                ? new Step(LedgerCommand.Void(hold.Value.Id, hold.Value.OriginId!.Value, Held(hold.Value)),
+                    hold.Value with { Status = TransactionStatus.Failed })
+                : hold.Error!
+            : LedgerError.TransactionNotFound,
+        MoneyCommand.Deposit d => books.Account(d.WalletId) is not { IsOpenWallet: true } ? LedgerError.AccountNotFound
+            : new Step(LedgerCommand.Transfer(d.SettlementId, d.WalletId, d.Amount)),
+        MoneyCommand.Withdraw w => books.Account(w.WalletId) is not { IsOpenWallet: true } ? LedgerError.OriginNotFound
+            : new Step(LedgerCommand.Hold(w.WalletId, w.Amount)),
+        MoneyCommand.SettlePayout s => InFlight(books, s.WithdrawalId, TransactionType.Withdrawal, TransactionStatus.Processing, s.Reference) is { } w
+            ? w.IsSuccess
+                ? new Step(new LedgerCommand(JournalEntry.Move(w.Value.OriginId!.Value, s.SettlementId, w.Value.Amount),
+                    [new HoldChange(w.Value.OriginId!.Value, checked(-w.Value.Amount.Minor))]), w.Value with { Status = TransactionStatus.Completed })
+                : w.Error!
+            : LedgerError.TransactionNotFound,
+        MoneyCommand.RejectPayout r => InFlight(books, r.WithdrawalId, TransactionType.Withdrawal, TransactionStatus.Processing, r.Reference) is { } w
+            ? w.IsSuccess
+                ? new Step(new LedgerCommand([], [new HoldChange(w.Value.OriginId!.Value, checked(-w.Value.Amount.Minor))]),
+                    w.Value with { Status = TransactionStatus.Failed })
+                : w.Error!
+            : LedgerError.TransactionNotFound,
+        MoneyCommand.RetryPayout r => Retry(r, books),
+        MoneyCommand.Reverse r => Reverse(r, books),
+        MoneyCommand.Adjust a => Adjust(a, books),
+        MoneyCommand.Convert c => Convert(c, books),
+        MoneyCommand.SetFloor f => books.Account(f.AccountId) is null or { IsOpen: false } ? LedgerError.AccountNotFound
+            : new Step(LedgerCommand.Nothing) { NewFloor = (f.AccountId, f.Floor) },
+        MoneyCommand.Post p => new Step(p.Books),
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command kind"),
+    };
+
+    /// <summary>A refusal by one account, in the words of the command that met it.</summary>
+    public static LedgerError Explain(MoneyCommand command, Refusal refusal, Books books)
+    {
+        var notFound = refusal.Error.Code == LedgerErrorCode.AccountNotFound;
+        var lacksFunds = refusal.Error.Code == LedgerErrorCode.InsufficientFunds;
+        return command switch
+        {
+            MoneyCommand.Transfer t when notFound => refusal.AccountId == t.OriginId ? LedgerError.OriginNotFound : LedgerError.DestinationNotFound,
+            MoneyCommand.Capture c when notFound => books.Transaction(c.HoldId)?.DestinationId == refusal.AccountId
+                ? LedgerError.DestinationNotFound : LedgerError.OriginNotFound,
+            MoneyCommand.Withdraw when notFound => LedgerError.OriginNotFound,
+            MoneyCommand.Reverse r when refusal.AccountId == books.Transaction(r.OriginalId)?.DestinationId =>
+                lacksFunds ? LedgerError.ReceiverLacksFunds : ReceiverClosed,
+            MoneyCommand.Reverse when notFound => SenderClosed,
+            MoneyCommand.Adjust when lacksFunds => BelowHeld,
+            MoneyCommand.Convert c when notFound => refusal.AccountId == c.DestinationId ? LedgerError.DestinationNotFound : LedgerError.OriginNotFound,
+            MoneyCommand.SetFloor when lacksFunds => FloorNotMet,
+            _ => refusal.Error,
+        };
+    }
+
+    public static readonly LedgerError PayoutNotInFlight = new(LedgerErrorCode.IllegalTransition, "The payout is not in flight under that reference");
+    public static readonly LedgerError AlreadyRetried = new(LedgerErrorCode.IllegalTransition, "The withdrawal is already being retried.");
+    public static readonly LedgerError QuoteSpent = new(LedgerErrorCode.IllegalTransition, "The quote has expired or was already used; ask for a new one");
+    public static readonly LedgerError FloorNotMet = new(LedgerErrorCode.LimitNotMet, "The account's available funds are below that floor; it cannot be set now.");
+    private static readonly LedgerError BelowHeld = new(LedgerErrorCode.InsufficientFunds, "The balance cannot be set below the funds on hold");
+    private static readonly LedgerError SenderClosed = new(LedgerErrorCode.NotReversible, "The original origin account is closed");
+    private static readonly LedgerError ReceiverClosed = new(LedgerErrorCode.NotReversible, "The receiving account is closed");
+
+    private static Result<Step> Transfer(MoneyCommand.Transfer t, Books books)
+    {
+        if (books.Account(t.OriginId) is not { IsOpenWallet: true } origin)
+        {
+            return LedgerError.OriginNotFound;
+        }
+        if (books.Account(t.DestinationId) is not { IsOpenWallet: true } destination)
+        {
+            return LedgerError.DestinationNotFound;
+        }
+        if (origin.Id == destination.Id)
+        {
+            return LedgerError.SameAccount;
+        }
+        if (origin.Currency != destination.Currency || t.Amount.Currency != origin.Currency)
+        {
+            return LedgerError.CurrencyMismatch;
+        }
+        return new Step(t.Hold ? LedgerCommand.Hold(t.OriginId, t.Amount) : LedgerCommand.Transfer(t.OriginId, t.DestinationId, t.Amount));
+    }
+
+    private static Result<Step> Capture(MoneyCommand.Capture c, Books books)
+    {
+        if (InFlight(books, c.HoldId, TransactionType.Transfer, TransactionStatus.Pending, null) is not { } found)
+        {
+            return LedgerError.TransactionNotFound;
+        }
+        if (!found.IsSuccess)
+        {
+            return found.Error!;
+        }
+        var hold = found.Value;
+        var held = Held(hold);
+        var captured = c.Amount ?? held;
+        if (captured.Currency != held.Currency || captured.Minor <= 0 || captured.Minor > held.Minor)
+        {
+            return LedgerError.InvalidAmount($"amount must be more than zero and at most the {Money.Format(held.Minor, held.Currency)} held.");
+        }
+        return new Step(LedgerCommand.Capture(hold.Id, hold.OriginId!.Value, hold.DestinationId!.Value, held, captured),
+            hold with { Status = TransactionStatus.Completed, Amount = captured }) { Moved = captured };
+    }
+
+    private static Result<Step> Retry(MoneyCommand.RetryPayout r, Books books)
+    {
+        if (books.Transaction(r.WithdrawalId) is not { Type: TransactionType.Withdrawal } w)
+        {
+            return LedgerError.TransactionNotFound;
+        }
+        if (!TransactionLifecycle.CanMove(w.Status, TransactionStatus.Pending))
+        {
+            return AlreadyRetried;
+        }
+        return new Step(LedgerCommand.Hold(w.OriginId!.Value, w.Amount), w with { Status = TransactionStatus.Pending, PayoutReference = r.NewReference });
+    }
+
+    private static Result<Step> Reverse(MoneyCommand.Reverse r, Books books)
+    {
+        if (books.Transaction(r.OriginalId) is not { } original)
+        {
+            return LedgerError.TransactionNotFound;
+        }
+        if (original.Type != TransactionType.Transfer || original.Status != TransactionStatus.Completed)
+        {
+            return LedgerError.NotReversible;
+        }
+        if (original.Reversed)
+        {
+            return LedgerError.AlreadyReversed;
+        }
+        return new Step(LedgerCommand.Transfer(original.DestinationId!.Value, original.OriginId!.Value, original.Amount), original with { Reversed = true });
+    }
+
+    private static Result<Step> Adjust(MoneyCommand.Adjust a, Books books)
+    {
+        if (books.Account(a.WalletId) is not { IsOpenWallet: true } wallet)
+        {
+            return LedgerError.AccountNotFound;
+        }
+        long delta;
+        try
+        {
+            delta = checked(a.TargetBalance - wallet.Balance.Balance);
+        }
+        catch (OverflowException)
+        {
+            return new LedgerError(LedgerErrorCode.Overflow, "The balance would leave the 64-bit range.");
+        }
+        if (delta == 0)
+        {
+            return new Step(LedgerCommand.Nothing) { Moved = new Money(0, wallet.Currency) };
+        }
+        var amount = new Money(Math.Abs(delta), wallet.Currency);
+        var books2 = delta > 0 ? LedgerCommand.Transfer(a.AdjustmentsId, a.WalletId, amount) : LedgerCommand.Transfer(a.WalletId, a.AdjustmentsId, amount);
+        return new Step(books2) { Moved = amount };
+    }
+
+    private static Result<Step> Convert(MoneyCommand.Convert c, Books books)
+    {
+        if (books.Account(c.OriginId) is not { IsOpenWallet: true })
+        {
+            return LedgerError.OriginNotFound;
+        }
+        if (books.Account(c.DestinationId) is not { IsOpenWallet: true })
+        {
+            return LedgerError.DestinationNotFound;
+        }
+        if (!c.QuoteUsable)
+        {
+            return QuoteSpent;
+        }
+        return new Step(new LedgerCommand([JournalEntry.Move(c.OriginId, c.FxFromId, c.Sent), JournalEntry.Move(c.FxToId, c.DestinationId, c.Received)], []));
+    }
+
+    /// <summary>
+    /// The transaction a second-phase command acts on, if it is of the right kind: an error when it is
+    /// no longer in the state the command needs (already settled, or a payout attempt a retry replaced).
+    /// </summary>
+    private static Result<TransactionState>? InFlight(Books books, Guid id, TransactionType type, TransactionStatus status, Guid? reference)
+    {
+        var t = books.Transaction(id);
+        if (t is null || t.Type != type || (type == TransactionType.Transfer && !t.IsHold))
+        {
+            return null;
+        }
+        if (t.Status != status)
+        {
+            return type == TransactionType.Transfer ? LedgerError.HoldAlreadySettled : PayoutNotInFlight;
+        }
+        if (reference is { } r && t.PayoutReference != r)
+        {
+            return PayoutNotInFlight;
+        }
+        return t;
+    }
+
+    private static Money Held(TransactionState hold) => new(hold.Held!.Value, hold.Amount.Currency);
+}

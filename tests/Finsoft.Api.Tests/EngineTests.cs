@@ -1,0 +1,232 @@
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.MoneyPath.Engine;
+using Finsoft.Api.MoneyPath.Outbox;
+using Finsoft.Api.MoneyPath.Store;
+using Finsoft.Api.Tests.Infrastructure;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Finsoft.Api.Tests;
+
+/// <summary>
+/// The engine without HTTP: random waves of every command kind (fixed seeds) are queued together, so the
+/// engine groups them into batches as it likes. After each wave the books must be exactly what the pure
+/// planner decides for the same commands in the same order from the same starting state: the same
+/// refusals, the same balances, holds and floors, and one event per movement made.
+/// </summary>
+public abstract class EngineTests(DatabaseKind kind)
+{
+    private static readonly Currency Mxn = Currency.Get("MXN");
+    private static readonly Currency Usd = Currency.Get("USD");
+
+    private sealed record World(TestApp App, CurrentUser Admin, List<Guid> Wallets, Guid SettlementMxn, Guid AdjustmentsMxn, Guid FxMxn, Guid FxUsd);
+
+    [DbFact]
+    public async Task Random_waves_of_every_command_write_exactly_what_the_planner_decides()
+    {
+        // The workers stay idle (one pass at start), so nothing but the waves moves money.
+        await using var app = await TestApp.StartAsync(kind, new Dictionary<string, string?> { ["Finsoft:Bank:PollMilliseconds"] = "3600000" });
+        var world = await WorldAsync(app);
+        foreach (var seed in new[] { 11, 12 })
+        {
+            var random = new Random(seed);
+            for (var wave = 0; wave < 5; wave++)
+            {
+                await RunWaveAsync(world, random);
+            }
+        }
+        var verify = await app.Api().VerifyLedgerAsync();
+        Assert.True(verify.GetProperty("ok").GetBoolean(), verify.GetRawText());
+    }
+
+    private static async Task RunWaveAsync(World world, Random random)
+    {
+        var app = world.App;
+        // A bank worker would have claimed some pending withdrawals by now.
+        await app.WithDbAsync(async db =>
+        {
+            var pending = await db.Transactions.Where(t => t.Type == "WITHDRAWAL" && t.Status == "PENDING").Select(t => t.Id).ToListAsync();
+            var claimed = pending.Where(_ => random.Next(2) == 0).ToList();
+            return await db.Transactions.Where(t => claimed.Contains(t.Id)).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, "PROCESSING"));
+        });
+        var (accounts, transactions, quotes) = await ReadAsync(app);
+        var lastEvent = await app.WithDbAsync(db => db.Events.MaxAsync(e => (long?)e.Position)) ?? 0;
+        var fresh = new List<Guid>();
+        var commands = Enumerable.Range(0, 40).Select(_ => Generate(world, random, transactions, quotes, fresh)).ToList();
+        await app.WithDbAsync(db =>
+        {
+            db.FxQuotes.AddRange(fresh.Select(quote => new FxQuoteRow
+            {
+                Id = quote, UserId = world.Admin.Id, FromCurrency = "MXN", ToCurrency = "USD", Rate = "0.05", FromAmount = 2_000, ToAmount = 100,
+                ExpiresAt = DateTime.UtcNow.AddHours(1), CreatedAt = DateTime.UtcNow,
+            }));
+            return db.SaveChangesAsync();
+        });
+
+        var outcomes = new MoneyOutcome?[commands.Count];
+        var engine = app.Services.GetRequiredService<MoneyEngine>();
+        var submitted = commands.Select((command, i) => engine.SubmitAsync(new MoneyOrder(command.Command, outcome =>
+        {
+            outcomes[i] = outcome;
+            return outcome is MoneyOutcome.Refused r ? r.Error.ToProblem() : global::Finsoft.Api.Infrastructure.Http.ApiResults.Ok(new { });
+        })
+        {
+            Initiator = world.Admin, Description = "engine test", HoldUntil = command.Command is MoneyCommand.Transfer { Hold: true } ? DateTime.UtcNow.AddDays(1) : null,
+            Conversion = command.Command is MoneyCommand.Convert c ? new Conversion(c.Received, "0.05", command.Quote!.Value) : null,
+        }, CancellationToken.None)).ToList();
+        await Task.WhenAll(submitted);
+
+        var plan = BatchPlanner.Plan(accounts.Values, transactions.Values, commands.Select(c => c.Command).ToList());
+        for (var i = 0; i < commands.Count; i++)
+        {
+            var expected = plan.Refusals[i]?.Error;
+            var actual = (outcomes[i] as MoneyOutcome.Refused)?.Error;
+            Assert.True(expected == actual, $"{commands[i].Command}: planner {expected?.Message ?? "made"}, engine {actual?.Message ?? "made"}");
+        }
+
+        var (after, afterTransactions, _) = await ReadAsync(app);
+        var deltas = plan.Deltas.ToDictionary(d => d.AccountId);
+        foreach (var (id, before) in accounts)
+        {
+            var delta = deltas.GetValueOrDefault(id);
+            Assert.Equal(new AccountBalance(before.Balance.Balance + delta.Balance, before.Balance.Held + delta.Held), after[id].Balance);
+        }
+        var floors = plan.Decisions.OfType<Decision>().Where(d => d.NewFloor is not null).Select(d => d.NewFloor!.Value).ToList();
+        foreach (var (id, floor) in floors.GroupBy(f => f.AccountId).Select(g => g.Last()))
+        {
+            Assert.Equal(floor, after[id].Floor);
+        }
+        // Refused commands left their transactions as they were; made ones moved them as the planner said.
+        foreach (var decision in plan.Decisions.OfType<Decision>().Where(d => d.Subject is not null))
+        {
+            var final = plan.Decisions.OfType<Decision>().Last(d => d.Subject?.Id == decision.Subject!.Id).Subject!;
+            Assert.Equal(final.Status, afterTransactions[final.Id].Status);
+            Assert.Equal(final.Amount, afterTransactions[final.Id].Amount);
+            Assert.Equal(final.Reversed, afterTransactions[final.Id].Reversed);
+        }
+
+        var events = await app.WithDbAsync(db => db.Events.Where(e => e.Position > lastEvent).OrderBy(e => e.Position).ToListAsync());
+        var expectedEvents = commands.Select((c, i) => plan.Decisions[i] is { } d ? ExpectedEvents(c.Command, d) : []).SelectMany(e => e)
+            .GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(expectedEvents.OrderBy(e => e.Key), events.GroupBy(e => e.Type).ToDictionary(g => g.Key, g => g.Count()).OrderBy(e => e.Key));
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(n => lastEvent + n), events.Select(e => e.Position));
+    }
+
+    /// <summary>What each applied command must announce: the outbox's contract, written out independently of the engine.</summary>
+    private static string[] ExpectedEvents(MoneyCommand command, Decision decision) => command switch
+    {
+        MoneyCommand.Transfer { Hold: true } => [EventTypes.TransactionCreated, EventTypes.HoldCreated],
+        MoneyCommand.Transfer or MoneyCommand.Deposit or MoneyCommand.Convert => [EventTypes.TransactionCreated, EventTypes.TransactionCompleted],
+        MoneyCommand.Adjust => decision.Books.Entries.Count == 0 ? [] : [EventTypes.TransactionCreated, EventTypes.TransactionCompleted],
+        MoneyCommand.Withdraw => [EventTypes.TransactionCreated],
+        MoneyCommand.Reverse => [EventTypes.TransactionCreated, EventTypes.TransactionCompleted, EventTypes.TransactionReversed],
+        MoneyCommand.Capture => [EventTypes.HoldCaptured, EventTypes.TransactionCompleted],
+        MoneyCommand.Release r => [r.Reason == MoneyCommand.Release.Expired ? EventTypes.HoldExpired : EventTypes.HoldVoided, EventTypes.TransactionFailed],
+        MoneyCommand.SettlePayout => [EventTypes.TransactionCompleted],
+        MoneyCommand.RejectPayout => [EventTypes.TransactionFailed],
+        MoneyCommand.RetryPayout => [EventTypes.WithdrawalRetried],
+        MoneyCommand.SetFloor => [EventTypes.AccountLimitsChanged],
+        _ => throw new InvalidOperationException(command.ToString()),
+    };
+
+    private sealed record Generated(MoneyCommand Command, Guid? Quote = null);
+
+    private static Generated Generate(World w, Random random, Dictionary<Guid, TransactionState> transactions, Dictionary<Guid, bool> quotes,
+        List<Guid> fresh)
+    {
+        Guid Wallet() => w.Wallets[random.Next(w.Wallets.Count)];
+        Money Amount(Currency currency, int max = 3_000) => new(random.Next(1, max), currency);
+        T Pick<T>(IEnumerable<T> items, T fallback) => items.ToList() is { Count: > 0 } list ? list[random.Next(list.Count)] : fallback;
+        var holds = transactions.Values.Where(t => t.IsHold).Select(t => t.Id);
+        var withdrawals = transactions.Values.Where(t => t.Type == TransactionType.Withdrawal).ToList();
+        var transfers = transactions.Values.Where(t => t.Type == TransactionType.Transfer).Select(t => t.Id);
+        var missing = Guid.CreateVersion7();
+        switch (random.Next(13))
+        {
+            case 0:
+            case 1:
+                var from = Wallet();
+                return new(new MoneyCommand.Transfer(from, random.Next(10) == 0 ? from : Wallet(), Amount(Mxn), Hold: random.Next(3) == 0));
+            case 2:
+                return new(new MoneyCommand.Capture(Pick(holds, missing), random.Next(2) == 0 ? null : Amount(Mxn, 800)));
+            case 3:
+                return new(new MoneyCommand.Release(Pick(holds, missing), random.Next(2) == 0 ? MoneyCommand.Release.Voided : MoneyCommand.Release.Expired));
+            case 4:
+                return new(new MoneyCommand.Deposit(w.SettlementMxn, Wallet(), Amount(Mxn, 5_000)));
+            case 5:
+                return new(new MoneyCommand.Withdraw(Wallet(), Amount(Mxn)));
+            case 6:
+            {
+                var withdrawal = Pick<TransactionState?>(withdrawals, null);
+                return new(new MoneyCommand.SettlePayout(withdrawal?.Id ?? missing, random.Next(5) == 0 ? missing : withdrawal?.PayoutReference ?? missing, w.SettlementMxn));
+            }
+            case 7:
+            {
+                var withdrawal = Pick<TransactionState?>(withdrawals, null);
+                return new(new MoneyCommand.RejectPayout(withdrawal?.Id ?? missing, withdrawal?.PayoutReference ?? missing, "rejected in test"));
+            }
+            case 8:
+                return new(new MoneyCommand.RetryPayout(Pick(withdrawals.Select(x => x.Id), missing), Guid.CreateVersion7()));
+            case 9:
+                return new(new MoneyCommand.Reverse(Pick(transfers, missing)));
+            case 10:
+                return new(new MoneyCommand.Adjust(Wallet(), w.AdjustmentsMxn, random.Next(0, 20_000)));
+            case 11:
+            {
+                // A fresh quote, or one already spent: the lock decides, and the planner is told the same.
+                var spentQuote = quotes.Keys.FirstOrDefault(q => !quotes[q]);
+                var usable = random.Next(4) != 0 || spentQuote == Guid.Empty;
+                var quote = usable ? Guid.CreateVersion7() : spentQuote;
+                if (usable)
+                {
+                    fresh.Add(quote);
+                }
+                return new(new MoneyCommand.Convert(Wallet(), w.FxMxn, new Money(2_000, Mxn), w.FxUsd, w.Wallets[^1], new Money(100, Usd), usable), quote);
+            }
+            default:
+                return new(new MoneyCommand.SetFloor(Wallet(), random.Next(3) == 0 ? random.Next(0, 10_000) : 0));
+        }
+    }
+
+    private static async Task<(Dictionary<Guid, AccountState>, Dictionary<Guid, TransactionState>, Dictionary<Guid, bool>)> ReadAsync(TestApp app) =>
+        await app.WithDbAsync(async db =>
+        {
+            var accounts = (await db.Accounts.AsNoTracking().ToListAsync()).ToDictionary(a => a.Id, a => new AccountState(a.Id, Currency.Get(a.Currency),
+                a.NormalSide == NormalSide.Debit, a.ClosedAt is null, new AccountBalance(a.Balance, a.Held), a.BalanceFloor, a.Kind == AccountKind.Wallet));
+            var transactions = (await db.Transactions.AsNoTracking().ToListAsync()).ToDictionary(t => t.Id, t => new TransactionState(t.Id,
+                TransactionLifecycle.ParseType(t.Type)!.Value, TransactionLifecycle.ParseStatus(t.Status)!.Value, t.OriginAccountId, t.DestinationAccountId,
+                new Money(t.Amount, Currency.Get(t.Currency)), t.HeldAmount, t.PayoutReference, t.ReversedById is not null));
+            var quotes = await db.FxQuotes.AsNoTracking().ToDictionaryAsync(q => q.Id, q => q.UsedAt == null);
+            return (accounts, transactions, quotes);
+        });
+
+    private static async Task<World> WorldAsync(TestApp app)
+    {
+        var api = app.Api();
+        var admin = await api.AdminAsync();
+        var wallets = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var customer = await api.RegisterAsync();
+            wallets.Add(await api.CreateAccountAsync(customer.Token));
+            wallets.Add(await api.CreateAccountAsync(customer.Token));
+            await api.DepositAsync(admin.Token, wallets[^1], "100.00");
+        }
+        var usdOwner = await api.RegisterAsync();
+        var usdWallet = await api.CreateAccountAsync(usdOwner.Token, "USD");
+        var system = app.Services.GetRequiredService<SystemAccounts>();
+        var world = new World(app, new CurrentUser(admin.UserId, Roles.Admin, Guid.Empty), wallets,
+            await system.EnsureAsync(SystemAccounts.BankSettlement, Mxn, CancellationToken.None),
+            await system.EnsureAsync(SystemAccounts.Adjustments, Mxn, CancellationToken.None),
+            await system.EnsureAsync(SystemAccounts.FxConversion, Mxn, CancellationToken.None),
+            await system.EnsureAsync(SystemAccounts.FxConversion, Usd, CancellationToken.None));
+        // The USD wallet receives conversions; any other command that picks it meets a currency refusal.
+        return world with { Wallets = [.. wallets, usdWallet] };
+    }
+}
+
+public sealed class EngineTestsOnSqlite() : EngineTests(DatabaseKind.Sqlite);
+
+public sealed class EngineTestsOnPostgres() : EngineTests(DatabaseKind.Postgres), IPostgresTests;
