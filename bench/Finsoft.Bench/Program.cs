@@ -5,7 +5,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 
 // Drives Finsoft over HTTP for a fixed time per phase and prints one CSV line per phase:
-// target,workload,clients,transfers_per_s,p50_ms,p99_ms,errors,api_peak_rss_mib
+// target,workload,clients,operations_per_s,p50_ms,p99_ms,errors,api_peak_rss_mib,api_cpu_us_per_operation
+// Workloads: uniform (transfers between random wallets), hot (every transfer into one wallet), batch
+// (1,000 transfers a request; an operation is one transfer), deposit (admin deposits), capture (a hold
+// then its capture; an operation is one capture).
 var options = Options.Parse(args);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
 {
@@ -13,20 +16,32 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
 };
 var world = await World.CreateAsync(http, options);
 Console.Error.WriteLine($"bench: {world.Users.Count} users, {world.Users.Sum(u => u.Accounts.Length)} funded accounts, hot account {world.Hot}");
+if (options.WarmupSeconds > 0)
+{
+    // A fresh process spends its first tens of seconds compiling (tiered JIT, with only two cores to share):
+    // unmeasured traffic of every kind first, so the phases measure the service as it runs for hours.
+    foreach (var workload in new[] { "uniform", "batch", "deposit", "capture" })
+    {
+        await Phase.RunAsync(http, world, workload, workload == "batch" ? options.BatchClients : 16, options with { Seconds = options.WarmupSeconds / 4 + 1 });
+    }
+}
+Console.Error.WriteLine("bench: warmed up, measuring");
 foreach (var workload in options.Workloads)
 {
     foreach (var clients in options.Clients)
     {
         var result = await Phase.RunAsync(http, world, workload, clients, options);
         Console.WriteLine(string.Join(',', options.Target, workload, clients, result.PerSecond.ToString("F0", CultureInfo.InvariantCulture),
-            result.P50.ToString("F2", CultureInfo.InvariantCulture), result.P99.ToString("F2", CultureInfo.InvariantCulture), result.Errors, PeakRssMib(options.ApiPid)));
+            result.P50.ToString("F2", CultureInfo.InvariantCulture), result.P99.ToString("F2", CultureInfo.InvariantCulture), result.Errors, PeakRssMib(options.ApiPid),
+            result.CpuMicrosPerOperation.ToString("F0", CultureInfo.InvariantCulture)));
     }
 }
 if (options.BatchSeconds > 0)
 {
     var batch = await Phase.RunAsync(http, world, "batch", options.BatchClients, options with { Seconds = options.BatchSeconds });
     Console.WriteLine(string.Join(',', options.Target, "batch", options.BatchClients, batch.PerSecond.ToString("F0", CultureInfo.InvariantCulture),
-        batch.P50.ToString("F2", CultureInfo.InvariantCulture), batch.P99.ToString("F2", CultureInfo.InvariantCulture), batch.Errors, PeakRssMib(options.ApiPid)));
+        batch.P50.ToString("F2", CultureInfo.InvariantCulture), batch.P99.ToString("F2", CultureInfo.InvariantCulture), batch.Errors, PeakRssMib(options.ApiPid),
+        batch.CpuMicrosPerOperation.ToString("F0", CultureInfo.InvariantCulture)));
 }
 
 static string PeakRssMib(int pid)
@@ -36,7 +51,7 @@ static string PeakRssMib(int pid)
 }
 
 internal sealed record Options(string Url, string Target, int[] Clients, string[] Workloads, int Seconds, int BatchSeconds, int BatchClients, int ApiPid,
-    string AdminEmail, string AdminPassword)
+    string AdminEmail, string AdminPassword, int WarmupSeconds)
 {
     public static Options Parse(string[] args)
     {
@@ -46,13 +61,14 @@ internal sealed record Options(string Url, string Target, int[] Clients, string[
             Get("clients", "1,16,64").Split(',').Select(int.Parse).ToArray(), Get("workloads", "uniform,hot").Split(','),
             int.Parse(Get("seconds", "10"), CultureInfo.InvariantCulture), int.Parse(Get("batch-seconds", "0"), CultureInfo.InvariantCulture),
             int.Parse(Get("batch-clients", "2"), CultureInfo.InvariantCulture), int.Parse(Get("api-pid", "0"), CultureInfo.InvariantCulture),
-            Get("admin-email", "admin@bench.test"), Get("admin-password", "bench-operator-secret-1"));
+            Get("admin-email", "admin@bench.test"), Get("admin-password", "bench-operator-secret-1"),
+            int.Parse(Get("warmup-seconds", "20"), CultureInfo.InvariantCulture));
     }
 }
 
 internal sealed record User(string Token, Guid[] Accounts);
 
-internal sealed record World(IReadOnlyList<User> Users, Guid[] AllAccounts, Guid Hot)
+internal sealed record World(IReadOnlyList<User> Users, Guid[] AllAccounts, Guid Hot, string AdminToken)
 {
     private const int UserCount = 64;
     private const int AccountsPerUser = 8;
@@ -75,7 +91,7 @@ internal sealed record World(IReadOnlyList<User> Users, Guid[] AllAccounts, Guid
             return new User(token, accounts);
         }));
         var payers = users[..UserCount];
-        return new World(payers, payers.SelectMany(u => u.Accounts).ToArray(), users[UserCount].Accounts[0]);
+        return new World(payers, payers.SelectMany(u => u.Accounts).ToArray(), users[UserCount].Accounts[0], admin);
     }
 
     private static async Task<string> LoginAsync(HttpClient http, string email, string password) =>
@@ -94,7 +110,7 @@ internal sealed record World(IReadOnlyList<User> Users, Guid[] AllAccounts, Guid
     }
 }
 
-internal sealed record PhaseResult(double PerSecond, double P50, double P99, long Errors);
+internal sealed record PhaseResult(double PerSecond, double P50, double P99, long Errors, double CpuMicrosPerOperation);
 
 internal static class Phase
 {
@@ -105,11 +121,33 @@ internal static class Phase
     {
         var start = Stopwatch.GetTimestamp() + (long)(Warmup.TotalSeconds * Stopwatch.Frequency);
         var end = start + (long)options.Seconds * Stopwatch.Frequency;
+        // The API process's CPU time over the measured window only (user + system, from /proc).
+        var cpuAtStart = Task.Run(async () =>
+        {
+            await Task.Delay(Warmup);
+            return CpuTicks(options.ApiPid);
+        });
         var perClient = await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(() => ClientAsync(http, world, workload, c, start, end))));
+        var cpu = CpuTicks(options.ApiPid) - await cpuAtStart;
         var latencies = perClient.SelectMany(r => r.Latencies).Order().ToArray();
         var transfers = perClient.Sum(r => r.Transfers);
         double Percentile(double p) => latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)(p * latencies.Length))] * 1000.0 / Stopwatch.Frequency;
-        return new PhaseResult(transfers / (double)options.Seconds, Percentile(0.50), Percentile(0.99), perClient.Sum(r => r.Errors));
+        var cpuMicros = transfers == 0 ? double.NaN : cpu * (1_000_000.0 / TicksPerSecond) / transfers;
+        return new PhaseResult(transfers / (double)options.Seconds, Percentile(0.50), Percentile(0.99), perClient.Sum(r => r.Errors), cpuMicros);
+    }
+
+    /// <summary>USER_HZ, the unit of /proc/[pid]/stat's times: 100 on Linux.</summary>
+    private const double TicksPerSecond = 100;
+
+    private static long CpuTicks(int pid)
+    {
+        if (pid == 0)
+        {
+            return 0;
+        }
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
     }
 
     private sealed record ClientResult(List<long> Latencies, long Transfers, long Errors);
@@ -127,18 +165,23 @@ internal static class Phase
             {
                 break;
             }
-            var (path, body, count) = workload == "batch"
-                ? ("/api/v1/transactions/batch", (object)new { transfers = Enumerable.Range(0, 1000).Select(_ => Transfer(world, user, random, hot: false)).ToArray() }, 1000)
-                : ("/api/v1/transactions/transfer", Transfer(world, user, random, workload == "hot"), 1);
-            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-            request.Headers.Authorization = new("Bearer", user.Token);
+            var (path, body, count, token) = workload switch
+            {
+                "batch" => ("/api/v1/transactions/batch", (object)new { transfers = Enumerable.Range(0, 1000).Select(_ => Transfer(world, user, random, hot: false)).ToArray() }, 1000, user.Token),
+                "deposit" => ("/api/v1/transactions/deposit", new { account_id = world.AllAccounts[random.Next(world.AllAccounts.Length)], amount = "0.01" }, 1, world.AdminToken),
+                _ => ("/api/v1/transactions/transfer", Transfer(world, user, random, workload == "hot", hold: workload == "capture"), 1, user.Token),
+            };
             var ok = false;
             try
             {
-                using var response = await http.SendAsync(request);
-                var text = await response.Content.ReadAsStringAsync();
+                var (status, text) = await PostAsync(http, path, body, token);
+                if (workload == "capture" && status is HttpStatusCode.Created)
+                {
+                    var hold = JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
+                    (status, text) = await PostAsync(http, $"/api/v1/transactions/{hold}/capture", new { }, token);
+                }
                 // A batch counts as made only when none of its transfers failed.
-                ok = response.StatusCode is HttpStatusCode.Created || (response.StatusCode is HttpStatusCode.OK && text.Contains("\"failed\":0,", StringComparison.Ordinal));
+                ok = status is HttpStatusCode.Created || (status is HttpStatusCode.OK && (workload == "capture" || text.Contains("\"failed\":0,", StringComparison.Ordinal)));
             }
             catch (HttpRequestException)
             {
@@ -160,7 +203,15 @@ internal static class Phase
         return new ClientResult(latencies, transfers, errors);
     }
 
-    private static object Transfer(World world, User user, Random random, bool hot)
+    private static async Task<(HttpStatusCode Status, string Text)> PostAsync(HttpClient http, string path, object body, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static object Transfer(World world, User user, Random random, bool hot, bool hold = false)
     {
         var origin = user.Accounts[random.Next(user.Accounts.Length)];
         var destination = hot ? world.Hot : world.AllAccounts[random.Next(world.AllAccounts.Length)];
@@ -168,6 +219,8 @@ internal static class Phase
         {
             destination = world.Hot;
         }
-        return new { origin_account_id = origin, destination_account_id = destination, amount = "0.01" };
+        return hold
+            ? new { origin_account_id = origin, destination_account_id = destination, amount = "0.01", hold = (bool?)true }
+            : new { origin_account_id = origin, destination_account_id = destination, amount = "0.01", hold = (bool?)null };
     }
 }

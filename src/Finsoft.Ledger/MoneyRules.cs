@@ -15,9 +15,9 @@ internal sealed record Step(LedgerCommand Books, TransactionState? Subject = nul
 /// does to the books, and, when an account refuses, the reason in the command's own words. The balance
 /// rule (holds never negative, available never below the floor) is <see cref="AccountBalance.Apply"/>.
 /// </summary>
-internal static class MoneyRules
+public static class MoneyRules
 {
-    public static Result<Step> Decide(MoneyCommand command, Books books) => command switch
+    internal static Result<Step> Decide(MoneyCommand command, Books books) => command switch
     {
         MoneyCommand.Transfer t => Transfer(t, books),
         MoneyCommand.Capture c => Capture(c, books),
@@ -54,7 +54,7 @@ internal static class MoneyRules
     };
 
     /// <summary>A refusal by one account, in the words of the command that met it.</summary>
-    public static LedgerError Explain(MoneyCommand command, Refusal refusal, Books books)
+    internal static LedgerError Explain(MoneyCommand command, Refusal refusal, Books books)
     {
         var notFound = refusal.Error.Code == LedgerErrorCode.AccountNotFound;
         var lacksFunds = refusal.Error.Code == LedgerErrorCode.InsufficientFunds;

@@ -112,8 +112,8 @@ public static class Dashboard
         var latest = await records.OrderByDescending(r => r.Date).ThenByDescending(r => r.CreatedAt).Take(size).ToListAsync(ct);
         // With user_id (admins only, checked above) the same rule as that user's own view.
         var transactions = userId is { } owner
-            ? await ListTransactions.TouchingAccountsHeldByAsync(db, owner, ct)
-            : await ListTransactions.VisibleAsync(db, user, ct);
+            ? await db.TransactionsTouchingHeldByAsync(owner, ct)
+            : await db.TransactionsVisibleToAsync(user, ct);
         var moves = await transactions.AsNoTracking().OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(size).ToListAsync(ct);
         return ApiResults.Ok(new RecentActivity(latest.Select(RecordDto.From).ToList(), moves.Select(TransactionDto.From).ToList()));
     }

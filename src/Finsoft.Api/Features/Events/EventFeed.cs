@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
-using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
@@ -52,16 +51,10 @@ public static class EventFeed
             return validation.Result;
         }
         var (from, size) = (after ?? 0, limit ?? DefaultLimit);
-        var query = db.Events.AsNoTracking().Where(e => e.Position > from);
+        var query = (await db.EventsVisibleToAsync(CurrentUser.From(principal), ct)).AsNoTracking().Where(e => e.Position > from);
         if (type is not null)
         {
             query = query.Where(e => e.Type == type);
-        }
-        var user = CurrentUser.From(principal);
-        if (!user.SeesEveryAccount)
-        {
-            var held = (await db.Accounts.HeldBy(db, user.Id).Select(a => a.Id).ToListAsync(ct)).Cast<Guid?>().ToList();
-            query = query.Where(e => held.Contains(e.OriginAccountId) || held.Contains(e.DestinationAccountId));
         }
         var rows = await query.OrderBy(e => e.Position).Take(size + 1).ToListAsync(ct);
         var body = Render(rows.Take(size));

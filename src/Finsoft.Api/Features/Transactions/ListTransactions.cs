@@ -1,6 +1,5 @@
 using Finsoft.Api.MoneyPath.Outbox;
 using System.Security.Claims;
-using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
@@ -12,20 +11,6 @@ namespace Finsoft.Api.Features.Transactions;
 
 public static class ListTransactions
 {
-    /// <summary>
-    /// Transactions the caller may see: those touching an account it holds; staff see all. The held
-    /// accounts are read first, so the database answers with the origin and destination indexes
-    /// (a bitmap OR) instead of testing every transaction against a subquery.
-    /// </summary>
-    public static async Task<IQueryable<TransactionRow>> VisibleAsync(FinsoftDb db, CurrentUser user, CancellationToken ct) =>
-        user.SeesEveryAccount ? db.Transactions : await TouchingAccountsHeldByAsync(db, user.Id, ct);
-
-    public static async Task<IQueryable<TransactionRow>> TouchingAccountsHeldByAsync(FinsoftDb db, Guid userId, CancellationToken ct)
-    {
-        var held = (await db.Accounts.HeldBy(db, userId).Select(a => a.Id).ToListAsync(ct)).Cast<Guid?>().ToList();
-        return db.Transactions.Where(t => held.Contains(t.OriginAccountId) || held.Contains(t.DestinationAccountId));
-    }
-
     public static async Task<JsonBody> Handle(string? type, string? status, [FromQuery(Name = "account_id")] Guid? accountId, DateTime? from, DateTime? to,
         int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
     {
@@ -48,7 +33,7 @@ public static class ListTransactions
         {
             return validation.Result;
         }
-        var query = await VisibleAsync(db, CurrentUser.From(principal), ct);
+        var query = await db.TransactionsVisibleToAsync(CurrentUser.From(principal), ct);
         if (parsedType is { } t)
         {
             var wire = TransactionLifecycle.Wire(t);
@@ -101,7 +86,7 @@ public static class GetTransaction
 {
     public static async Task<JsonBody> Handle(Guid id, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
     {
-        var transaction = await (await ListTransactions.VisibleAsync(db, CurrentUser.From(principal), ct)).AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
+        var transaction = await (await db.TransactionsVisibleToAsync(CurrentUser.From(principal), ct)).AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
         return transaction is null ? ApiResults.NotFound("Transaction not found") : ApiResults.Ok(TransactionDto.From(transaction));
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
