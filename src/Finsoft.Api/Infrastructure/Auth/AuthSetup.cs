@@ -13,6 +13,7 @@ public static class AuthSetup
         services.AddSingleton<TokenService>();
         services.AddSingleton<SessionGate>();
         services.AddHostedService(provider => provider.GetRequiredService<SessionGate>());
+        services.AddSingleton<ValidatedTokenCache>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
@@ -46,6 +47,11 @@ public static class AuthSetup
                 OnForbidden = context => ApiResults.WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden,
                     "Your role does not allow this operation."),
             };
+        });
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<ValidatedTokenCache>((jwt, cache) =>
+        {
+            jwt.TokenHandlers.Clear();
+            jwt.TokenHandlers.Add(cache);
         });
         var authorization = services.AddAuthorizationBuilder();
         foreach (var (policy, roles) in Policies.RolesAllowed)
