@@ -2,11 +2,12 @@ namespace Finsoft.Ledger;
 
 /// <summary>
 /// What the planner knows of an existing transaction that a command acts on, as read under lock.
-/// <see cref="Held"/> is what the transaction keeps reserved on its origin while it is in flight.
+/// <see cref="Held"/> is what the transaction keeps reserved on its origin while it is in flight;
+/// <see cref="Converted"/> marks a transfer across currencies.
 /// </summary>
 public sealed record TransactionState(
     Guid Id, TransactionType Type, TransactionStatus Status, Guid? OriginId, Guid? DestinationId, Money Amount, long? Held,
-    Guid? PayoutReference, bool Reversed)
+    Guid? PayoutReference, bool Reversed, bool Converted = false)
 {
     public bool IsHold => Type == TransactionType.Transfer && Held is not null;
 }

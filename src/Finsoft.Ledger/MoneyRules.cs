@@ -64,7 +64,7 @@ public static class MoneyRules
             MoneyCommand.Capture c when notFound => books.Transaction(c.HoldId)?.DestinationId == refusal.AccountId
                 ? LedgerError.DestinationNotFound : LedgerError.OriginNotFound,
             MoneyCommand.Withdraw when notFound => LedgerError.OriginNotFound,
-            MoneyCommand.Reverse r when refusal.AccountId == books.Transaction(r.OriginalId)?.DestinationId =>
+            MoneyCommand.Reverse r when refusal.AccountId == books.Transaction(r.OriginalId)?.DestinationId && (lacksFunds || notFound) =>
                 lacksFunds ? LedgerError.ReceiverLacksFunds : ReceiverClosed,
             MoneyCommand.Reverse when notFound => SenderClosed,
             MoneyCommand.Adjust when lacksFunds => BelowHeld,
@@ -80,6 +80,8 @@ public static class MoneyRules
     public static readonly LedgerError FloorNotMet = new(LedgerErrorCode.LimitNotMet, "The account's available funds are below that floor; it cannot be set now.");
     private static readonly LedgerError BelowHeld = new(LedgerErrorCode.InsufficientFunds, "The balance cannot be set below the funds on hold");
     private static readonly LedgerError SenderClosed = new(LedgerErrorCode.NotReversible, "The original origin account is closed");
+    private static readonly LedgerError ConversionNotReversible =
+        new(LedgerErrorCode.NotReversible, "A cross-currency transfer cannot be reversed; send the money back at a new quote");
     private static readonly LedgerError ReceiverClosed = new(LedgerErrorCode.NotReversible, "The receiving account is closed");
 
     private static Result<Step> Transfer(MoneyCommand.Transfer t, Books books)
@@ -150,6 +152,10 @@ public static class MoneyRules
         if (original.Reversed)
         {
             return LedgerError.AlreadyReversed;
+        }
+        if (original.Converted)
+        {
+            return ConversionNotReversible;
         }
         return new Step(LedgerCommand.Transfer(original.DestinationId!.Value, original.OriginId!.Value, original.Amount), original with { Reversed = true });
     }

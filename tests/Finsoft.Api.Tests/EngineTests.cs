@@ -197,7 +197,7 @@ public abstract class EngineTests(DatabaseKind kind)
                 a.NormalSide == NormalSide.Debit, a.ClosedAt is null, new AccountBalance(a.Balance, a.Held), a.BalanceFloor, a.Kind == AccountKind.Wallet));
             var transactions = (await db.Transactions.AsNoTracking().ToListAsync()).ToDictionary(t => t.Id, t => new TransactionState(t.Id,
                 TransactionLifecycle.ParseType(t.Type)!.Value, TransactionLifecycle.ParseStatus(t.Status)!.Value, t.OriginAccountId, t.DestinationAccountId,
-                new Money(t.Amount, Currency.Get(t.Currency)), t.HeldAmount, t.PayoutReference, t.ReversedById is not null));
+                new Money(t.Amount, Currency.Get(t.Currency)), t.HeldAmount, t.PayoutReference, t.ReversedById is not null, t.FxQuoteId is not null));
             var quotes = await db.FxQuotes.AsNoTracking().ToDictionaryAsync(q => q.Id, q => q.UsedAt == null);
             return (accounts, transactions, quotes);
         });

@@ -104,6 +104,11 @@ public sealed class MoneyRulesTests
         // Alice spends what she received first: the reversal finds her short.
         var spent = Plan(new MoneyCommand.Transfer(Alice.Id, Bob.Id, new Money(600, Mxn)), new MoneyCommand.Reverse(Paid.Id));
         Assert.Equal(LedgerError.ReceiverLacksFunds, spent.Refusals[1]!.Error);
+        // A conversion is not sent back in one currency: the refusal says so, not that an account is closed.
+        var converted = Paid with { Id = Guid.NewGuid(), DestinationId = Dollars.Id, Converted = true };
+        var conversion = BatchPlanner.Plan([Alice, Bob, Dollars], [converted], [new MoneyCommand.Reverse(converted.Id)]);
+        Assert.Equal(LedgerErrorCode.NotReversible, conversion.Refusals[0]!.Error.Code);
+        Assert.Contains("cross-currency", conversion.Refusals[0]!.Error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

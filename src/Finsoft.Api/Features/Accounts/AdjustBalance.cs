@@ -13,7 +13,7 @@ public static class AdjustBalance
 {
     public sealed record Request(
         [property: System.Text.Json.Serialization.JsonConverter(typeof(AmountTextConverter))] string? Balance,
-        string? Description);
+        string? Description) : IIdempotentRequest;
 
     /// <summary>
     /// An admin sets a wallet's balance. The balance is never overwritten: the engine posts the
@@ -23,11 +23,6 @@ public static class AdjustBalance
         CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
-        var (ticket, invalidKey) = IdempotencyTicket.Read(http, user.Id, request);
-        if (invalidKey is not null)
-        {
-            return invalidKey;
-        }
         var account = await db.FindVisibleAsync(id, user, ct);
         if (account is null)
         {
@@ -51,7 +46,7 @@ public static class AdjustBalance
             _ => throw new InvalidOperationException($"Unknown outcome {outcome}"),
         })
         {
-            Initiator = user, Ticket = ticket, Description = request.Description, Origin = AuditOrigin.From(http),
+            Initiator = user, Ticket = IdempotencyTicket.Of(http), Description = request.Description, Origin = AuditOrigin.From(http),
         }, ct);
     }
 }

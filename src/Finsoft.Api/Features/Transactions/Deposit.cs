@@ -15,17 +15,12 @@ public static class Deposit
     public sealed record Request(
         Guid? AccountId,
         [property: JsonConverter(typeof(AmountTextConverter))] string? Amount,
-        string? Description);
+        string? Description) : IIdempotentRequest;
 
     /// <summary>Money arriving from outside: debit the bank settlement account (cash), credit the wallet.</summary>
     public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, MoneyEngine engine, SystemAccounts system, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
-        var (ticket, invalidKey) = IdempotencyTicket.Read(http, user.Id, request);
-        if (invalidKey is not null)
-        {
-            return invalidKey;
-        }
         var validation = new Validation().Required("account_id", request.AccountId).Optional("description", request.Description);
         if (!validation.IsValid)
         {
@@ -45,7 +40,7 @@ public static class Deposit
         return await engine.SubmitAsync(new MoneyOrder(new MoneyCommand.Deposit(settlement, account.Id, amount),
             outcome => Movement.Render(outcome, user, StatusCodes.Status201Created))
         {
-            Initiator = user, Ticket = ticket, Description = request.Description,
+            Initiator = user, Ticket = IdempotencyTicket.Of(http), Description = request.Description,
         }, ct);
     }
 }

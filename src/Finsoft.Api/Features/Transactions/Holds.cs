@@ -17,7 +17,7 @@ namespace Finsoft.Api.Features.Transactions;
 /// </summary>
 public static class Holds
 {
-    public sealed record CaptureRequest([property: JsonConverter(typeof(AmountTextConverter))] string? Amount = null);
+    public sealed record CaptureRequest([property: JsonConverter(typeof(AmountTextConverter))] string? Amount = null) : IIdempotentRequest;
 
     private static readonly string Transfer = TransactionLifecycle.Wire(TransactionType.Transfer);
 
@@ -43,25 +43,24 @@ public static class Holds
             }
             captured = amount;
         }
-        return await SubmitAsync(http, user, engine, new MoneyCommand.Capture(hold.Id, captured), request, ct);
+        return await SubmitAsync(http, user, engine, hold, new MoneyCommand.Capture(hold.Id, captured), ct);
     }
 
     public static async Task<JsonBody> Void(Guid id, HttpContext http, FinsoftDb db, MoneyEngine engine, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
         return await FindHoldAsync(db, id, user, ct) is { } hold
-            ? await SubmitAsync(http, user, engine, new MoneyCommand.Release(hold.Id, MoneyCommand.Release.Voided), null, ct)
+            ? await SubmitAsync(http, user, engine, hold, new MoneyCommand.Release(hold.Id, MoneyCommand.Release.Voided), ct)
             : LedgerError.TransactionNotFound.ToProblem();
     }
 
-    private static async Task<JsonBody> SubmitAsync(HttpContext http, CurrentUser user, MoneyEngine engine, MoneyCommand command, object? body, CancellationToken ct)
-    {
-        var (ticket, invalidKey) = IdempotencyTicket.Read(http, user.Id, body);
-        return invalidKey ?? await engine.SubmitAsync(new MoneyOrder(command, outcome => Movement.Render(outcome, user, StatusCodes.Status200OK))
+    /// <summary>The hold's initiator must still hold the wallet it reserved on (a revoked joint holder may not move it); admins may always.</summary>
+    private static Task<JsonBody> SubmitAsync(HttpContext http, CurrentUser user, MoneyEngine engine, TransactionRow hold, MoneyCommand command, CancellationToken ct) =>
+        engine.SubmitAsync(new MoneyOrder(command, outcome => Movement.Render(outcome, user, StatusCodes.Status200OK))
         {
-            Initiator = user, Ticket = ticket,
+            Initiator = user, Ticket = IdempotencyTicket.Of(http),
+            MustHold = user.IsAdmin ? null : (hold.OriginAccountId!.Value, LedgerError.TransactionNotFound),
         }, ct);
-    }
 
     /// <summary>A two-phase transfer the caller started (or any, for an admin).</summary>
     private static Task<TransactionRow?> FindHoldAsync(FinsoftDb db, Guid id, CurrentUser user, CancellationToken ct) =>

@@ -20,11 +20,6 @@ public static class RetryWithdrawal
     public static async Task<JsonBody> Handle(Guid id, HttpContext http, FinsoftDb db, MoneyEngine engine, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
-        var (ticket, invalidKey) = IdempotencyTicket.Read(http, user.Id, null);
-        if (invalidKey is not null)
-        {
-            return invalidKey;
-        }
         var withdrawal = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && (user.IsAdmin || t.InitiatedBy == user.Id), ct);
         if (withdrawal is null)
         {
@@ -44,7 +39,9 @@ public static class RetryWithdrawal
         return await engine.SubmitAsync(new MoneyOrder(new MoneyCommand.RetryPayout(withdrawal.Id, Guid.CreateVersion7()),
             outcome => Movement.Render(outcome, user, StatusCodes.Status202Accepted))
         {
-            Initiator = user, Ticket = ticket,
+            Initiator = user, Ticket = IdempotencyTicket.Of(http),
+            // Its funds are held again on the wallet: the caller must still hold it (a revoked joint holder may not).
+            MustHold = user.IsAdmin ? null : (withdrawal.OriginAccountId!.Value, LedgerError.TransactionNotFound),
         }, ct);
     }
 }

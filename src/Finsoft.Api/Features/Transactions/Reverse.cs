@@ -19,11 +19,6 @@ public static class Reverse
     public static async Task<JsonBody> Handle(Guid id, HttpContext http, FinsoftDb db, MoneyEngine engine, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
-        var (ticket, invalidKey) = IdempotencyTicket.Read(http, user.Id, null);
-        if (invalidKey is not null)
-        {
-            return invalidKey;
-        }
         var original = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
         var receiver = original?.DestinationAccountId;
         if (original is null || !(user.IsAdmin || (receiver is { } account && await db.HoldsAsync(user.Id, account, ct))))
@@ -32,7 +27,7 @@ public static class Reverse
         }
         return await engine.SubmitAsync(new MoneyOrder(new MoneyCommand.Reverse(original.Id), outcome => Movement.Render(outcome, user, StatusCodes.Status201Created))
         {
-            Initiator = user, Ticket = ticket, MustHold = user.IsAdmin ? null : (receiver!.Value, LedgerError.TransactionNotFound),
+            Initiator = user, Ticket = IdempotencyTicket.Of(http), MustHold = user.IsAdmin ? null : (receiver!.Value, LedgerError.TransactionNotFound),
         }, ct);
     }
 }

@@ -20,7 +20,7 @@ public static class Transfer
         string? Description,
         bool? Hold = null,
         DateTime? ExpiresAt = null,
-        Guid? QuoteId = null);
+        Guid? QuoteId = null) : IIdempotentRequest;
 
     /// <summary>
     /// Moves money from one of the caller's wallets to any wallet of the same currency (or, naming a
@@ -30,15 +30,10 @@ public static class Transfer
         SystemAccounts system, TimeProvider time, IOptions<FinsoftOptions> options, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
-        var (ticket, invalidKey) = IdempotencyTicket.Read(http, user.Id, request);
-        if (invalidKey is not null)
-        {
-            return invalidKey;
-        }
         var (order, problem) = request.QuoteId is null
             ? await OrderAsync(request, user, db, accounts, time.UtcNow(), options.Value.Engine, ct)
             : await CrossCurrencyTransfer.OrderAsync(request, user, db, system, ct);
-        return problem ?? await engine.SubmitAsync(order! with { Ticket = ticket }, ct);
+        return problem ?? await engine.SubmitAsync(order! with { Ticket = IdempotencyTicket.Of(http) }, ct);
     }
 
     /// <summary>Checks a transfer's shape and what cannot change about its accounts; the engine decides the rest under lock.</summary>

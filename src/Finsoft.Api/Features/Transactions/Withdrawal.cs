@@ -18,7 +18,7 @@ public static class Withdrawal
         Guid? OriginAccountId,
         Guid? ExternalDestinationAccountId,
         [property: JsonConverter(typeof(AmountTextConverter))] string? Amount,
-        string? Description);
+        string? Description) : IIdempotentRequest;
 
     /// <summary>SPEI moves Mexican pesos only.</summary>
     private const string PayoutCurrency = "MXN";
@@ -30,11 +30,6 @@ public static class Withdrawal
     public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, MoneyEngine engine, SensitiveData sensitive, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
-        var (ticket, invalidKey) = IdempotencyTicket.Read(http, user.Id, request);
-        if (invalidKey is not null)
-        {
-            return invalidKey;
-        }
         var validation = new Validation().Required("origin_account_id", request.OriginAccountId)
             .Required("external_destination_account_id", request.ExternalDestinationAccountId).Optional("description", request.Description);
         if (!validation.IsValid)
@@ -68,7 +63,7 @@ public static class Withdrawal
         return await engine.SubmitAsync(new MoneyOrder(new MoneyCommand.Withdraw(origin.Id, amount),
             outcome => Movement.Render(outcome, user, StatusCodes.Status202Accepted, shown))
         {
-            Initiator = user, Ticket = ticket, MustHold = (origin.Id, LedgerError.OriginNotFound), Description = request.Description,
+            Initiator = user, Ticket = IdempotencyTicket.Of(http), MustHold = (origin.Id, LedgerError.OriginNotFound), Description = request.Description,
             ExternalDestinationId = destination.Id,
         }, ct);
     }

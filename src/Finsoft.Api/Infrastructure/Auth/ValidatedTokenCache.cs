@@ -11,6 +11,8 @@ namespace Finsoft.Api.Infrastructure.Auth;
 /// the API's CPU per transfer). The key is the token's exact text; a hit is honoured only until the
 /// token expires. Nothing else is cached: the session, user, active flag and role are still checked
 /// against the database on every request (<see cref="SessionGate"/>), so logout and revocation act at once.
+/// One set of validation parameters serves the process (its signing key does not change while it runs),
+/// so a remembered result stands for them.
 /// </summary>
 public sealed class ValidatedTokenCache(TimeProvider time) : JsonWebTokenHandler
 {

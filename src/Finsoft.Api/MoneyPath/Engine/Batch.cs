@@ -22,7 +22,8 @@ internal sealed class Batch(
 
     public Dictionary<Guid, AccountDelta> Deltas { get; } = [];
 
-    public List<(Guid AccountId, long? Floor)> Floors { get; } = [];
+    /// <summary>The floor each account ends the batch with, where a command set one.</summary>
+    public Dictionary<Guid, long?> Floors { get; } = [];
 
     public List<(Guid TransactionId, JournalEntry Entry)> Entries { get; } = [];
 
@@ -61,7 +62,7 @@ internal sealed class Batch(
             if (decision.NewFloor is { } floor)
             {
                 Accounts[floor.AccountId] = Accounts[floor.AccountId] with { Floor = floor.Floor };
-                Floors.Add(floor);
+                Floors[floor.AccountId] = floor.Floor;
             }
             if (decision.Subject is { } subject)
             {
@@ -115,5 +116,5 @@ internal static class Lock
 
     public static TransactionState StateOf(TransactionRow t) => new(t.Id, TransactionLifecycle.ParseType(t.Type)!.Value,
         TransactionLifecycle.ParseStatus(t.Status)!.Value, t.OriginAccountId, t.DestinationAccountId, new Money(t.Amount, Currency.Get(t.Currency)),
-        t.HeldAmount, t.PayoutReference, t.ReversedById is not null);
+        t.HeldAmount, t.PayoutReference, t.ReversedById is not null, t.FxQuoteId is not null);
 }

@@ -49,12 +49,12 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
             }
         }
 
-        await ledger.WriteDeltasAsync(batch.Deltas.Values.Where(d => d.Balance != 0 || d.Held != 0).OrderBy(d => d.AccountId).ToList(), ct);
-        await ledger.SetFloorsAsync(batch.Floors, ct);
-        await ledger.AppendAsync(batch.Entries, batch.Created, batch.Events, ct);
-        await ledger.UpdateTransactionsAsync(batch.Changed, ct);
+        await ledger.WriteAccountsAsync(batch.Deltas.Values.Where(d => d.Balance != 0 || d.Held != 0).ToList(), batch.Floors, ct);
         await ledger.SpendQuotesAsync(batch.SpentQuotes, ct);
         await db.SaveChangesAsync(ct); // idempotency keys and audit records
+        // The head last: after it only new rows and rows this batch already holds are written.
+        await ledger.AppendAsync(batch.Entries, batch.Created, batch.Events, ct);
+        await ledger.UpdateTransactionsAsync(batch.Changed, ct); // after the inserts: a reversal's original points at the new row
         return results.Select(r => r.Select(b => b!).ToArray()).ToArray();
     }
 
@@ -169,23 +169,24 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
     }
 
     /// <summary>
-    /// Joint holders of the accounts orders touch, read in the batch transaction. Only customers' orders
-    /// that act on, or show, wallets they do not own need them; a batch of transfers from the payers'
-    /// own wallets reads nothing.
+    /// Joint holders of the accounts orders touch, read in the batch transaction: for the account an order
+    /// must hold, whoever asks (staff too may be granted a wallet), and for the accounts a customer's
+    /// response shows. A batch of transfers from the payers' own wallets reads nothing.
     /// </summary>
     private async Task<HashSet<(Guid AccountId, Guid UserId)>> HoldersAsync(List<MoneyOrder> orders, Dictionary<Guid, AccountRow> rows,
         Dictionary<Guid, TransactionState> transactions, CancellationToken ct)
     {
         var asked = new HashSet<(Guid AccountId, Guid UserId)>();
-        foreach (var order in orders.Where(o => o.Initiator is { SeesEveryAccount: false }))
+        foreach (var order in orders.Where(o => o.Initiator is not null))
         {
-            // A plain transfer only needs its origin checked; other commands also show the accounts they touch.
-            var accounts = order.Command is MoneyCommand.Transfer ? [] : order.Command.Accounts(transactions);
-            foreach (var id in accounts.Concat(order.MustHold is { } must ? [must.AccountId] : []))
+            var user = order.Initiator!;
+            // A plain transfer's response shows only its origin's balance, which MustHold already asks about.
+            var shown = user.SeesEveryAccount || order.Command is MoneyCommand.Transfer ? [] : order.Command.Accounts(transactions);
+            foreach (var id in shown.Concat(order.MustHold is { } must ? [must.AccountId] : []))
             {
-                if (rows.TryGetValue(id, out var row) && row.Kind == AccountKind.Wallet && row.UserId != order.Initiator!.Id)
+                if (rows.TryGetValue(id, out var row) && row.Kind == AccountKind.Wallet && row.UserId != user.Id)
                 {
-                    asked.Add((id, order.Initiator!.Id));
+                    asked.Add((id, user.Id));
                 }
             }
         }

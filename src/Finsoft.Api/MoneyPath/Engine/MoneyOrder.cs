@@ -21,7 +21,10 @@ public sealed record MoneyOrder(MoneyCommand Command, Func<MoneyOutcome, JsonBod
 
     public IdempotencyTicket? Ticket { get; init; }
 
-    /// <summary>An account the initiator must hold (own, or be a joint holder of), checked under lock; otherwise the order is refused with the error given.</summary>
+    /// <summary>
+    /// An account the initiator must hold (own, or be a joint holder of; staff included), checked under lock;
+    /// otherwise the order is refused with the error given. Null where the endpoint's role alone decides (an admin's deposit).
+    /// </summary>
     public (Guid AccountId, LedgerError Otherwise)? MustHold { get; init; }
 
     public string? Description { get; init; }

@@ -4,12 +4,19 @@ using Finsoft.Ledger;
 
 namespace Finsoft.Api.MoneyPath.Engine;
 
-/// <summary>Orders the platform gives itself (bank answers, hold expiry): no initiator, no key; the answer only says whether it applied.</summary>
+/// <summary>Commands the platform gives itself (bank answers, hold expiry): no initiator, no key, and the outcome itself as the answer.</summary>
 public static class PlatformOrder
 {
-    public static MoneyOrder Of(MoneyCommand command) => new(command, outcome => outcome switch
+    /// <summary>Runs the commands as one job (each decided on its own) and returns what happened to each.</summary>
+    public static async Task<IReadOnlyList<MoneyOutcome>> RunAsync(this MoneyEngine engine, IReadOnlyList<MoneyCommand> commands, CancellationToken ct)
     {
-        MoneyOutcome.Refused refused => refused.Error.ToProblem(),
-        _ => ApiResults.Ok(new { applied = true }),
-    });
+        var outcomes = new MoneyOutcome[commands.Count];
+        var orders = commands.Select((command, i) => new MoneyOrder(command, outcome =>
+        {
+            outcomes[i] = outcome; // rendered inside the batch, again if the batch is retried: the last decision is the one committed
+            return outcome is MoneyOutcome.Refused refused ? refused.Error.ToProblem() : ApiResults.Ok(new { applied = true });
+        })).ToList();
+        await engine.SubmitAsync(new EngineJob(orders, atomic: false), ct);
+        return outcomes;
+    }
 }

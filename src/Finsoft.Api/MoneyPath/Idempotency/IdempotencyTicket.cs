@@ -26,6 +26,9 @@ public sealed record IdempotencyTicket(Guid UserId, string Key, string Fingerpri
             : (new IdempotencyTicket(userId, key, FingerprintOf($"{http.Request.Method} {http.Request.Path.Value}", body)), null);
     }
 
+    /// <summary>The ticket <see cref="IdempotencyKeyFilter"/> read from this request, if it carried a key.</summary>
+    public static IdempotencyTicket? Of(HttpContext http) => http.Features.Get<IdempotencyTicket>();
+
     public static bool IsValidKey(string key) => key.Length is > 0 and <= 255 && !key.Any(char.IsControl);
 
     public static string FingerprintOf(string operation, object? body)
@@ -41,9 +44,10 @@ public sealed record IdempotencyTicket(Guid UserId, string Key, string Fingerpri
 
 public static class IdempotencyMetadata
 {
-    /// <summary>Tells the OpenAPI document that the endpoint takes an Idempotency-Key (and may answer 409 or 422 for it).</summary>
+    /// <summary>Takes an Idempotency-Key on the endpoint, and tells the OpenAPI document so (with the 409 and 422 it may answer).</summary>
     public static RouteHandlerBuilder WithIdempotencyKey(this RouteHandlerBuilder builder) =>
-        builder.WithMetadata(new IdempotencyHeaderMetadata()).ProducesError(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+        builder.AddEndpointFilter<IdempotencyKeyFilter>().WithMetadata(new IdempotencyHeaderMetadata())
+            .ProducesError(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
 }
 
 /// <summary>Marks an endpoint that accepts an Idempotency-Key header.</summary>

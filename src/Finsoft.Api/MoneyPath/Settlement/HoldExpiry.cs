@@ -36,8 +36,7 @@ public sealed class HoldExpiry(IServiceScopeFactory scopes, MoneyEngine engine, 
         {
             return 0;
         }
-        var orders = lapsed.Select(id => PlatformOrder.Of(new MoneyCommand.Release(id, MoneyCommand.Release.Expired))).ToList();
-        var answers = await engine.SubmitAsync(new EngineJob(orders, atomic: false), ct);
-        return answers.Count(a => a.StatusCode < 400); // refused: a capture or void got there first
+        var outcomes = await engine.RunAsync(lapsed.Select(id => (MoneyCommand)new MoneyCommand.Release(id, MoneyCommand.Release.Expired)).ToList(), ct);
+        return outcomes.Count(o => o is MoneyOutcome.Made); // refused: a capture or void got there first
     }
 }

@@ -33,16 +33,24 @@ public sealed class WithdrawalSettlement(FinsoftDb db, MoneyEngine engine, Syste
         }
     }
 
-    private Task<TransactionRow?> InFlightAsync(Guid reference, CancellationToken ct) =>
-        db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.PayoutReference == reference && t.Status == "PROCESSING", ct);
+    private static readonly string Processing = TransactionLifecycle.Wire(TransactionStatus.Processing);
 
+    /// <summary>The withdrawal whose current attempt this is, if it is still waiting for the bank; the engine checks again under lock.</summary>
+    private Task<TransactionRow?> InFlightAsync(Guid reference, CancellationToken ct) =>
+        db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.PayoutReference == reference && t.Status == Processing, ct);
+
+    /// <summary>
+    /// A repeated or outdated answer is refused as not in flight: nothing to do. Any other refusal means the
+    /// books disagree with the bank, and the answer must not be dropped: it throws, so the bank's side keeps
+    /// it unacknowledged and calls again, and the warning asks for someone to look.
+    /// </summary>
     private async Task SubmitAsync(MoneyCommand command, CancellationToken ct)
     {
-        var answer = await engine.SubmitAsync(PlatformOrder.Of(command), ct);
-        if (answer.StatusCode >= 400)
+        var outcome = (await engine.RunAsync([command], ct))[0];
+        if (outcome is MoneyOutcome.Refused { Error: var error } && error != MoneyRules.PayoutNotInFlight)
         {
-            // Only a repeated or outdated callback is refused in the normal course; anything else means the books need a look.
-            logger.LogWarning("The bank's answer {Command} was refused: {Problem}", command, answer.Json);
+            logger.LogWarning("The bank's answer {Command} was refused: {Error}", command, error.Message);
+            throw new InvalidOperationException($"The ledger refused the bank's answer {command}: {error.Message}");
         }
     }
 }

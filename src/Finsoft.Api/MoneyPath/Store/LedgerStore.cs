@@ -15,13 +15,19 @@ public sealed record Conversion(Money Received, string Rate, Guid QuoteId);
 public sealed class LedgerStore(FinsoftDb db, TimeProvider time)
 {
     /// <summary>
-    /// Writes a batch's net balance changes, each touched account once. The batch planned them against
-    /// rows it holds locked; the table's CHECK constraints still refuse any result that breaks an
-    /// account's rule, so a planning bug fails the batch instead of corrupting a balance.
+    /// Writes a batch's net balance changes and new floors, each touched account once, in one statement per
+    /// row set (a floor and the balances it was judged against change together, so no CHECK ever sees one
+    /// without the other). The batch planned them against rows it holds locked; the table's CHECK
+    /// constraints still refuse any result that breaks an account's rule, so a planning bug fails the batch
+    /// instead of corrupting a balance.
     /// </summary>
-    public async Task WriteDeltasAsync(IReadOnlyList<AccountDelta> deltas, CancellationToken ct)
+    public async Task WriteAccountsAsync(IReadOnlyList<AccountDelta> deltas, IReadOnlyDictionary<Guid, long?> floors, CancellationToken ct)
     {
-        if (deltas.Count == 0)
+        var byId = deltas.ToDictionary(d => d.AccountId);
+        var rows = deltas.Select(d => d.AccountId).Union(floors.Keys).Order()
+            .Select(id => (Id: id, Delta: byId.GetValueOrDefault(id), SetFloor: floors.ContainsKey(id), Floor: floors.GetValueOrDefault(id)))
+            .ToList();
+        if (rows.Count == 0)
         {
             return;
         }
@@ -29,37 +35,42 @@ public sealed class LedgerStore(FinsoftDb db, TimeProvider time)
         int written;
         if (db.Database.IsNpgsql())
         {
-            var ids = deltas.Select(d => d.AccountId).ToArray();
-            var balances = deltas.Select(d => d.Balance).ToArray();
-            var held = deltas.Select(d => d.Held).ToArray();
             written = await db.Database.ExecuteSqlAsync($"""
-                UPDATE accounts AS a SET balance = a.balance + d.delta, held = a.held + d.held, updated_at = {now}
-                FROM unnest({ids}, {balances}, {held}) AS d(id, delta, held)
+                UPDATE accounts AS a SET balance = a.balance + d.delta, held = a.held + d.held,
+                    balance_floor = CASE WHEN d.set_floor THEN d.floor ELSE a.balance_floor END, updated_at = {now}
+                FROM unnest({rows.Select(r => r.Id).ToArray()}, {rows.Select(r => r.Delta.Balance).ToArray()}, {rows.Select(r => r.Delta.Held).ToArray()},
+                    {rows.Select(r => r.SetFloor).ToArray()}, {rows.Select(r => r.Floor).ToArray()}) AS d(id, delta, held, set_floor, floor)
                 WHERE a.id = d.id AND a.closed_at IS NULL
                 """, ct);
         }
         else
         {
             written = 0;
-            foreach (var d in deltas)
+            foreach (var r in rows)
             {
-                written += await db.Accounts.Where(a => a.Id == d.AccountId && a.ClosedAt == null).ExecuteUpdateAsync(s => s
-                    .SetProperty(a => a.Balance, a => a.Balance + d.Balance)
-                    .SetProperty(a => a.Held, a => a.Held + d.Held)
-                    .SetProperty(a => a.UpdatedAt, now), ct);
+                written += await db.Accounts.Where(a => a.Id == r.Id && a.ClosedAt == null).ExecuteUpdateAsync(s =>
+                {
+                    s.SetProperty(a => a.Balance, a => a.Balance + r.Delta.Balance).SetProperty(a => a.Held, a => a.Held + r.Delta.Held)
+                        .SetProperty(a => a.UpdatedAt, now);
+                    if (r.SetFloor)
+                    {
+                        s.SetProperty(a => a.BalanceFloor, r.Floor);
+                    }
+                }, ct);
             }
         }
-        if (written != deltas.Count)
+        if (written != rows.Count)
         {
-            throw new InvalidOperationException($"A batch planned changes to {deltas.Count} accounts but {written} could be written.");
+            throw new InvalidOperationException($"A batch planned changes to {rows.Count} accounts but {written} could be written.");
         }
     }
 
     /// <summary>
     /// Inserts new transactions, appends their entries to the hash chain and their events to the outbox,
     /// in order. Moving the head locks it until commit, so appends are serialised and event positions
-    /// become visible in the order they were handed out; it is taken last, after every account lock, so
-    /// it never waits while holding another lock anyone could want. A batch takes it once.
+    /// become visible in the order they were handed out. The engine takes it after every other lock it
+    /// needs (what it writes after it are new rows and rows it already holds), so whoever holds the head
+    /// never waits for anything. A batch takes it once.
     /// </summary>
     public async Task AppendAsync(IReadOnlyList<(Guid TransactionId, JournalEntry Entry)> entries, IReadOnlyList<TransactionRow> newTransactions,
         IReadOnlyList<PendingEvent> events, CancellationToken ct)
@@ -120,16 +131,6 @@ public sealed class LedgerStore(FinsoftDb db, TimeProvider time)
             {
                 throw new InvalidOperationException($"Transaction {after.Id} left {before} while the batch held it locked.");
             }
-        }
-    }
-
-    /// <summary>Sets floors the planner accepted against the locked balances.</summary>
-    public async Task SetFloorsAsync(IReadOnlyList<(Guid AccountId, long? Floor)> floors, CancellationToken ct)
-    {
-        var now = time.UtcNow();
-        foreach (var (id, floor) in floors)
-        {
-            await db.Accounts.Where(a => a.Id == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceFloor, floor).SetProperty(a => a.UpdatedAt, now), ct);
         }
     }
 
