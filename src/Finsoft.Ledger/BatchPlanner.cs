@@ -66,10 +66,6 @@ public sealed class BatchPlan(IReadOnlyList<Refusal?> refusals, IReadOnlyList<Ac
 
     /// <summary>Per command, what it did (null when refused).</summary>
     public IReadOnlyList<Decision?> Decisions { get; } = decisions;
-
-    /// <summary>Per command, the balances of the accounts it touched just after it (empty when refused).</summary>
-    public IReadOnlyList<IReadOnlyDictionary<Guid, AccountBalance>> After =>
-        Decisions.Select(d => d?.After ?? new Dictionary<Guid, AccountBalance>()).ToList();
 }
 
 /// <summary>

@@ -1,5 +1,9 @@
 using System.Net;
+using System.Text.Json;
 using Finsoft.Api.Host;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.MoneyPath.Engine;
+using Finsoft.Ledger;
 using Finsoft.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -50,6 +54,43 @@ public abstract class MoneyPathRegressionTests(DatabaseKind kind)
         await w.Api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"/api/v1/admin/users/{w.Admin.UserId}/accounts", new { account_id = w.AliceAccount }, w.Admin.Token);
         Assert.Equal(HttpStatusCode.Created, (await w.Api.TransferAsync(w.Admin.Token, w.AliceAccount, w.BobAccount, "10.00")).StatusCode);
         Assert.Equal("10.00", await w.Api.BalanceAsync(w.Bob.Token, w.BobAccount));
+    }
+
+    [DbFact]
+    public async Task A_joint_holder_whose_grant_was_revoked_can_no_longer_capture_the_hold_it_placed()
+    {
+        var w = await TwoCustomers.StartAsync(kind, "100.00");
+        await using var app = w.App;
+        await w.Api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"/api/v1/admin/users/{w.Bob.UserId}/accounts", new { account_id = w.AliceAccount }, w.Admin.Token);
+        var hold = (await w.Api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/transactions/transfer",
+            new { origin_account_id = w.AliceAccount, destination_account_id = w.BobAccount, amount = "30.00", hold = true }, w.Bob.Token)).GetProperty("id").GetGuid();
+        await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Delete, $"/api/v1/admin/users/{w.Bob.UserId}/accounts/{w.AliceAccount}", token: w.Admin.Token);
+        await ApiClient.AssertProblemAsync(await w.Api.PostAsync($"/api/v1/transactions/{hold}/capture", new { }, w.Bob.Token), HttpStatusCode.NotFound);
+        Assert.Equal("0.00", await w.Api.BalanceAsync(w.Bob.Token, w.BobAccount));
+        await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/transactions/{hold}/void", null, w.Admin.Token);
+    }
+
+    [DbFact]
+    public async Task A_floor_lowered_and_spent_down_to_in_one_batch_is_written_with_the_balance()
+    {
+        var w = await TwoCustomers.StartAsync(kind, "100.00");
+        await using var app = w.App;
+        await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/accounts/{w.AliceAccount}/limits", new { minimum_balance = "50.00" }, w.Admin.Token);
+        var admin = new CurrentUser(w.Admin.UserId, Roles.Admin, Guid.Empty);
+        var commands = new MoneyCommand[] { new MoneyCommand.SetFloor(w.AliceAccount, 0), new MoneyCommand.Transfer(w.AliceAccount, w.BobAccount, new Money(10_000, Currency.Get("MXN"))) };
+        var outcomes = new MoneyOutcome?[commands.Length];
+        var orders = commands.Select((command, i) => new MoneyOrder(command, outcome =>
+        {
+            outcomes[i] = outcome;
+            return global::Finsoft.Api.Infrastructure.Http.ApiResults.Ok(new { });
+        }) { Initiator = admin }).ToList();
+        // One job, so one batch: before, the floor was written after the balances and the CHECK refused the batch.
+        await app.Services.GetRequiredService<MoneyEngine>().SubmitAsync(new EngineJob(orders, atomic: true), CancellationToken.None);
+        Assert.All(outcomes, o => Assert.IsType<MoneyOutcome.Made>(o));
+        Assert.Equal("0.00", await w.Api.BalanceAsync(w.Alice.Token, w.AliceAccount));
+        Assert.Equal("100.00", await w.Api.BalanceAsync(w.Bob.Token, w.BobAccount));
+        var limits = await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{w.AliceAccount}/limits", token: w.Alice.Token);
+        Assert.True(!limits.TryGetProperty("minimum_balance", out var minimum) || minimum.ValueKind == JsonValueKind.Null, limits.GetRawText());
     }
 }
 

@@ -172,7 +172,7 @@ public class BatchPlannerTests
         Assert.Equal(poor.Id, plan.Refusals[1]!.AccountId);
         Assert.Equal(LedgerErrorCode.InsufficientFunds, plan.Refusals[1]!.Error.Code);
         Assert.Equal([new AccountDelta(poor.Id, 380, 0), new AccountDelta(rich.Id, -380, 0)], plan.Deltas.OrderBy(d => d.Balance > 0 ? 0 : 1));
-        Assert.Equal(new AccountBalance(40, 0), plan.After[0][poor.Id]);
+        Assert.Equal(new AccountBalance(40, 0), plan.Decisions[0]!.After[poor.Id]);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public class BatchPlannerTests
         Assert.Equal(LedgerErrorCode.InsufficientFunds, plan.Refusals[1]!.Error.Code);
         Assert.Null(plan.Refusals[2]);
         Assert.Equal(LedgerErrorCode.IllegalTransition, plan.Refusals[3]!.Error.Code);
-        Assert.Equal(new AccountBalance(750, 0), plan.After[2][payer.Id]);
+        Assert.Equal(new AccountBalance(750, 0), plan.Decisions[2]!.After[payer.Id]);
     }
 
     [Fact]
