@@ -8,7 +8,8 @@ using System.Text.Json;
 // target,workload,clients,operations_per_s,p50_ms,p99_ms,errors,api_peak_rss_mib,api_cpu_us_per_operation
 // Workloads: uniform (transfers between random wallets), hot (every transfer into one wallet), batch
 // (1,000 transfers a request; an operation is one transfer), deposit (admin deposits), capture (a hold
-// then its capture; an operation is one capture).
+// then its capture; an operation is one capture), and two references that move no money: health
+// (GET /health, no token) and me (GET /auth/me: a token and its session check).
 var options = Options.Parse(args);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
 {
@@ -174,7 +175,17 @@ internal static class Phase
             var ok = false;
             try
             {
-                var (status, text) = await PostAsync(http, path, body, token);
+                var (status, text) = workload switch
+                {
+                    // References for what every request costs before any money moves: the HTTP stack alone, and with a token and its session check.
+                    "health" => await GetAsync(http, "/health", null),
+                    "me" => await GetAsync(http, "/api/v1/auth/me", token),
+                    _ => await PostAsync(http, path, body, token),
+                };
+                if (workload is "health" or "me")
+                {
+                    status = status == HttpStatusCode.OK ? HttpStatusCode.Created : status;
+                }
                 if (workload == "capture" && status is HttpStatusCode.Created)
                 {
                     var hold = JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
@@ -201,6 +212,17 @@ internal static class Phase
             }
         }
         return new ClientResult(latencies, transfers, errors);
+    }
+
+    private static async Task<(HttpStatusCode Status, string Text)> GetAsync(HttpClient http, string path, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new("Bearer", token);
+        }
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private static async Task<(HttpStatusCode Status, string Text)> PostAsync(HttpClient http, string path, object body, string token)
