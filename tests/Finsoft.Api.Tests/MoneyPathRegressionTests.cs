@@ -3,6 +3,9 @@ using System.Text.Json;
 using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.MoneyPath.Engine;
+using Finsoft.Api.MoneyPath.Settlement;
+using Finsoft.Api.MoneyPath.Store;
+using Microsoft.EntityFrameworkCore;
 using Finsoft.Ledger;
 using Finsoft.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,6 +71,58 @@ public abstract class MoneyPathRegressionTests(DatabaseKind kind)
         await ApiClient.AssertProblemAsync(await w.Api.PostAsync($"/api/v1/transactions/{hold}/capture", new { }, w.Bob.Token), HttpStatusCode.NotFound);
         Assert.Equal("0.00", await w.Api.BalanceAsync(w.Bob.Token, w.BobAccount));
         await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/transactions/{hold}/void", null, w.Admin.Token);
+    }
+
+    [DbFact]
+    public async Task A_revoked_joint_holder_cannot_retry_a_withdrawal_it_made_from_the_wallet()
+    {
+        var w = await TwoCustomers.StartAsync(kind, "100.00", new Dictionary<string, string?> { ["Finsoft:Bank:RejectAll"] = "true" });
+        await using var app = w.App;
+        await w.Api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"/api/v1/admin/users/{w.Bob.UserId}/accounts", new { account_id = w.AliceAccount }, w.Admin.Token);
+        var destination = await VerifiedDestinationAsync(w.Api, w.Bob.Token);
+        var withdrawal = (await w.Api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/transactions/withdrawal",
+            new { origin_account_id = w.AliceAccount, external_destination_account_id = destination, amount = "40.00" }, w.Bob.Token)).GetProperty("id").GetGuid();
+        await w.Api.WaitForStatusAsync(w.Bob.Token, withdrawal, "FAILED");
+        await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Delete, $"/api/v1/admin/users/{w.Bob.UserId}/accounts/{w.AliceAccount}", token: w.Admin.Token);
+        await ApiClient.AssertProblemAsync(await w.Api.PostAsync($"/api/v1/transactions/{withdrawal}/retry", null, w.Bob.Token), HttpStatusCode.NotFound);
+        var alice = await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{w.AliceAccount}", token: w.Alice.Token);
+        Assert.Equal("100.00", alice.GetProperty("available_balance").GetString()); // nothing held again for Bob
+    }
+
+    [DbFact]
+    public async Task A_bank_answer_the_ledger_refuses_is_not_dropped_but_left_for_the_bank_to_send_again()
+    {
+        // The workers stay idle, so the test plays the bank.
+        var w = await TwoCustomers.StartAsync(kind, "100.00", new Dictionary<string, string?> { ["Finsoft:Bank:PollMilliseconds"] = "3600000" });
+        await using var app = w.App;
+        var destination = await VerifiedDestinationAsync(w.Api, w.Alice.Token);
+        var withdrawal = (await w.Api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/transactions/withdrawal",
+            new { origin_account_id = w.AliceAccount, external_destination_account_id = destination, amount = "40.00" }, w.Alice.Token)).GetProperty("id").GetGuid();
+        var settlement = SystemAccounts.Id(SystemAccounts.BankSettlement, Currency.Get("MXN"));
+        await app.WithDbAsync(async db =>
+        {
+            await db.Transactions.Where(t => t.Id == withdrawal).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, "PROCESSING"));
+            // A floor the settlement account cannot go below (its whole balance): the ledger must refuse the payout's booking.
+            return await db.Accounts.Where(a => a.Id == settlement).ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceFloor, a => a.Balance));
+        });
+        await using var scope = app.Services.CreateAsyncScope();
+        var outcomes = scope.ServiceProvider.GetRequiredService<IPayoutOutcomes>();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => outcomes.SettledAsync(withdrawal, CancellationToken.None));
+        Assert.Equal("PROCESSING", (await w.Api.WaitForStatusAsync(w.Alice.Token, withdrawal, "PROCESSING")).Status);
+        // Once the books allow it, the bank's repeated answer settles it, once.
+        await app.WithDbAsync(db => db.Accounts.Where(a => a.Id == settlement).ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceFloor, (long?)null)));
+        await outcomes.SettledAsync(withdrawal, CancellationToken.None);
+        await outcomes.SettledAsync(withdrawal, CancellationToken.None);
+        Assert.Equal("60.00", await w.Api.BalanceAsync(w.Alice.Token, w.AliceAccount));
+    }
+
+    private static async Task<Guid> VerifiedDestinationAsync(ApiClient api, string token)
+    {
+        var clabe = Finsoft.Ledger.Clabe.Create("012", "180", "01002029399").Value;
+        var destination = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/destination-accounts",
+            new { account_number = clabe, friendly_name = "Out", holder_name = "Pedro Chan Vargas" }, token)).GetProperty("id").GetGuid();
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/destination-accounts/{destination}/verify", token: token);
+        return destination;
     }
 
     [DbFact]
