@@ -39,6 +39,9 @@ public abstract class BolaTests(DatabaseKind kind)
         await api.WaitForStatusAsync(alice.Token, withdrawal, "COMPLETED", "FAILED");
         var record = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/records",
             new { amount = "9.00", currency = "MXN", type = "expense", category = "private", date = "2026-11-01" }, alice.Token)).GetProperty("id").GetGuid();
+        var card = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/payments/methods",
+            new { type = "card", card = new { number = "4242424242424242", exp_month = 12, exp_year = 2099, cvc = "123", holder_name = "Alice" } }, alice.Token))
+            .GetProperty("id").GetGuid();
         var before = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}", token: alice.Token);
 
         var account = world.AliceAccount;
@@ -58,6 +61,7 @@ public abstract class BolaTests(DatabaseKind kind)
             (HttpMethod.Post, "POST /api/v1/transactions/{id:guid}/capture", $"/api/v1/transactions/{hold}/capture", new { }),
             (HttpMethod.Post, "POST /api/v1/transactions/{id:guid}/void", $"/api/v1/transactions/{hold}/void", new { }),
             (HttpMethod.Post, "POST /api/v1/transactions/{id:guid}/retry", $"/api/v1/transactions/{withdrawal}/retry", new { }),
+            (HttpMethod.Delete, "DELETE /api/v1/payments/methods/{id:guid}", $"/api/v1/payments/methods/{card}", null),
             (HttpMethod.Get, "GET /api/v1/records/{id:guid}", $"/api/v1/records/{record}", null),
             (HttpMethod.Patch, "PATCH /api/v1/records/{id:guid}", $"/api/v1/records/{record}", new { category = "mine" }),
             (HttpMethod.Delete, "DELETE /api/v1/records/{id:guid}", $"/api/v1/records/{record}", null),

@@ -75,7 +75,7 @@ public abstract class DataProtectionTests(DatabaseKind kind)
         return text.ToString();
     }
 
-    private static Task<string> DumpAsync(Finsoft.Api.Infrastructure.Persistence.FinsoftDb db) =>
+    internal static Task<string> DumpAsync(Finsoft.Api.Infrastructure.Persistence.FinsoftDb db) =>
         DumpAsync(db.Database, db.Model.GetEntityTypes().Select(e => e.GetTableName()!).Distinct());
 }
 

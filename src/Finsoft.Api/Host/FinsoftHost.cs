@@ -10,6 +10,7 @@ using Finsoft.Api.Features.Audit;
 using Finsoft.Api.Features.Dashboard;
 using Finsoft.Api.Features.Events;
 using Finsoft.Api.Features.Fx;
+using Finsoft.Api.Features.Payments;
 using Finsoft.Api.Features.Reports;
 using Finsoft.Api.Features.Users;
 using Finsoft.Api.Infrastructure.Audit;
@@ -21,6 +22,7 @@ using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.MoneyPath.Idempotency;
 using Finsoft.Api.MoneyPath.Outbox;
+using Finsoft.Api.MoneyPath.Providers;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
@@ -76,6 +78,9 @@ public static class FinsoftHost
         builder.Services.AddHostedService(services => services.GetRequiredService<MoneyEngine>());
         builder.Services.AddScoped<LedgerVerifier>();
         builder.Services.AddScoped<IBankConnector, SimulatedBank>();
+        builder.Services.AddScoped<IPaymentProvider, SimCardProvider>();
+        builder.Services.AddScoped<IPaymentProvider, SimBankProvider>();
+        builder.Services.AddScoped<PaymentProviders>();
         builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
         builder.Services.AddHostedService<WithdrawalProcessor>();
         builder.Services.AddHostedService<SimulatedBankSettlement>();
@@ -117,6 +122,7 @@ public static class FinsoftHost
         app.MapReports();
         app.MapFx();
         app.MapEvents();
+        app.MapPayments();
         return app;
     }
 

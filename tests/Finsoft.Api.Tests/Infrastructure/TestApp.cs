@@ -22,6 +22,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         Kind = kind;
         _settings = settings;
         DataDirectory = dataDirectory;
+        ServerLog = new ErrorLog(settings.GetValueOrDefault("Logging:LogLevel:Default") == "Trace" ? LogLevel.Trace : LogLevel.Warning);
     }
 
     public DatabaseKind Kind { get; }
@@ -30,8 +31,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public IReadOnlyDictionary<string, string?> Settings => _settings;
 
-    /// <summary>What the server logged at warning level or above.</summary>
-    public ErrorLog ServerLog { get; } = new();
+    /// <summary>What the server logged at warning level or above (everything, when the app's log level is Trace).</summary>
+    public ErrorLog ServerLog { get; }
 
     public static async Task<TestApp> StartAsync(DatabaseKind kind, IDictionary<string, string?>? overrides = null)
     {

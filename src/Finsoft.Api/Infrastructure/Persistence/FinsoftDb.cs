@@ -32,6 +32,8 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<FxQuoteRow> FxQuotes => Set<FxQuoteRow>();
     public DbSet<EventRow> Events => Set<EventRow>();
     public DbSet<EventConsumerRow> EventConsumers => Set<EventConsumerRow>();
+    public DbSet<PaymentMethodRow> PaymentMethods => Set<PaymentMethodRow>();
+    public DbSet<SimulatedVaultRow> SimulatedVault => Set<SimulatedVaultRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -68,6 +70,8 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<EventRow>().ToTable("events").HasKey(e => e.Position);
         modelBuilder.Entity<EventRow>().Property(e => e.Position).ValueGeneratedNever();
         modelBuilder.Entity<EventConsumerRow>().ToTable("event_consumers").HasKey(c => c.Name);
+        modelBuilder.Entity<PaymentMethodRow>().ToTable("payment_methods");
+        modelBuilder.Entity<SimulatedVaultRow>().ToTable("simulated_provider_vault").HasKey(v => v.Token);
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
