@@ -21,28 +21,13 @@ public static class MoneyRules
     {
         MoneyCommand.Transfer t => Transfer(t, books),
         MoneyCommand.Capture c => Capture(c, books),
-        MoneyCommand.Release r => InFlight(books, r.HoldId, TransactionType.Transfer, TransactionStatus.Pending, null) is { } hold
-            ? hold.IsSuccess
-                ? new Step(LedgerCommand.Void(hold.Value.Id, hold.Value.OriginId!.Value, Held(hold.Value)),
-                    hold.Value with { Status = TransactionStatus.Failed })
-                : hold.Error!
-            : LedgerError.TransactionNotFound,
+        MoneyCommand.Release r => Release(r, books),
         MoneyCommand.Deposit d => books.Account(d.WalletId) is not { IsOpenWallet: true } ? LedgerError.AccountNotFound
             : new Step(LedgerCommand.Transfer(d.SettlementId, d.WalletId, d.Amount)),
         MoneyCommand.Withdraw w => books.Account(w.WalletId) is not { IsOpenWallet: true } ? LedgerError.OriginNotFound
             : new Step(LedgerCommand.Hold(w.WalletId, w.Amount)),
-        MoneyCommand.SettlePayout s => InFlight(books, s.WithdrawalId, TransactionType.Withdrawal, TransactionStatus.Processing, s.Reference) is { } w
-            ? w.IsSuccess
-                ? new Step(new LedgerCommand(JournalEntry.Move(w.Value.OriginId!.Value, s.SettlementId, w.Value.Amount),
-                    [new HoldChange(w.Value.OriginId!.Value, checked(-w.Value.Amount.Minor))]), w.Value with { Status = TransactionStatus.Completed })
-                : w.Error!
-            : LedgerError.TransactionNotFound,
-        MoneyCommand.RejectPayout r => InFlight(books, r.WithdrawalId, TransactionType.Withdrawal, TransactionStatus.Processing, r.Reference) is { } w
-            ? w.IsSuccess
-                ? new Step(new LedgerCommand([], [new HoldChange(w.Value.OriginId!.Value, checked(-w.Value.Amount.Minor))]),
-                    w.Value with { Status = TransactionStatus.Failed })
-                : w.Error!
-            : LedgerError.TransactionNotFound,
+        MoneyCommand.SettlePayout s => Settle(s, books),
+        MoneyCommand.RejectPayout r => Reject(r, books),
         MoneyCommand.RetryPayout r => Retry(r, books),
         MoneyCommand.Reverse r => Reverse(r, books),
         MoneyCommand.Adjust a => Adjust(a, books),
@@ -107,10 +92,7 @@ public static class MoneyRules
 
     private static Result<Step> Capture(MoneyCommand.Capture c, Books books)
     {
-        if (InFlight(books, c.HoldId, TransactionType.Transfer, TransactionStatus.Pending, null) is not { } found)
-        {
-            return LedgerError.TransactionNotFound;
-        }
+        var found = PendingHold(books, c.HoldId);
         if (!found.IsSuccess)
         {
             return found.Error!;
@@ -201,27 +183,52 @@ public static class MoneyRules
         return new Step(new LedgerCommand([JournalEntry.Move(c.OriginId, c.FxFromId, c.Sent), JournalEntry.Move(c.FxToId, c.DestinationId, c.Received)], []));
     }
 
-    /// <summary>
-    /// The transaction a second-phase command acts on, if it is of the right kind: an error when it is
-    /// no longer in the state the command needs (already settled, or a payout attempt a retry replaced).
-    /// </summary>
-    private static Result<TransactionState>? InFlight(Books books, Guid id, TransactionType type, TransactionStatus status, Guid? reference)
+    private static Result<Step> Release(MoneyCommand.Release r, Books books)
     {
-        var t = books.Transaction(id);
-        if (t is null || t.Type != type || (type == TransactionType.Transfer && !t.IsHold))
-        {
-            return null;
-        }
-        if (t.Status != status)
-        {
-            return type == TransactionType.Transfer ? LedgerError.HoldAlreadySettled : PayoutNotInFlight;
-        }
-        if (reference is { } r && t.PayoutReference != r)
-        {
-            return PayoutNotInFlight;
-        }
-        return t;
+        var hold = PendingHold(books, r.HoldId);
+        return hold.IsSuccess
+            ? new Step(LedgerCommand.Void(hold.Value.Id, hold.Value.OriginId!.Value, Held(hold.Value)), hold.Value with { Status = TransactionStatus.Failed })
+            : hold.Error!;
     }
+
+    /// <summary>The bank paid: the held amount leaves the wallet for the settlement account, and the hold goes with it.</summary>
+    private static Result<Step> Settle(MoneyCommand.SettlePayout s, Books books)
+    {
+        var payout = PayoutInFlight(books, s.WithdrawalId, s.Reference);
+        if (!payout.IsSuccess)
+        {
+            return payout.Error!;
+        }
+        var (wallet, amount) = (payout.Value.OriginId!.Value, payout.Value.Amount);
+        return new Step(new LedgerCommand(JournalEntry.Move(wallet, s.SettlementId, amount), [new HoldChange(wallet, checked(-amount.Minor))]),
+            payout.Value with { Status = TransactionStatus.Completed });
+    }
+
+    private static Result<Step> Reject(MoneyCommand.RejectPayout r, Books books)
+    {
+        var payout = PayoutInFlight(books, r.WithdrawalId, r.Reference);
+        return payout.IsSuccess
+            ? new Step(new LedgerCommand([], [new HoldChange(payout.Value.OriginId!.Value, checked(-payout.Value.Amount.Minor))]),
+                payout.Value with { Status = TransactionStatus.Failed })
+            : payout.Error!;
+    }
+
+    /// <summary>A two-phase transfer still holding its funds; one already captured, voided or expired is settled.</summary>
+    private static Result<TransactionState> PendingHold(Books books, Guid id) => books.Transaction(id) switch
+    {
+        null or { IsHold: false } => LedgerError.TransactionNotFound,
+        { Status: not TransactionStatus.Pending } => LedgerError.HoldAlreadySettled,
+        var hold => hold,
+    };
+
+    /// <summary>A withdrawal the bank is paying under this reference: a repeated answer, or one about an attempt a retry replaced, is not.</summary>
+    private static Result<TransactionState> PayoutInFlight(Books books, Guid id, Guid reference) => books.Transaction(id) switch
+    {
+        null or { Type: not TransactionType.Withdrawal } => LedgerError.TransactionNotFound,
+        { Status: not TransactionStatus.Processing } => PayoutNotInFlight,
+        var payout when payout.PayoutReference != reference => PayoutNotInFlight,
+        var payout => payout,
+    };
 
     private static Money Held(TransactionState hold) => new(hold.Held!.Value, hold.Amount.Currency);
 }

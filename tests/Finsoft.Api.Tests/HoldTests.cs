@@ -88,10 +88,7 @@ public abstract class HoldTests(DatabaseKind kind)
     {
         var w = await FundedAsync("1000.00", new Dictionary<string, string?> { ["Finsoft:Bank:RejectAll"] = "true" });
         await using var app = w.App;
-        var clabe = Finsoft.Ledger.Clabe.Create("012", "180", "01002029399").Value;
-        var destination = (await w.Api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/destination-accounts",
-            new { account_number = clabe, friendly_name = "Rent", holder_name = "Pedro Chan Vargas" }, w.Alice.Token)).GetProperty("id").GetGuid();
-        await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/destination-accounts/{destination}/verify", token: w.Alice.Token);
+        var destination = await w.Api.VerifiedDestinationAsync(w.Alice.Token);
         var withdrawal = (await w.Api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/transactions/withdrawal",
             new { origin_account_id = w.AliceAccount, external_destination_account_id = destination, amount = "400.00" }, w.Alice.Token)).GetProperty("id").GetGuid();
         await w.Api.WaitForStatusAsync(w.Alice.Token, withdrawal, "FAILED");

@@ -21,10 +21,7 @@ public abstract class MoneyPathRegressionTests(DatabaseKind kind)
     {
         var w = await TwoCustomers.StartAsync(kind, "1000.00", new Dictionary<string, string?> { ["Finsoft:Bank:RejectAll"] = "true" });
         await using var app = w.App;
-        var clabe = Finsoft.Ledger.Clabe.Create("012", "180", "01002029399").Value;
-        var destination = (await w.Api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/destination-accounts",
-            new { account_number = clabe, friendly_name = "Rent", holder_name = "Pedro Chan Vargas" }, w.Alice.Token)).GetProperty("id").GetGuid();
-        await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/destination-accounts/{destination}/verify", token: w.Alice.Token);
+        var destination = await w.Api.VerifiedDestinationAsync(w.Alice.Token);
         var withdrawal = (await w.Api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/transactions/withdrawal",
             new { origin_account_id = w.AliceAccount, external_destination_account_id = destination, amount = "400.00" }, w.Alice.Token)).GetProperty("id").GetGuid();
         await w.Api.WaitForStatusAsync(w.Alice.Token, withdrawal, "FAILED");
@@ -79,7 +76,7 @@ public abstract class MoneyPathRegressionTests(DatabaseKind kind)
         var w = await TwoCustomers.StartAsync(kind, "100.00", new Dictionary<string, string?> { ["Finsoft:Bank:RejectAll"] = "true" });
         await using var app = w.App;
         await w.Api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"/api/v1/admin/users/{w.Bob.UserId}/accounts", new { account_id = w.AliceAccount }, w.Admin.Token);
-        var destination = await VerifiedDestinationAsync(w.Api, w.Bob.Token);
+        var destination = await w.Api.VerifiedDestinationAsync(w.Bob.Token);
         var withdrawal = (await w.Api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/transactions/withdrawal",
             new { origin_account_id = w.AliceAccount, external_destination_account_id = destination, amount = "40.00" }, w.Bob.Token)).GetProperty("id").GetGuid();
         await w.Api.WaitForStatusAsync(w.Bob.Token, withdrawal, "FAILED");
@@ -95,7 +92,7 @@ public abstract class MoneyPathRegressionTests(DatabaseKind kind)
         // The workers stay idle, so the test plays the bank.
         var w = await TwoCustomers.StartAsync(kind, "100.00", new Dictionary<string, string?> { ["Finsoft:Bank:PollMilliseconds"] = "3600000" });
         await using var app = w.App;
-        var destination = await VerifiedDestinationAsync(w.Api, w.Alice.Token);
+        var destination = await w.Api.VerifiedDestinationAsync(w.Alice.Token);
         var withdrawal = (await w.Api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/transactions/withdrawal",
             new { origin_account_id = w.AliceAccount, external_destination_account_id = destination, amount = "40.00" }, w.Alice.Token)).GetProperty("id").GetGuid();
         var settlement = SystemAccounts.Id(SystemAccounts.BankSettlement, Currency.Get("MXN"));
@@ -114,15 +111,6 @@ public abstract class MoneyPathRegressionTests(DatabaseKind kind)
         await outcomes.SettledAsync(withdrawal, CancellationToken.None);
         await outcomes.SettledAsync(withdrawal, CancellationToken.None);
         Assert.Equal("60.00", await w.Api.BalanceAsync(w.Alice.Token, w.AliceAccount));
-    }
-
-    private static async Task<Guid> VerifiedDestinationAsync(ApiClient api, string token)
-    {
-        var clabe = Finsoft.Ledger.Clabe.Create("012", "180", "01002029399").Value;
-        var destination = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/destination-accounts",
-            new { account_number = clabe, friendly_name = "Out", holder_name = "Pedro Chan Vargas" }, token)).GetProperty("id").GetGuid();
-        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/destination-accounts/{destination}/verify", token: token);
-        return destination;
     }
 
     [DbFact]

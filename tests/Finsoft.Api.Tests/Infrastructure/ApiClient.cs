@@ -104,6 +104,16 @@ public sealed class ApiClient(HttpClient http)
         return body.GetProperty("balance").GetString()!;
     }
 
+    /// <summary>Registers a CLABE destination for the caller and verifies it, ready for withdrawals.</summary>
+    public async Task<Guid> VerifiedDestinationAsync(string token, string holder = "Pedro Chan Vargas")
+    {
+        var clabe = Finsoft.Ledger.Clabe.Create("012", "180", "01002029399").Value;
+        var destination = (await ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/destination-accounts",
+            new { account_number = clabe, friendly_name = "Out", holder_name = holder }, token)).GetProperty("id").GetGuid();
+        await ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/destination-accounts/{destination}/verify", token: token);
+        return destination;
+    }
+
     public sealed record TransactionStatus(string Status, string FailureReason);
 
     /// <summary>Polls a transaction until it reaches one of the given statuses (the bank and the workers act asynchronously).</summary>

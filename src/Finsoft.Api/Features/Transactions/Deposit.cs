@@ -6,7 +6,6 @@ using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Api.MoneyPath.Idempotency;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Ledger;
-using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.Features.Transactions;
 
@@ -18,7 +17,8 @@ public static class Deposit
         string? Description) : IIdempotentRequest;
 
     /// <summary>Money arriving from outside: debit the bank settlement account (cash), credit the wallet.</summary>
-    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, MoneyEngine engine, SystemAccounts system, CancellationToken ct)
+    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, AccountFacts accounts, MoneyEngine engine, SystemAccounts system,
+        CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
         var validation = new Validation().Required("account_id", request.AccountId).Optional("description", request.Description);
@@ -26,8 +26,9 @@ public static class Deposit
         {
             return validation.Result;
         }
-        var account = await db.OpenWallets().AsNoTracking().FirstOrDefaultAsync(a => a.Id == request.AccountId, ct);
-        if (account is null)
+        // What never changes (a wallet, its currency) from the facts cache; whether it is still open the engine decides under lock.
+        var facts = await accounts.GetAsync(db, [request.AccountId!.Value], ct);
+        if (!facts.TryGetValue(request.AccountId.Value, out var account) || !account.IsWallet)
         {
             return LedgerError.AccountNotFound.ToProblem();
         }

@@ -16,7 +16,7 @@ internal sealed class Batch(
 
     public DateTime Now { get; } = now;
 
-    public Dictionary<Guid, AccountState> Accounts { get; } = rows.Values.ToDictionary(a => a.Id, Lock.StateOf);
+    public Dictionary<Guid, AccountState> Accounts { get; } = rows.Values.ToDictionary(a => a.Id, LockedRows.StateOf);
 
     public Dictionary<Guid, TransactionState> Transactions { get; } = transactions;
 
@@ -109,7 +109,7 @@ internal sealed class Batch(
 }
 
 /// <summary>How the engine reads locked rows into the planner's states.</summary>
-internal static class Lock
+internal static class LockedRows
 {
     public static AccountState StateOf(AccountRow a) => new(a.Id, Currency.Get(a.Currency), a.NormalSide == NormalSide.Debit,
         a.ClosedAt is null, new AccountBalance(a.Balance, a.Held), a.BalanceFloor, a.Kind == AccountKind.Wallet);

@@ -30,7 +30,7 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
 
         var subjects = await LockTransactionsAsync(live.Select(o => o.Command.Subject).OfType<Guid>().Distinct().Order().ToArray(), ct);
         var quotes = await LockQuotesAsync(live.Select(o => o.Conversion?.QuoteId).OfType<Guid>().Distinct().Order().ToArray(), ct);
-        var transactions = subjects.Values.Select(Lock.StateOf).ToDictionary(t => t.Id);
+        var transactions = subjects.Values.Select(LockedRows.StateOf).ToDictionary(t => t.Id);
         var ids = live.SelectMany(o => o.Command.Accounts(transactions)).Distinct().Order().ToArray();
         var rows = await LockAccountsAsync(ids, ct);
         var batch = new Batch(rows, subjects, transactions, quotes, await HoldersAsync(live, rows, transactions, ct), time.UtcNow());
