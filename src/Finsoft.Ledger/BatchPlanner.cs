@@ -48,11 +48,17 @@ public readonly record struct AccountDelta(Guid AccountId, long Balance, long He
 /// </summary>
 public sealed record Decision(LedgerCommand Books, TransactionState? Subject, IReadOnlyDictionary<Guid, AccountBalance> After)
 {
-    /// <summary>The amount the command moved, where it is not the command's own: a capture's captured amount, an adjustment's size.</summary>
+    /// <summary>The amount the command moved, where it is not the command's own: a capture's captured amount, an adjustment's size, the part of a payment's fee a refund gives back.</summary>
     public Money? Moved { get; init; }
 
     /// <summary>The floor an account has after a <see cref="MoneyCommand.SetFloor"/>.</summary>
     public (Guid AccountId, long? Floor)? NewFloor { get; init; }
+
+    /// <summary>What a <see cref="MoneyCommand.Refund"/> sends back (its own amount, or all that was left).</summary>
+    public Money? Refunded { get; init; }
+
+    /// <summary>The command's related transaction as it stands after (see <see cref="MoneyCommand.Related"/>).</summary>
+    public TransactionState? Related { get; init; }
 }
 
 /// <summary>The outcome of planning a batch.</summary>
@@ -198,9 +204,9 @@ internal sealed class Books
         {
             _floors[newFloor.AccountId] = newFloor.Floor;
         }
-        if (step.Subject is { } subject)
+        foreach (var changed in new[] { step.Subject, step.Related }.OfType<TransactionState>())
         {
-            _transactions[subject.Id] = subject;
+            _transactions[changed.Id] = changed;
         }
         if (command.Settles is { } settledHold)
         {

@@ -3,11 +3,13 @@ namespace Finsoft.Ledger;
 /// <summary>
 /// What the planner knows of an existing transaction that a command acts on, as read under lock.
 /// <see cref="Held"/> is what the transaction keeps reserved on its origin while it is in flight;
-/// <see cref="Converted"/> marks a transfer across currencies.
+/// <see cref="Converted"/> marks a transfer across currencies. For a payment, <see cref="Fee"/> is the platform's
+/// fee and <see cref="Refunded"/> what its refunds not failed have sent back; for a refund, <see cref="Fee"/> is
+/// the part of the payment's fee it returns, and <see cref="ReversalOf"/> its payment.
 /// </summary>
 public sealed record TransactionState(
     Guid Id, TransactionType Type, TransactionStatus Status, Guid? OriginId, Guid? DestinationId, Money Amount, long? Held,
-    Guid? PayoutReference, bool Reversed, bool Converted = false)
+    Guid? PayoutReference, bool Reversed, bool Converted = false, long Fee = 0, long Refunded = 0, Guid? ReversalOf = null)
 {
     public bool IsHold => Type == TransactionType.Transfer && Held is not null;
 }
@@ -24,6 +26,9 @@ public abstract record MoneyCommand
 
     /// <summary>The existing transaction the command acts on, locked with the accounts.</summary>
     public virtual Guid? Subject => null;
+
+    /// <summary>A second existing transaction whose state the command changes as the planner sees it (a failed refund's payment), locked too.</summary>
+    public virtual Guid? Related => null;
 
     /// <summary>Wallet to wallet, same currency; with <see cref="Hold"/> only reserved on the origin (PENDING).</summary>
     public sealed record Transfer(Guid OriginId, Guid DestinationId, Money Amount, bool Hold = false) : MoneyCommand
@@ -116,6 +121,65 @@ public abstract record MoneyCommand
     public sealed record SetFloor(Guid AccountId, long? Floor) : MoneyCommand
     {
         public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [AccountId];
+    }
+
+    /// <summary>A pay-in through a provider starts: nothing moves until the provider says the money arrived.</summary>
+    public sealed record OpenPayIn(Guid WalletId, Money Amount, Money Fee) : MoneyCommand
+    {
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [WalletId];
+    }
+
+    /// <summary>
+    /// The provider collected the payment: the provider clearing account (an asset: the provider owes it)
+    /// rises by the amount, the wallet by the amount less the fee, fee income by the fee.
+    /// </summary>
+    public sealed record SettlePayIn(Guid PaymentId, Guid ClearingId, Guid FeeIncomeId) : MoneyCommand
+    {
+        public override Guid? Subject => PaymentId;
+
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) =>
+            [.. Ends(transactions, PaymentId), ClearingId, FeeIncomeId];
+    }
+
+    /// <summary>The provider could not collect the payment: it fails, and nothing moves.</summary>
+    public sealed record FailPayIn(Guid PaymentId, string Reason) : MoneyCommand
+    {
+        public override Guid? Subject => PaymentId;
+
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => Ends(transactions, PaymentId);
+    }
+
+    /// <summary>
+    /// Sends part (or the rest) of a succeeded payment back: the wallet gives up the amount less its share of
+    /// the fee, fee income gives up that share, and the provider clearing account falls by the amount. Booked
+    /// now, so the funds cannot be spent meanwhile; a provider's refusal books it back (<see cref="FailRefund"/>).
+    /// No <see cref="Amount"/>: whatever is left to refund, as read under lock.
+    /// </summary>
+    public sealed record Refund(Guid PaymentId, Guid ClearingId, Guid FeeIncomeId, Money? Amount) : MoneyCommand
+    {
+        public override Guid? Subject => PaymentId;
+
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) =>
+            [.. Ends(transactions, PaymentId), ClearingId, FeeIncomeId];
+    }
+
+    /// <summary>The provider paid the refund back to the customer.</summary>
+    public sealed record SettleRefund(Guid RefundId) : MoneyCommand
+    {
+        public override Guid? Subject => RefundId;
+
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => Ends(transactions, RefundId);
+    }
+
+    /// <summary>The provider refused the refund: what it took from the wallet and fee income goes back, and its payment may be refunded by that much again.</summary>
+    public sealed record FailRefund(Guid RefundId, Guid PaymentId, Guid ClearingId, Guid FeeIncomeId, string Reason) : MoneyCommand
+    {
+        public override Guid? Subject => RefundId;
+
+        public override Guid? Related => PaymentId;
+
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) =>
+            [.. Ends(transactions, RefundId), ClearingId, FeeIncomeId];
     }
 
     /// <summary>A raw change to the books, for the planner's own tests.</summary>

@@ -3,11 +3,17 @@ namespace Finsoft.Ledger;
 /// <summary>What a command would do if the accounts allow it: its books and the state its transaction moves to.</summary>
 internal sealed record Step(LedgerCommand Books, TransactionState? Subject = null)
 {
+    /// <summary>The command's related transaction as it stands after (see <see cref="MoneyCommand.Related"/>).</summary>
+    public TransactionState? Related { get; init; }
+
     public Money? Moved { get; init; }
 
     public (Guid AccountId, long? Floor)? NewFloor { get; init; }
 
-    public Decision ToDecision(IReadOnlyDictionary<Guid, AccountBalance> after) => new(Books, Subject, after) { Moved = Moved, NewFloor = NewFloor };
+    public Money? Refunded { get; init; }
+
+    public Decision ToDecision(IReadOnlyDictionary<Guid, AccountBalance> after) =>
+        new(Books, Subject, after) { Moved = Moved, NewFloor = NewFloor, Refunded = Refunded, Related = Related };
 }
 
 /// <summary>
@@ -34,6 +40,14 @@ public static class MoneyRules
         MoneyCommand.Convert c => Convert(c, books),
         MoneyCommand.SetFloor f => books.Account(f.AccountId) is null or { IsOpen: false } ? LedgerError.AccountNotFound
             : new Step(LedgerCommand.Nothing) { NewFloor = (f.AccountId, f.Floor) },
+        MoneyCommand.OpenPayIn o => OpenPayIn(o, books),
+        MoneyCommand.SettlePayIn s => SettlePayIn(s, books),
+        MoneyCommand.FailPayIn f => InFlight(books, f.PaymentId, TransactionType.Payment, PaymentNotInFlight) is var p && p.IsSuccess
+            ? new Step(LedgerCommand.Nothing, p.Value with { Status = TransactionStatus.Failed }) : p.Error!,
+        MoneyCommand.Refund r => Refund(r, books),
+        MoneyCommand.SettleRefund s => InFlight(books, s.RefundId, TransactionType.Refund, RefundNotInFlight) is var r && r.IsSuccess
+            ? new Step(LedgerCommand.Nothing, r.Value with { Status = TransactionStatus.Completed }) : r.Error!,
+        MoneyCommand.FailRefund f => FailRefund(f, books),
         MoneyCommand.Post p => new Step(p.Books),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command kind"),
     };
@@ -55,6 +69,7 @@ public static class MoneyRules
             MoneyCommand.Adjust when lacksFunds => BelowHeld,
             MoneyCommand.Convert c when notFound => refusal.AccountId == c.DestinationId ? LedgerError.DestinationNotFound : LedgerError.OriginNotFound,
             MoneyCommand.SetFloor when lacksFunds => FloorNotMet,
+            MoneyCommand.Refund when lacksFunds => WalletLacksRefund,
             _ => refusal.Error,
         };
     }
@@ -62,6 +77,11 @@ public static class MoneyRules
     public static readonly LedgerError PayoutNotInFlight = new(LedgerErrorCode.IllegalTransition, "The payout is not in flight under that reference");
     public static readonly LedgerError AlreadyRetried = new(LedgerErrorCode.IllegalTransition, "The withdrawal is already being retried.");
     public static readonly LedgerError QuoteSpent = new(LedgerErrorCode.IllegalTransition, "The quote has expired or was already used; ask for a new one");
+    public static readonly LedgerError PaymentNotInFlight = new(LedgerErrorCode.IllegalTransition, "The payment is not waiting for its provider's answer");
+    public static readonly LedgerError RefundNotInFlight = new(LedgerErrorCode.IllegalTransition, "The refund is not waiting for its provider's answer");
+    private static readonly LedgerError WalletLacksRefund =
+        new(LedgerErrorCode.InsufficientFunds, "The wallet does not hold the funds to refund (the amount less its share of the fee)");
+    public static readonly LedgerError NotRefundable = new(LedgerErrorCode.IllegalTransition, "Only a succeeded payment can be refunded");
     public static readonly LedgerError FloorNotMet = new(LedgerErrorCode.LimitNotMet, "The account's available funds are below that floor; it cannot be set now.");
     private static readonly LedgerError BelowHeld = new(LedgerErrorCode.InsufficientFunds, "The balance cannot be set below the funds on hold");
     private static readonly LedgerError SenderClosed = new(LedgerErrorCode.NotReversible, "The original origin account is closed");
@@ -212,6 +232,98 @@ public static class MoneyRules
                 payout.Value with { Status = TransactionStatus.Failed })
             : payout.Error!;
     }
+
+    private static Result<Step> OpenPayIn(MoneyCommand.OpenPayIn o, Books books)
+    {
+        if (books.Account(o.WalletId) is not { IsOpenWallet: true } wallet)
+        {
+            return LedgerError.AccountNotFound;
+        }
+        if (o.Amount.Currency != wallet.Currency || o.Fee.Currency != wallet.Currency)
+        {
+            return new LedgerError(LedgerErrorCode.CurrencyMismatch, $"The payment's currency must be the wallet's ({wallet.Currency.Code}).");
+        }
+        if (o.Amount.Minor <= 0 || o.Fee.Minor < 0 || o.Fee.Minor >= o.Amount.Minor)
+        {
+            return LedgerError.InvalidAmount($"amount must be more than the fee of {Money.Format(o.Fee.Minor, o.Fee.Currency)}.");
+        }
+        return new Step(LedgerCommand.Nothing);
+    }
+
+    private static Result<Step> SettlePayIn(MoneyCommand.SettlePayIn s, Books books)
+    {
+        var found = InFlight(books, s.PaymentId, TransactionType.Payment, PaymentNotInFlight);
+        if (!found.IsSuccess)
+        {
+            return found.Error!;
+        }
+        var payment = found.Value;
+        var wallet = payment.DestinationId!.Value;
+        var fee = new Money(payment.Fee, payment.Amount.Currency);
+        return new Step(new LedgerCommand([JournalEntry.Move(s.ClearingId, wallet, payment.Amount), .. Moves(wallet, s.FeeIncomeId, fee)], []),
+            payment with { Status = TransactionStatus.Completed });
+    }
+
+    private static Result<Step> Refund(MoneyCommand.Refund r, Books books)
+    {
+        if (books.Transaction(r.PaymentId) is not { Type: TransactionType.Payment } payment)
+        {
+            return LedgerError.TransactionNotFound;
+        }
+        if (payment.Status != TransactionStatus.Completed)
+        {
+            return NotRefundable;
+        }
+        var left = checked(payment.Amount.Minor - payment.Refunded);
+        var amount = r.Amount ?? new Money(left, payment.Amount.Currency);
+        if (amount.Currency != payment.Amount.Currency || amount.Minor <= 0 || amount.Minor > left)
+        {
+            return LedgerError.InvalidAmount(left == 0
+                ? "The payment has been refunded in full."
+                : $"amount must be more than zero and at most the {Money.Format(left, payment.Amount.Currency)} left to refund.");
+        }
+        var feeShare = new Money(RefundedFee(payment, amount.Minor), amount.Currency);
+        var wallet = payment.DestinationId!.Value;
+        return new Step(new LedgerCommand([.. Moves(wallet, r.ClearingId, amount - feeShare), .. Moves(r.FeeIncomeId, r.ClearingId, feeShare)], []),
+            payment with { Refunded = checked(payment.Refunded + amount.Minor) }) { Moved = feeShare, Refunded = amount };
+    }
+
+    private static Result<Step> FailRefund(MoneyCommand.FailRefund f, Books books)
+    {
+        var found = InFlight(books, f.RefundId, TransactionType.Refund, RefundNotInFlight);
+        if (!found.IsSuccess)
+        {
+            return found.Error!;
+        }
+        var refund = found.Value;
+        if (books.Transaction(f.PaymentId) is not { Type: TransactionType.Payment } payment || refund.ReversalOf != payment.Id)
+        {
+            return LedgerError.TransactionNotFound;
+        }
+        var feeShare = new Money(refund.Fee, refund.Amount.Currency);
+        return new Step(new LedgerCommand([.. Moves(f.ClearingId, refund.OriginId!.Value, refund.Amount - feeShare), .. Moves(f.ClearingId, f.FeeIncomeId, feeShare)], []),
+            refund with { Status = TransactionStatus.Failed }) { Related = payment with { Refunded = checked(payment.Refunded - refund.Amount.Minor) } };
+    }
+
+    /// <summary>
+    /// The part of a payment's fee a refund gives back: the fee in proportion to all refunded so far, less what
+    /// earlier refunds gave back, each rounded down, so refunds that add up to the payment return exactly the fee.
+    /// </summary>
+    public static long RefundedFee(TransactionState payment, long amount)
+    {
+        var (fee, total) = ((Int128)payment.Fee, (Int128)payment.Amount.Minor);
+        return (long)((fee * (payment.Refunded + amount) / total) - (fee * payment.Refunded / total));
+    }
+
+    /// <summary>A move of a positive amount; none for zero (a fee of nothing, a refund that is all fee).</summary>
+    private static IEnumerable<JournalEntry> Moves(Guid from, Guid to, Money amount) => amount.Minor > 0 ? [JournalEntry.Move(from, to, amount)] : [];
+
+    /// <summary>A payment or refund handed to its provider and not yet answered; a repeated or late answer finds it settled.</summary>
+    private static Result<TransactionState> InFlight(Books books, Guid id, TransactionType type, LedgerError settled) => books.Transaction(id) switch
+    {
+        { } t when t.Type == type => t.Status == TransactionStatus.Processing ? t : settled,
+        _ => LedgerError.TransactionNotFound,
+    };
 
     /// <summary>A two-phase transfer still holding its funds; one already captured, voided or expired is settled.</summary>
     private static Result<TransactionState> PendingHold(Books books, Guid id) => books.Transaction(id) switch

@@ -15,6 +15,12 @@ public enum TransactionType
     Withdrawal,
     Adjustment,
     Reversal,
+
+    /// <summary>Money paid in through a payment provider (a card, a bank pay-in), less the platform's fee.</summary>
+    Payment,
+
+    /// <summary>Part or all of a payment sent back through its provider.</summary>
+    Refund,
 }
 
 /// <summary>

@@ -42,6 +42,8 @@ public abstract class BolaTests(DatabaseKind kind)
         var card = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/payments/methods",
             new { type = "card", card = new { number = "4242424242424242", exp_month = 12, exp_year = 2099, cvc = "123", holder_name = "Alice" } }, alice.Token))
             .GetProperty("id").GetGuid();
+        var payment = (await api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/payments/process",
+            new { payment_method_id = card, account_id = world.AliceAccount, amount = "50.00", currency = "MXN" }, alice.Token)).GetProperty("id").GetGuid();
         var before = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}", token: alice.Token);
 
         var account = world.AliceAccount;
@@ -62,6 +64,10 @@ public abstract class BolaTests(DatabaseKind kind)
             (HttpMethod.Post, "POST /api/v1/transactions/{id:guid}/void", $"/api/v1/transactions/{hold}/void", new { }),
             (HttpMethod.Post, "POST /api/v1/transactions/{id:guid}/retry", $"/api/v1/transactions/{withdrawal}/retry", new { }),
             (HttpMethod.Delete, "DELETE /api/v1/payments/methods/{id:guid}", $"/api/v1/payments/methods/{card}", null),
+            (HttpMethod.Get, "GET /api/v1/payments/{id:guid}", $"/api/v1/payments/{payment}", null),
+            (HttpMethod.Post, "POST /api/v1/payments/{id:guid}/refund", $"/api/v1/payments/{payment}/refund", new { }),
+            (HttpMethod.Post, "body: payment method", "/api/v1/payments/process",
+                new { payment_method_id = card, account_id = account, amount = "1.00", currency = "MXN" }),
             (HttpMethod.Get, "GET /api/v1/records/{id:guid}", $"/api/v1/records/{record}", null),
             (HttpMethod.Patch, "PATCH /api/v1/records/{id:guid}", $"/api/v1/records/{record}", new { category = "mine" }),
             (HttpMethod.Delete, "DELETE /api/v1/records/{id:guid}", $"/api/v1/records/{record}", null),
@@ -87,6 +93,8 @@ public abstract class BolaTests(DatabaseKind kind)
         Assert.DoesNotContain(listed.EnumerateArray(), a => a.GetProperty("id").GetGuid() == account);
         var biggest = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/accounts/biggest", token: mallory.Token);
         Assert.DoesNotContain(biggest.EnumerateArray(), a => a.GetProperty("id").GetGuid() == account);
+        var payments = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/payments", token: mallory.Token);
+        Assert.DoesNotContain(payments.EnumerateArray(), p => p.GetProperty("id").GetGuid() == payment);
 
         // Every customer-reachable route that takes an id is in the list above.
         var idRoutes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()

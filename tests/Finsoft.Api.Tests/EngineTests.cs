@@ -21,13 +21,21 @@ public abstract class EngineTests(DatabaseKind kind)
     private static readonly Currency Mxn = Currency.Get("MXN");
     private static readonly Currency Usd = Currency.Get("USD");
 
-    private sealed record World(TestApp App, CurrentUser Admin, List<Guid> Wallets, Guid SettlementMxn, Guid AdjustmentsMxn, Guid FxMxn, Guid FxUsd);
+    private sealed record World(TestApp App, CurrentUser Admin, List<Guid> Wallets, Guid SettlementMxn, Guid AdjustmentsMxn, Guid FxMxn, Guid FxUsd)
+    {
+        public Guid ClearingMxn { get; init; }
+
+        public Guid FeeIncomeMxn { get; init; }
+    }
 
     [DbFact]
     public async Task Random_waves_of_every_command_write_exactly_what_the_planner_decides()
     {
         // The workers stay idle (one pass at start), so nothing but the waves moves money.
-        await using var app = await TestApp.StartAsync(kind, new Dictionary<string, string?> { ["Finsoft:Bank:PollMilliseconds"] = "3600000" });
+        await using var app = await TestApp.StartAsync(kind, new Dictionary<string, string?>
+        {
+            ["Finsoft:Bank:PollMilliseconds"] = "3600000", ["Finsoft:Payments:PollMilliseconds"] = "3600000",
+        });
         var world = await WorldAsync(app);
         var made = new Dictionary<Type, int>();
         var refused = 0;
@@ -56,17 +64,18 @@ public abstract class EngineTests(DatabaseKind kind)
     private static async Task<(List<Type> Made, int Refused)> RunWaveAsync(World world, Random random)
     {
         var app = world.App;
-        // A bank worker would have claimed some pending withdrawals by now.
+        // The bank and provider workers would have claimed some pending withdrawals, payments and refunds by now.
         await app.WithDbAsync(async db =>
         {
-            var pending = await db.Transactions.Where(t => t.Type == "WITHDRAWAL" && t.Status == "PENDING").Select(t => t.Id).ToListAsync();
+            var pending = await db.Transactions.Where(t => (t.Type == "WITHDRAWAL" || t.Type == "PAYMENT" || t.Type == "REFUND") && t.Status == "PENDING")
+                .Select(t => t.Id).ToListAsync();
             var claimed = pending.Where(_ => random.Next(2) == 0).ToList();
             return await db.Transactions.Where(t => claimed.Contains(t.Id)).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, "PROCESSING"));
         });
         var (accounts, transactions, quotes) = await ReadAsync(app);
         var lastEvent = await app.WithDbAsync(db => db.Events.MaxAsync(e => (long?)e.Position)) ?? 0;
         var fresh = new List<Guid>();
-        var commands = Enumerable.Range(0, 40).Select(_ => Generate(world, random, transactions, quotes, fresh)).ToList();
+        var commands = Enumerable.Range(0, 60).Select(_ => Generate(world, random, transactions, quotes, fresh)).ToList();
         await app.WithDbAsync(db =>
         {
             db.FxQuotes.AddRange(fresh.Select(quote => new FxQuoteRow
@@ -141,6 +150,9 @@ public abstract class EngineTests(DatabaseKind kind)
         MoneyCommand.RejectPayout => [EventTypes.TransactionFailed],
         MoneyCommand.RetryPayout => [EventTypes.WithdrawalRetried],
         MoneyCommand.SetFloor => [EventTypes.AccountLimitsChanged],
+        MoneyCommand.OpenPayIn or MoneyCommand.Refund => [EventTypes.TransactionCreated],
+        MoneyCommand.SettlePayIn or MoneyCommand.SettleRefund => [EventTypes.TransactionCompleted],
+        MoneyCommand.FailPayIn or MoneyCommand.FailRefund => [EventTypes.TransactionFailed],
         _ => throw new InvalidOperationException(command.ToString()),
     };
 
@@ -155,9 +167,31 @@ public abstract class EngineTests(DatabaseKind kind)
         var holds = transactions.Values.Where(t => t.IsHold).Select(t => t.Id);
         var withdrawals = transactions.Values.Where(t => t.Type == TransactionType.Withdrawal).ToList();
         var transfers = transactions.Values.Where(t => t.Type == TransactionType.Transfer).Select(t => t.Id);
+        var payments = transactions.Values.Where(t => t.Type == TransactionType.Payment).Select(t => t.Id);
+        var refunds = transactions.Values.Where(t => t.Type == TransactionType.Refund).Select(t => t.Id);
         var missing = Guid.CreateVersion7();
-        switch (random.Next(13))
+        switch (random.Next(19))
         {
+            case 13:
+            {
+                var amount = Amount(Mxn, 5_000);
+                return new(new MoneyCommand.OpenPayIn(Wallet(), amount, new Money(random.Next(0, (int)amount.Minor + 1), Mxn)));
+            }
+            case 14:
+            case 15:
+                return new(new MoneyCommand.SettlePayIn(Pick(payments, missing), w.ClearingMxn, w.FeeIncomeMxn));
+            case 16:
+                return random.Next(2) == 0
+                    ? new(new MoneyCommand.FailPayIn(Pick(payments, missing), "declined in test"))
+                    : new(new MoneyCommand.Refund(Pick(payments, missing), w.ClearingMxn, w.FeeIncomeMxn, random.Next(2) == 0 ? null : Amount(Mxn, 2_000)));
+            case 17:
+                return new(new MoneyCommand.Refund(Pick(payments, missing), w.ClearingMxn, w.FeeIncomeMxn, random.Next(2) == 0 ? null : Amount(Mxn, 2_000)));
+            case 18:
+                var refund = Pick(refunds, missing);
+                return random.Next(2) == 0
+                    ? new(new MoneyCommand.SettleRefund(refund))
+                    : new(new MoneyCommand.FailRefund(refund, transactions.TryGetValue(refund, out var r) ? r.ReversalOf ?? missing : missing,
+                        w.ClearingMxn, w.FeeIncomeMxn, "refused in test"));
             case 0:
             case 1:
                 var from = Wallet();
@@ -208,7 +242,10 @@ public abstract class EngineTests(DatabaseKind kind)
         {
             // The engine's own reading of rows into states: the test compares decisions, not two copies of that mapping.
             var accounts = (await db.Accounts.AsNoTracking().ToListAsync()).ToDictionary(a => a.Id, LockedRows.StateOf);
-            var transactions = (await db.Transactions.AsNoTracking().ToListAsync()).ToDictionary(t => t.Id, LockedRows.StateOf);
+            var rows = await db.Transactions.AsNoTracking().ToListAsync();
+            // A payment's refunds not failed, as the engine sums them under lock.
+            var refunded = rows.Where(t => t.Type == "REFUND" && t.Status != "FAILED").GroupBy(t => t.ReversalOfId!.Value).ToDictionary(g => g.Key, g => g.Sum(t => t.Amount));
+            var transactions = rows.ToDictionary(t => t.Id, t => LockedRows.StateOf(t, refunded.GetValueOrDefault(t.Id)));
             var quotes = await db.FxQuotes.AsNoTracking().ToDictionaryAsync(q => q.Id, q => q.UsedAt == null);
             return (accounts, transactions, quotes);
         });
@@ -232,7 +269,11 @@ public abstract class EngineTests(DatabaseKind kind)
             await system.EnsureAsync(SystemAccounts.BankSettlement, Mxn, CancellationToken.None),
             await system.EnsureAsync(SystemAccounts.Adjustments, Mxn, CancellationToken.None),
             await system.EnsureAsync(SystemAccounts.FxConversion, Mxn, CancellationToken.None),
-            await system.EnsureAsync(SystemAccounts.FxConversion, Usd, CancellationToken.None));
+            await system.EnsureAsync(SystemAccounts.FxConversion, Usd, CancellationToken.None))
+        {
+            ClearingMxn = await system.EnsureAsync(SystemAccounts.ProviderClearing, Mxn, CancellationToken.None),
+            FeeIncomeMxn = await system.EnsureAsync(SystemAccounts.FeeIncome, Mxn, CancellationToken.None),
+        };
         // The USD wallet receives conversions; any other command that picks it meets a currency refusal.
         return world with { Wallets = [.. wallets, usdWallet] };
     }

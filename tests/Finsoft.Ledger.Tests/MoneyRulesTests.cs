@@ -147,4 +147,79 @@ public sealed class MoneyRulesTests
         Assert.Null(plan.Refusals[2]);
         Assert.Equal(LedgerError.AccountNotFound, Refusal(new MoneyCommand.SetFloor(Closed.Id, 0)));
     }
+
+    private static readonly AccountState Clearing = new(Guid.NewGuid(), Mxn, DebitNormal: true, IsOpen: true, new AccountBalance(0, 0), null, IsWallet: false);
+    private static readonly AccountState Fees = new(Guid.NewGuid(), Mxn, DebitNormal: false, IsOpen: true, new AccountBalance(0, 0), null, IsWallet: false);
+
+    private static TransactionState Payment(TransactionStatus status, long amount = 10_000, long fee = 590, long refunded = 0) =>
+        new(Guid.NewGuid(), TransactionType.Payment, status, null, Bob.Id, new Money(amount, Mxn), null, null, false, Fee: fee, Refunded: refunded);
+
+    private static BatchPlan PlanPayments(IEnumerable<TransactionState> transactions, params MoneyCommand[] commands) =>
+        BatchPlanner.Plan([Alice, Bob, Dollars, Closed, Clearing, Fees], transactions, commands);
+
+    [Fact]
+    public void A_pay_in_moves_nothing_until_its_provider_answers_and_is_settled_or_failed_once()
+    {
+        Assert.Equal(LedgerError.AccountNotFound, Refusal(new MoneyCommand.OpenPayIn(Closed.Id, new Money(100, Mxn), new Money(3, Mxn))));
+        Assert.Equal(LedgerErrorCode.CurrencyMismatch, Refusal(new MoneyCommand.OpenPayIn(Dollars.Id, new Money(100, Mxn), new Money(3, Mxn)))!.Code);
+        Assert.Equal(LedgerErrorCode.InvalidAmount, Refusal(new MoneyCommand.OpenPayIn(Bob.Id, new Money(100, Mxn), new Money(100, Mxn)))!.Code);
+        Assert.Empty(Plan(new MoneyCommand.OpenPayIn(Bob.Id, new Money(100, Mxn), new Money(3, Mxn))).Deltas);
+
+        var processing = Payment(TransactionStatus.Processing);
+        var plan = PlanPayments([processing], new MoneyCommand.SettlePayIn(processing.Id, Clearing.Id, Fees.Id),
+            new MoneyCommand.SettlePayIn(processing.Id, Clearing.Id, Fees.Id), new MoneyCommand.FailPayIn(processing.Id, "late"));
+        Assert.Equal((10_000L, 9_410L, 590L), (Delta(plan, Clearing), Delta(plan, Bob), Delta(plan, Fees)));
+        Assert.Equal(MoneyRules.PaymentNotInFlight, plan.Refusals[1]!.Error);
+        Assert.Equal(MoneyRules.PaymentNotInFlight, plan.Refusals[2]!.Error); // a failure after success moves nothing backwards
+        var failed = PlanPayments([processing], new MoneyCommand.FailPayIn(processing.Id, "declined"), new MoneyCommand.SettlePayIn(processing.Id, Clearing.Id, Fees.Id));
+        Assert.Empty(failed.Deltas);
+        Assert.Equal(TransactionStatus.Failed, failed.Decisions[0]!.Subject!.Status);
+        Assert.Equal(MoneyRules.PaymentNotInFlight, failed.Refusals[1]!.Error);
+    }
+
+    [Fact]
+    public void Refunds_add_up_to_at_most_the_payment_and_give_back_exactly_its_fee_in_proportion()
+    {
+        var paid = Payment(TransactionStatus.Completed);
+        var bobFunded = Bob with { Balance = new AccountBalance(9_410, 0) };
+        var plan = BatchPlanner.Plan([Alice, bobFunded, Clearing, Fees], [paid], [
+            new MoneyCommand.Refund(paid.Id, Clearing.Id, Fees.Id, new Money(3_333, Mxn)),
+            new MoneyCommand.Refund(paid.Id, Clearing.Id, Fees.Id, new Money(3_333, Mxn)),
+            new MoneyCommand.Refund(paid.Id, Clearing.Id, Fees.Id, new Money(3_335, Mxn)), // one cent more than is left
+            new MoneyCommand.Refund(paid.Id, Clearing.Id, Fees.Id, null), // the rest
+            new MoneyCommand.Refund(paid.Id, Clearing.Id, Fees.Id, null)]);
+        Assert.Equal(new long?[] { 196, 197, null, 197, null }, plan.Decisions.Select(d => d?.Moved?.Minor).ToArray()); // ⌊590·k/3⌋ steps
+        Assert.Equal(LedgerErrorCode.InvalidAmount, plan.Refusals[2]!.Error.Code);
+        Assert.Equal(LedgerErrorCode.InvalidAmount, plan.Refusals[4]!.Error.Code);
+        Assert.Equal((-10_000L, -9_410L, -590L), (Delta(plan, Clearing), Delta(plan, bobFunded), Delta(plan, Fees)));
+        Assert.Equal(10_000, plan.Decisions[3]!.Subject!.Refunded);
+
+        var processing = Payment(TransactionStatus.Processing);
+        Assert.Equal(MoneyRules.NotRefundable, PlanPayments([processing], new MoneyCommand.Refund(processing.Id, Clearing.Id, Fees.Id, null)).Refusals[0]!.Error);
+        // The wallet must hold what it gives back: Bob holds nothing here.
+        Assert.Equal(LedgerErrorCode.InsufficientFunds, PlanPayments([paid], new MoneyCommand.Refund(paid.Id, Clearing.Id, Fees.Id, null)).Refusals[0]!.Error.Code);
+    }
+
+    [Fact]
+    public void A_refund_the_provider_refuses_is_booked_back_once_and_may_be_asked_again()
+    {
+        var paid = Payment(TransactionStatus.Completed, refunded: 3_000);
+        var refund = new TransactionState(Guid.NewGuid(), TransactionType.Refund, TransactionStatus.Processing, Bob.Id, null, new Money(3_000, Mxn), null, null,
+            false, Fee: 177, ReversalOf: paid.Id);
+        // Bob kept 9,410 of the payment and 6,587 are left after the refund of 3,000 (less its 177 of the fee) went out.
+        var bob = Bob with { Balance = new AccountBalance(6_587, 0) };
+        var plan = BatchPlanner.Plan([bob, Clearing, Fees], [paid, refund], [
+            new MoneyCommand.FailRefund(refund.Id, paid.Id, Clearing.Id, Fees.Id, "refused"),
+            new MoneyCommand.FailRefund(refund.Id, paid.Id, Clearing.Id, Fees.Id, "again"), new MoneyCommand.SettleRefund(refund.Id),
+            new MoneyCommand.Refund(paid.Id, Clearing.Id, Fees.Id, new Money(10_000, Mxn))]);
+        Assert.Equal(0, plan.Decisions[0]!.Related!.Refunded);
+        // Booked back (+3,000 / +2,823 / +177), then the whole payment refunded (-10,000 / -9,410 / -590).
+        Assert.Equal((-7_000L, -6_587L, -413L), (Delta(plan, Clearing), Delta(plan, bob), Delta(plan, Fees)));
+        Assert.Equal(MoneyRules.RefundNotInFlight, plan.Refusals[1]!.Error);
+        Assert.Equal(MoneyRules.RefundNotInFlight, plan.Refusals[2]!.Error);
+        Assert.Null(plan.Refusals[3]); // the whole payment is refundable again
+        var another = Payment(TransactionStatus.Completed);
+        Assert.Equal(LedgerError.TransactionNotFound, PlanPayments([paid, refund, another],
+            new MoneyCommand.FailRefund(refund.Id, another.Id, Clearing.Id, Fees.Id, "wrong payment")).Refusals[0]!.Error);
+    }
 }

@@ -23,6 +23,8 @@ using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.MoneyPath.Idempotency;
 using Finsoft.Api.MoneyPath.Outbox;
 using Finsoft.Api.MoneyPath.Providers;
+using Finsoft.Api.MoneyPath.Providers.Simulated;
+using Finsoft.Api.MoneyPath.Payments;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
@@ -48,6 +50,7 @@ public static class FinsoftHost
         {
             throw new StartupException($"Finsoft:DefaultCurrency '{options.DefaultCurrency}' is not an ISO 4217 currency.");
         }
+        PaymentFee.Validate(options.Payments);
         builder.Services.AddOptions<FinsoftOptions>().Bind(section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
@@ -81,6 +84,13 @@ public static class FinsoftHost
         builder.Services.AddScoped<IPaymentProvider, SimCardProvider>();
         builder.Services.AddScoped<IPaymentProvider, SimBankProvider>();
         builder.Services.AddScoped<PaymentProviders>();
+        builder.Services.AddSingleton<ProviderSecrets>();
+        builder.Services.AddScoped<ProviderAnswers>();
+        builder.Services.AddSingleton<PaymentSubmission>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PaymentSubmission>());
+        builder.Services.AddHttpClient(SimulatedEventSender.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<SimulatedEventSender>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SimulatedEventSender>());
         builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
         builder.Services.AddHostedService<WithdrawalProcessor>();
         builder.Services.AddHostedService<SimulatedBankSettlement>();

@@ -31,6 +31,8 @@ public sealed class FinsoftOptions
 
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    public PaymentOptions Payments { get; set; } = new();
+
     /// <summary>How long a claimed Idempotency-Key answers 409 before a retry may take over a claim whose process died.</summary>
     public int IdempotencyLeaseSeconds { get; set; } = 30;
 
@@ -81,6 +83,48 @@ public sealed class BankOptions
 
     /// <summary>How often the background workers look for work.</summary>
     public int PollMilliseconds { get; set; } = 100;
+}
+
+/// <summary>Pay-ins through providers: the platform's fee, and how the built-in simulated providers behave.</summary>
+public sealed class PaymentOptions
+{
+    /// <summary>The fee's percentage of the amount, as decimal text ("2.9"); rounded half up to the currency's minor unit.</summary>
+    public string FeePercent { get; set; } = "2.9";
+
+    /// <summary>A fixed part of the fee per currency, as decimal text in that currency ("MXN": "3.00"); none where unset.</summary>
+    public Dictionary<string, string> FixedFee { get; set; } = [];
+
+    /// <summary>Where providers send their events; unset: this process's own first listening address.</summary>
+    public string? WebhookBaseUrl { get; set; }
+
+    /// <summary>How often the payment workers (submission, the simulated providers' delivery) look for work.</summary>
+    public int PollMilliseconds { get; set; } = 200;
+
+    /// <summary>Per provider name (simcard, simbank): its webhook secret and, for the simulated ones, how they behave.</summary>
+    public Dictionary<string, ProviderOptions> Providers { get; set; } = [];
+
+    public ProviderOptions Provider(string name) => Providers.GetValueOrDefault(name) ?? new ProviderOptions();
+}
+
+public sealed class ProviderOptions
+{
+    /// <summary>The secret the provider signs its events with; unset: one made up at start, good for this process only.</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>How long the simulated provider takes before it says how a charge or refund ended.</summary>
+    public int DelayMilliseconds { get; set; } = 300;
+
+    /// <summary>Decline every charge (besides the cards and accounts ending in 0002, which always decline).</summary>
+    public bool Decline { get; set; }
+
+    /// <summary>Refuse every refund.</summary>
+    public bool DeclineRefunds { get; set; }
+
+    /// <summary>Deliver every event twice.</summary>
+    public bool DuplicateEvents { get; set; }
+
+    /// <summary>Deliver a charge's outcome before the "processing" event that precedes it.</summary>
+    public bool OutOfOrder { get; set; }
 }
 
 /// <summary>How the transfer engine groups requests into database transactions.</summary>

@@ -34,7 +34,11 @@ public sealed class TestApp : WebApplicationFactory<Program>
     /// <summary>What the server logged at warning level or above (everything, when the app's log level is Trace).</summary>
     public ErrorLog ServerLog { get; }
 
-    public static async Task<TestApp> StartAsync(DatabaseKind kind, IDictionary<string, string?>? overrides = null)
+    /// <param name="overKestrel">
+    /// Listen on a loopback port (a real HTTP server), for tests where the app is called from outside the test's
+    /// own client: the simulated payment providers post their events to it.
+    /// </param>
+    public static async Task<TestApp> StartAsync(DatabaseKind kind, IDictionary<string, string?>? overrides = null, bool overKestrel = false)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "finsoft-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dataDirectory);
@@ -60,6 +64,15 @@ public sealed class TestApp : WebApplicationFactory<Program>
         {
             settings[key] = value;
         }
+        if (overKestrel)
+        {
+            var port = ApiProcess.FreePort();
+            settings["Finsoft:Payments:WebhookBaseUrl"] = $"http://127.0.0.1:{port}";
+            var real = new TestApp(kind, settings, dataDirectory) { _address = new Uri($"http://127.0.0.1:{port}") };
+            real.UseKestrel(port);
+            real.StartServer();
+            return real;
+        }
         var app = new TestApp(kind, settings, dataDirectory);
         _ = app.Server; // start now, so migrations and the bootstrap admin are in place
         return app;
@@ -78,7 +91,13 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return sibling;
     }
 
-    public ApiClient Api() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+    /// <summary>The loopback address of an app started over Kestrel; null for one in memory.</summary>
+    private Uri? _address;
+
+    public ApiClient Api() => new(CreateClient(new WebApplicationFactoryClientOptions
+    {
+        AllowAutoRedirect = false, BaseAddress = _address ?? new Uri("http://localhost"),
+    }));
 
     /// <summary>Runs code against the app's database, for assertions on what was stored.</summary>
     public async Task<T> WithDbAsync<T>(Func<FinsoftDb, Task<T>> work)

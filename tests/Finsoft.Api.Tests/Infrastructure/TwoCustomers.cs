@@ -4,9 +4,10 @@ namespace Finsoft.Api.Tests.Infrastructure;
 public sealed record TwoCustomers(TestApp App, ApiClient Api, ApiClient.Session Alice, ApiClient.Session Bob, ApiClient.Session Admin,
     Guid AliceAccount, Guid BobAccount)
 {
-    public static async Task<TwoCustomers> StartAsync(DatabaseKind kind, string aliceOpening, IDictionary<string, string?>? settings = null)
+    public static async Task<TwoCustomers> StartAsync(DatabaseKind kind, string aliceOpening, IDictionary<string, string?>? settings = null,
+        bool overKestrel = false)
     {
-        var app = await TestApp.StartAsync(kind, settings);
+        var app = await TestApp.StartAsync(kind, settings, overKestrel);
         var api = app.Api();
         var alice = await api.RegisterAsync();
         var bob = await api.RegisterAsync();

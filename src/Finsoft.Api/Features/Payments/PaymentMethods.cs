@@ -37,15 +37,6 @@ public static class PaymentMethods
             new(m.Id, m.Type, m.Brand, m.Last4, m.ExpMonth, m.ExpYear, m.HolderName, m.BankName, m.Provider, m.CreatedAt);
     }
 
-    public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder app)
-    {
-        var methods = app.MapGroup("/api/v1/payments/methods").WithTags("Payments").RequireAuthorization(Policies.MoveMoney).ProducesError(400, 401, 403);
-        methods.MapPost("/", Create).Produces<Response>(201).ProducesError(422);
-        methods.MapGet("/", List).Produces<List<Response>>();
-        methods.MapDelete("/{id:guid}", Delete).Produces(204).ProducesError(404);
-        return app;
-    }
-
     public static async Task<JsonBody> Create(Request request, ClaimsPrincipal principal, FinsoftDb db, PaymentProviders providers, TimeProvider time,
         CancellationToken ct)
     {

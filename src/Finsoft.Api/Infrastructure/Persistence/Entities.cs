@@ -131,6 +131,9 @@ public sealed class TransactionRow : Http.IKeyedRow
     public string? CounterCurrency { get; set; }
     public string? FxRate { get; set; }
     public Guid? FxQuoteId { get; set; }
+
+    /// <summary>For a payment: the platform's fee, kept from the amount; for a refund: the part of that fee it gives back.</summary>
+    public long? FeeAmount { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

@@ -34,6 +34,10 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<EventConsumerRow> EventConsumers => Set<EventConsumerRow>();
     public DbSet<PaymentMethodRow> PaymentMethods => Set<PaymentMethodRow>();
     public DbSet<SimulatedVaultRow> SimulatedVault => Set<SimulatedVaultRow>();
+    public DbSet<PaymentRow> Payments => Set<PaymentRow>();
+    public DbSet<ProviderEventRow> ProviderEvents => Set<ProviderEventRow>();
+    public DbSet<SimulatedChargeRow> SimulatedCharges => Set<SimulatedChargeRow>();
+    public DbSet<SimulatedProviderEventRow> SimulatedProviderEvents => Set<SimulatedProviderEventRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -72,6 +76,10 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<EventConsumerRow>().ToTable("event_consumers").HasKey(c => c.Name);
         modelBuilder.Entity<PaymentMethodRow>().ToTable("payment_methods");
         modelBuilder.Entity<SimulatedVaultRow>().ToTable("simulated_provider_vault").HasKey(v => v.Token);
+        modelBuilder.Entity<PaymentRow>().ToTable("payments");
+        modelBuilder.Entity<ProviderEventRow>().ToTable("provider_events").HasKey(e => new { e.Provider, e.EventId });
+        modelBuilder.Entity<SimulatedChargeRow>().ToTable("simulated_provider_charges");
+        modelBuilder.Entity<SimulatedProviderEventRow>().ToTable("simulated_provider_events");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

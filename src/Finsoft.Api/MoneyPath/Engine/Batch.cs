@@ -35,6 +35,9 @@ internal sealed class Batch(
 
     public List<Guid> SpentQuotes { get; } = [];
 
+    /// <summary>What features write with the transactions their orders made, once the ledger's rows are in.</summary>
+    public List<(MoneyOrder.FollowUp Write, TransactionRow Transaction)> FollowUps { get; } = [];
+
     /// <summary>Whether the user owns the account or is one of its joint holders.</summary>
     public bool Holds(Guid? user, Guid account) =>
         user is { } id && rows.TryGetValue(account, out var row) && (row.UserId == id || grants.Contains((account, id)));
@@ -64,9 +67,9 @@ internal sealed class Batch(
                 Accounts[floor.AccountId] = Accounts[floor.AccountId] with { Floor = floor.Floor };
                 Floors[floor.AccountId] = floor.Floor;
             }
-            if (decision.Subject is { } subject)
+            foreach (var changed in new[] { decision.Subject, decision.Related }.OfType<TransactionState>())
             {
-                Transactions[subject.Id] = subject;
+                Transactions[changed.Id] = changed;
             }
         }
     }
@@ -114,7 +117,9 @@ internal static class LockedRows
     public static AccountState StateOf(AccountRow a) => new(a.Id, Currency.Get(a.Currency), a.NormalSide == NormalSide.Debit,
         a.ClosedAt is null, new AccountBalance(a.Balance, a.Held), a.BalanceFloor, a.Kind == AccountKind.Wallet);
 
-    public static TransactionState StateOf(TransactionRow t) => new(t.Id, TransactionLifecycle.ParseType(t.Type)!.Value,
+    /// <param name="refunded">For a payment: what its refunds not failed add up to, read after it was locked.</param>
+    public static TransactionState StateOf(TransactionRow t, long refunded = 0) => new(t.Id, TransactionLifecycle.ParseType(t.Type)!.Value,
         TransactionLifecycle.ParseStatus(t.Status)!.Value, t.OriginAccountId, t.DestinationAccountId, new Money(t.Amount, Currency.Get(t.Currency)),
-        t.HeldAmount, t.PayoutReference, t.ReversedById is not null, t.FxQuoteId is not null);
+        t.HeldAmount, t.PayoutReference, t.ReversedById is not null, t.FxQuoteId is not null, t.FeeAmount ?? 0, refunded,
+        t.ReversalOfId);
 }

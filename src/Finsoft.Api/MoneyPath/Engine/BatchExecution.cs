@@ -28,9 +28,10 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         await keys.SettleAsync(jobs, results, ct);
         var live = jobs.SelectMany((j, n) => j.Orders.Where((_, i) => results[n][i] is null)).ToList();
 
-        var subjects = await LockTransactionsAsync(live.Select(o => o.Command.Subject).OfType<Guid>().Distinct().Order().ToArray(), ct);
+        var subjects = await LockTransactionsAsync(live.SelectMany(o => new[] { o.Command.Subject, o.Command.Related }).OfType<Guid>().Distinct().Order().ToArray(), ct);
         var quotes = await LockQuotesAsync(live.Select(o => o.Conversion?.QuoteId).OfType<Guid>().Distinct().Order().ToArray(), ct);
-        var transactions = subjects.Values.Select(LockedRows.StateOf).ToDictionary(t => t.Id);
+        var refunded = await RefundedAsync(subjects.Values, ct);
+        var transactions = subjects.Values.Select(t => LockedRows.StateOf(t, refunded.GetValueOrDefault(t.Id))).ToDictionary(t => t.Id);
         var ids = live.SelectMany(o => o.Command.Accounts(transactions)).Distinct().Order().ToArray();
         var rows = await LockAccountsAsync(ids, ct);
         var batch = new Batch(rows, subjects, transactions, quotes, await HoldersAsync(live, rows, transactions, ct), time.UtcNow());
@@ -55,6 +56,7 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         // The head last: after it only new rows and rows this batch already holds are written.
         await ledger.AppendAsync(batch.Entries, batch.Created, batch.Events, ct);
         await ledger.UpdateTransactionsAsync(batch.Changed, ct); // after the inserts: a reversal's original points at the new row
+        await FollowUpAsync(batch, ct);
         return results.Select(r => r.Select(b => b!).ToArray()).ToArray();
     }
 
@@ -108,6 +110,10 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         {
             batch.SpentQuotes.Add(conversion.QuoteId);
         }
+        if (order.Then is { } then && records.Transaction is { } transaction)
+        {
+            batch.FollowUps.Add((then, transaction));
+        }
         var made = batch.Made(order.Command, records.Transaction, decision, order.Initiator?.Id);
         switch (order.Command)
         {
@@ -131,6 +137,41 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         }
         return made;
     }
+
+    /// <summary>The features' own rows that go with the transactions made, and their events, after the ledger's (which they may refer to).</summary>
+    private async Task FollowUpAsync(Batch batch, CancellationToken ct)
+    {
+        var events = new List<PendingEvent>();
+        foreach (var (write, transaction) in batch.FollowUps)
+        {
+            events.AddRange(await write(db, transaction, ct));
+        }
+        if (events.Count > 0)
+        {
+            await ledger.AppendAsync([], [], events, ct);
+        }
+    }
+
+    /// <summary>
+    /// For each payment locked: what its refunds not failed add up to. Every refund locks its payment first, so
+    /// the sum read now cannot grow until the batch commits; a refund failing meanwhile only makes it cautious.
+    /// </summary>
+    private async Task<Dictionary<Guid, long>> RefundedAsync(IEnumerable<TransactionRow> subjects, CancellationToken ct)
+    {
+        var payments = subjects.Where(t => t.Type == PaymentType).Select(t => (Guid?)t.Id).ToArray();
+        if (payments.Length == 0)
+        {
+            return [];
+        }
+        var sums = await db.Transactions.AsNoTracking()
+            .Where(t => t.Type == RefundType && t.Status != FailedStatus && payments.Contains(t.ReversalOfId))
+            .GroupBy(t => t.ReversalOfId).Select(g => new { Payment = g.Key!.Value, Refunded = g.Sum(t => t.Amount) }).ToListAsync(ct);
+        return sums.ToDictionary(s => s.Payment, s => s.Refunded);
+    }
+
+    private static readonly string PaymentType = TransactionLifecycle.Wire(TransactionType.Payment);
+    private static readonly string RefundType = TransactionLifecycle.Wire(TransactionType.Refund);
+    private static readonly string FailedStatus = TransactionLifecycle.Wire(TransactionStatus.Failed);
 
     /// <summary>The transactions orders act on, locked in ascending id order before any account.</summary>
     private async Task<Dictionary<Guid, TransactionRow>> LockTransactionsAsync(Guid[] ids, CancellationToken ct)

@@ -85,6 +85,27 @@ public static class Bookkeeping
             }
             case MoneyCommand.SetFloor:
                 return new Records(null, null, []); // the engine announces the account with its new floor
+            case MoneyCommand.OpenPayIn p:
+            {
+                var row = New(order, TransactionType.Payment, Pending, p.Amount, null, p.WalletId, now);
+                row.FeeAmount = p.Fee.Minor;
+                return Created(row);
+            }
+            case MoneyCommand.SettlePayIn or MoneyCommand.SettleRefund:
+                return Moved(subject!, now, t => t.Status = Completed);
+            case MoneyCommand.FailPayIn f:
+                return Moved(subject!, now, t => (t.Status, t.FailureReason) = (Failed, f.Reason));
+            case MoneyCommand.FailRefund f:
+                return Moved(subject!, now, t => (t.Status, t.FailureReason) = (Failed, f.Reason));
+            case MoneyCommand.Refund:
+            {
+                var payment = subject!;
+                var row = New(order, TransactionType.Refund, Pending, decision.Refunded!.Value, payment.DestinationAccountId, null, now);
+                row.FeeAmount = decision.Moved!.Value.Minor;
+                row.ReversalOfId = payment.Id;
+                row.Description ??= $"Refund of payment {payment.Id}";
+                return Created(row);
+            }
             default:
                 throw new InvalidOperationException($"{order.Command.GetType().Name} records nothing the engine knows how to write.");
         }

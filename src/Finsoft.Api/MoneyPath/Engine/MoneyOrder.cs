@@ -3,6 +3,7 @@ using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Idempotency;
+using Finsoft.Api.MoneyPath.Outbox;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Ledger;
 
@@ -40,6 +41,15 @@ public sealed record MoneyOrder(MoneyCommand Command, Func<MoneyOutcome, JsonBod
 
     /// <summary>Where the request came from, for the audit records the engine writes (adjustments, limits).</summary>
     public AuditOrigin? Origin { get; init; }
+
+    /// <summary>
+    /// What the feature writes with the transaction the order made (a payment's own row and status), in the
+    /// batch's database transaction once the ledger's rows are in, and the events that announce it. Runs only
+    /// for an order that was made, and again if the batch is retried.
+    /// </summary>
+    public FollowUp? Then { get; init; }
+
+    public delegate Task<IReadOnlyList<PendingEvent>> FollowUp(FinsoftDb db, TransactionRow transaction, CancellationToken ct);
 
     /// <summary>The user a new transaction records as its initiator; the platform's own orders start none.</summary>
     public Guid InitiatorId => Initiator?.Id ?? throw new InvalidOperationException($"{Command.GetType().Name} needs a signed-in initiator.");

@@ -19,4 +19,17 @@ public static class PlatformOrder
         await engine.SubmitAsync(new EngineJob(orders, atomic: false), ct);
         return outcomes;
     }
+
+    /// <summary>One command, with what its feature writes alongside when it is made.</summary>
+    public static async Task<MoneyOutcome> RunAsync(this MoneyEngine engine, MoneyCommand command, MoneyOrder.FollowUp then, CancellationToken ct)
+    {
+        MoneyOutcome? outcome = null;
+        var order = new MoneyOrder(command, made =>
+        {
+            outcome = made;
+            return made is MoneyOutcome.Refused refused ? refused.Error.ToProblem() : ApiResults.Ok(new { applied = true });
+        }) { Then = then };
+        await engine.SubmitAsync(new EngineJob([order], atomic: false), ct);
+        return outcome!;
+    }
 }

@@ -17,11 +17,15 @@ public static class EventTypes
     public const string WithdrawalSent = "withdrawal.sent";
     public const string WithdrawalRetried = "withdrawal.retried";
     public const string AccountLimitsChanged = "account.limits_changed";
+    public const string PaymentSucceeded = "payment.succeeded";
+    public const string PaymentFailed = "payment.failed";
+    public const string PaymentRefunded = "payment.refunded";
+    public const string PaymentRefundFailed = "payment.refund_failed";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         TransactionCreated, TransactionCompleted, TransactionFailed, TransactionReversed, HoldCreated, HoldCaptured, HoldVoided, HoldExpired,
-        WithdrawalSent, WithdrawalRetried, AccountLimitsChanged,
+        WithdrawalSent, WithdrawalRetried, AccountLimitsChanged, PaymentSucceeded, PaymentFailed, PaymentRefunded, PaymentRefundFailed,
     };
 }
 

@@ -22,8 +22,16 @@ public sealed class SystemAccounts(IServiceScopeFactory scopes, TimeProvider tim
     /// <summary>The other side of each currency's leg of a conversion; across currencies their balances are the platform's FX position.</summary>
     public const string FxConversion = "fx_conversion";
 
+    /// <summary>What payment providers have collected for the platform and not yet paid out to it, less refunds (asset).</summary>
+    public const string ProviderClearing = "provider_clearing";
+
+    /// <summary>The platform's fees on pay-ins (income).</summary>
+    public const string FeeIncome = "fee_income";
+
     private static readonly Dictionary<string, string> Sides = new(StringComparer.Ordinal)
     {
+        [ProviderClearing] = NormalSide.Debit,
+        [FeeIncome] = NormalSide.Credit,
         [BankSettlement] = NormalSide.Debit,
         [Adjustments] = NormalSide.Credit,
         [FxConversion] = NormalSide.Credit,
