@@ -54,6 +54,14 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         ["GET /api/v1/payments"] = Policies.SignedIn,
         ["GET /api/v1/payments/{id:guid}"] = Policies.SignedIn,
         ["POST /api/v1/payments/webhook/{provider}"] = Anonymous,
+        ["GET /api/v1/webhooks/endpoints"] = Policies.MoveMoney,
+        ["POST /api/v1/webhooks/endpoints"] = Policies.MoveMoney,
+        ["GET /api/v1/webhooks/endpoints/{id:guid}"] = Policies.MoveMoney,
+        ["DELETE /api/v1/webhooks/endpoints/{id:guid}"] = Policies.MoveMoney,
+        ["POST /api/v1/webhooks/endpoints/{id:guid}/rotate-secret"] = Policies.MoveMoney,
+        ["POST /api/v1/webhooks/endpoints/{id:guid}/enable"] = Policies.MoveMoney,
+        ["GET /api/v1/webhooks/endpoints/{id:guid}/deliveries"] = Policies.MoveMoney,
+        ["POST /api/v1/webhooks/endpoints/{id:guid}/deliveries/{deliveryId:guid}/retry"] = Policies.MoveMoney,
         ["POST /api/v1/transactions/transfer"] = Policies.MoveMoney,
         ["POST /api/v1/transactions/batch"] = Policies.MoveMoney,
         ["POST /api/v1/transactions/withdrawal"] = Policies.MoveMoney,
@@ -158,7 +166,8 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
     {
         var space = route.IndexOf(' ', StringComparison.Ordinal);
         var path = route[(space + 1)..].Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-            .Replace("{accountId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+            .Replace("{accountId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{deliveryId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
         return (new HttpMethod(route[..space]), path);
     }
 

@@ -44,6 +44,9 @@ public abstract class BolaTests(DatabaseKind kind)
             .GetProperty("id").GetGuid();
         var payment = (await api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/payments/process",
             new { payment_method_id = card, account_id = world.AliceAccount, amount = "50.00", currency = "MXN" }, alice.Token)).GetProperty("id").GetGuid();
+        // A public address (an IP, so no name needs resolving offline), for an event that never happens here: nothing is sent.
+        var hook = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/webhooks/endpoints",
+            new { url = "https://93.184.216.34/hook", events = new[] { "payment.refund_failed" } }, alice.Token)).GetProperty("id").GetGuid();
         var before = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}", token: alice.Token);
 
         var account = world.AliceAccount;
@@ -66,6 +69,13 @@ public abstract class BolaTests(DatabaseKind kind)
             (HttpMethod.Delete, "DELETE /api/v1/payments/methods/{id:guid}", $"/api/v1/payments/methods/{card}", null),
             (HttpMethod.Get, "GET /api/v1/payments/{id:guid}", $"/api/v1/payments/{payment}", null),
             (HttpMethod.Post, "POST /api/v1/payments/{id:guid}/refund", $"/api/v1/payments/{payment}/refund", new { }),
+            (HttpMethod.Get, "GET /api/v1/webhooks/endpoints/{id:guid}", $"/api/v1/webhooks/endpoints/{hook}", null),
+            (HttpMethod.Post, "POST /api/v1/webhooks/endpoints/{id:guid}/rotate-secret", $"/api/v1/webhooks/endpoints/{hook}/rotate-secret", new { }),
+            (HttpMethod.Post, "POST /api/v1/webhooks/endpoints/{id:guid}/enable", $"/api/v1/webhooks/endpoints/{hook}/enable", new { }),
+            (HttpMethod.Get, "GET /api/v1/webhooks/endpoints/{id:guid}/deliveries", $"/api/v1/webhooks/endpoints/{hook}/deliveries", null),
+            (HttpMethod.Post, "POST /api/v1/webhooks/endpoints/{id:guid}/deliveries/{deliveryId:guid}/retry",
+                $"/api/v1/webhooks/endpoints/{hook}/deliveries/{Guid.NewGuid()}/retry", new { }),
+            (HttpMethod.Delete, "DELETE /api/v1/webhooks/endpoints/{id:guid}", $"/api/v1/webhooks/endpoints/{hook}", null),
             (HttpMethod.Post, "body: payment method", "/api/v1/payments/process",
                 new { payment_method_id = card, account_id = account, amount = "1.00", currency = "MXN" }),
             (HttpMethod.Get, "GET /api/v1/records/{id:guid}", $"/api/v1/records/{record}", null),
@@ -111,6 +121,7 @@ public abstract class BolaTests(DatabaseKind kind)
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{alicesOwn}", token: alice.Token);
         var untouched = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/records/{record}", token: alice.Token);
         Assert.Equal("private", untouched.GetProperty("category").GetString());
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/webhooks/endpoints/{hook}", token: alice.Token);
         var held = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/transactions/{hold}", token: alice.Token);
         Assert.Equal("PENDING", held.GetProperty("status").GetString());
     }

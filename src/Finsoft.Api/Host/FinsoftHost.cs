@@ -13,6 +13,7 @@ using Finsoft.Api.Features.Fx;
 using Finsoft.Api.Features.Payments;
 using Finsoft.Api.Features.Reports;
 using Finsoft.Api.Features.Users;
+using Finsoft.Api.Features.Webhooks;
 using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Security;
@@ -22,8 +23,6 @@ using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.MoneyPath.Idempotency;
 using Finsoft.Api.MoneyPath.Outbox;
-using Finsoft.Api.MoneyPath.Providers;
-using Finsoft.Api.MoneyPath.Providers.Simulated;
 using Finsoft.Api.MoneyPath.Payments;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
@@ -81,16 +80,8 @@ public static class FinsoftHost
         builder.Services.AddHostedService(services => services.GetRequiredService<MoneyEngine>());
         builder.Services.AddScoped<LedgerVerifier>();
         builder.Services.AddScoped<IBankConnector, SimulatedBank>();
-        builder.Services.AddScoped<IPaymentProvider, SimCardProvider>();
-        builder.Services.AddScoped<IPaymentProvider, SimBankProvider>();
-        builder.Services.AddScoped<PaymentProviders>();
-        builder.Services.AddSingleton<ProviderSecrets>();
-        builder.Services.AddScoped<ProviderAnswers>();
-        builder.Services.AddSingleton<PaymentSubmission>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<PaymentSubmission>());
-        builder.Services.AddHttpClient(SimulatedEventSender.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
-        builder.Services.AddSingleton<SimulatedEventSender>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<SimulatedEventSender>());
+        builder.Services.AddPayments();
+        builder.Services.AddWebhooks(options.Webhooks);
         builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
         builder.Services.AddHostedService<WithdrawalProcessor>();
         builder.Services.AddHostedService<SimulatedBankSettlement>();
@@ -133,6 +124,7 @@ public static class FinsoftHost
         app.MapFx();
         app.MapEvents();
         app.MapPayments();
+        app.MapWebhooks();
         return app;
     }
 

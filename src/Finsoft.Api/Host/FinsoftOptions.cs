@@ -33,6 +33,8 @@ public sealed class FinsoftOptions
 
     public PaymentOptions Payments { get; set; } = new();
 
+    public WebhookOptions Webhooks { get; set; } = new();
+
     /// <summary>How long a claimed Idempotency-Key answers 409 before a retry may take over a claim whose process died.</summary>
     public int IdempotencyLeaseSeconds { get; set; } = 30;
 
@@ -125,6 +127,33 @@ public sealed class ProviderOptions
 
     /// <summary>Deliver a charge's outcome before the "processing" event that precedes it.</summary>
     public bool OutOfOrder { get; set; }
+}
+
+/// <summary>Outgoing webhooks: where they may go, and how hard Finsoft tries.</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>Allow targets on private, loopback or link-local addresses (tests, a private network you trust); off, they are refused (SSRF).</summary>
+    public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>
+    /// The waits between tries after the first, in milliseconds; unset: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (the
+    /// Standard Webhooks schedule, 27 hours in all). After the last, the delivery has failed.
+    /// </summary>
+    public int[]? RetryDelaysMilliseconds { get; set; }
+
+    public IReadOnlyList<TimeSpan> RetryDelays => RetryDelaysMilliseconds is { Length: > 0 } configured
+        ? configured.Select(ms => TimeSpan.FromMilliseconds(ms)).ToList()
+        : [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(5),
+            TimeSpan.FromHours(10), TimeSpan.FromHours(10)];
+
+    /// <summary>An endpoint whose deliveries have failed for this long, without one succeeding, is disabled.</summary>
+    public int DisableAfterSeconds { get; set; } = 24 * 60 * 60;
+
+    /// <summary>How long one try may take.</summary>
+    public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How often the sender looks for deliveries due.</summary>
+    public int PollMilliseconds { get; set; } = 250;
 }
 
 /// <summary>How the transfer engine groups requests into database transactions.</summary>

@@ -90,7 +90,12 @@ public static class PageResponse
     /// newest first, and answers it as a JSON array with a Link header to the next page.
     /// </summary>
     public static async Task<JsonBody> ReadAsync<TRow, TDto>(IQueryable<TRow> query, PageRequest page, bool newestFirst,
-        HttpRequest request, Func<TRow, TDto> toDto, CancellationToken ct) where TRow : class, IKeyedRow
+        HttpRequest request, Func<TRow, TDto> toDto, CancellationToken ct) where TRow : class, IKeyedRow =>
+        Of(request, await ReadRowsAsync(query, page, newestFirst, ct), page, toDto);
+
+    /// <summary>The page's rows plus one (to know whether another follows), for a caller that reads more about them before <see cref="Of"/>.</summary>
+    public static async Task<List<TRow>> ReadRowsAsync<TRow>(IQueryable<TRow> query, PageRequest page, bool newestFirst, CancellationToken ct)
+        where TRow : class, IKeyedRow
     {
         if (page.AfterCreatedAt is { } after && page.AfterId is { } afterId)
         {
@@ -101,12 +106,11 @@ public static class PageResponse
         query = newestFirst
             ? query.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             : query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id);
-        var rows = await query.AsNoTracking().Take(page.Limit + 1).ToListAsync(ct);
-        return Of(request, rows, page, toDto);
+        return await query.AsNoTracking().Take(page.Limit + 1).ToListAsync(ct);
     }
 
     /// <summary>Returns the page as a JSON array, adding the Link header when more rows exist.</summary>
-    private static JsonBody Of<TRow, TDto>(HttpRequest request, IReadOnlyList<TRow> rowsPlusOne, PageRequest page, Func<TRow, TDto> toDto)
+    public static JsonBody Of<TRow, TDto>(HttpRequest request, IReadOnlyList<TRow> rowsPlusOne, PageRequest page, Func<TRow, TDto> toDto)
         where TRow : IKeyedRow
     {
         var rows = rowsPlusOne.Take(page.Limit).ToList();

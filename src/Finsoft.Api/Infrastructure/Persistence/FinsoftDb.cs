@@ -38,6 +38,9 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<ProviderEventRow> ProviderEvents => Set<ProviderEventRow>();
     public DbSet<SimulatedChargeRow> SimulatedCharges => Set<SimulatedChargeRow>();
     public DbSet<SimulatedProviderEventRow> SimulatedProviderEvents => Set<SimulatedProviderEventRow>();
+    public DbSet<WebhookEndpointRow> WebhookEndpoints => Set<WebhookEndpointRow>();
+    public DbSet<WebhookDeliveryRow> WebhookDeliveries => Set<WebhookDeliveryRow>();
+    public DbSet<WebhookAttemptRow> WebhookAttempts => Set<WebhookAttemptRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -80,6 +83,9 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<ProviderEventRow>().ToTable("provider_events").HasKey(e => new { e.Provider, e.EventId });
         modelBuilder.Entity<SimulatedChargeRow>().ToTable("simulated_provider_charges");
         modelBuilder.Entity<SimulatedProviderEventRow>().ToTable("simulated_provider_events");
+        modelBuilder.Entity<WebhookEndpointRow>().ToTable("webhook_endpoints");
+        modelBuilder.Entity<WebhookDeliveryRow>().ToTable("webhook_deliveries");
+        modelBuilder.Entity<WebhookAttemptRow>().ToTable("webhook_attempts").Property(a => a.Id).ValueGeneratedOnAdd();
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
