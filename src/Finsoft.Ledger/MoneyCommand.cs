@@ -4,12 +4,13 @@ namespace Finsoft.Ledger;
 /// What the planner knows of an existing transaction that a command acts on, as read under lock.
 /// <see cref="Held"/> is what the transaction keeps reserved on its origin while it is in flight;
 /// <see cref="Converted"/> marks a transfer across currencies. For a payment, <see cref="Fee"/> is the platform's
-/// fee and <see cref="Refunded"/> what its refunds not failed have sent back; for a refund, <see cref="Fee"/> is
-/// the part of the payment's fee it returns, and <see cref="ReversalOf"/> its payment.
+/// fee, <see cref="Refunded"/> what its refunds not failed have sent back and <see cref="FeeRefunded"/> the part of
+/// the fee they returned; for a refund, <see cref="Fee"/> is the part of the payment's fee it returns, and
+/// <see cref="ReversalOf"/> its payment.
 /// </summary>
 public sealed record TransactionState(
     Guid Id, TransactionType Type, TransactionStatus Status, Guid? OriginId, Guid? DestinationId, Money Amount, long? Held,
-    Guid? PayoutReference, bool Reversed, bool Converted = false, long Fee = 0, long Refunded = 0, Guid? ReversalOf = null)
+    Guid? PayoutReference, bool Reversed, bool Converted = false, long Fee = 0, long Refunded = 0, Guid? ReversalOf = null, long FeeRefunded = 0)
 {
     public bool IsHold => Type == TransactionType.Transfer && Held is not null;
 }

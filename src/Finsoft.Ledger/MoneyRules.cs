@@ -285,7 +285,10 @@ public static class MoneyRules
         var feeShare = new Money(RefundedFee(payment, amount.Minor), amount.Currency);
         var wallet = payment.DestinationId!.Value;
         return new Step(new LedgerCommand([.. Moves(wallet, r.ClearingId, amount - feeShare), .. Moves(r.FeeIncomeId, r.ClearingId, feeShare)], []),
-            payment with { Refunded = checked(payment.Refunded + amount.Minor) }) { Moved = feeShare, Refunded = amount };
+            payment with { Refunded = checked(payment.Refunded + amount.Minor), FeeRefunded = checked(payment.FeeRefunded + feeShare.Minor) })
+        {
+            Moved = feeShare, Refunded = amount,
+        };
     }
 
     private static Result<Step> FailRefund(MoneyCommand.FailRefund f, Books books)
@@ -302,17 +305,21 @@ public static class MoneyRules
         }
         var feeShare = new Money(refund.Fee, refund.Amount.Currency);
         return new Step(new LedgerCommand([.. Moves(f.ClearingId, refund.OriginId!.Value, refund.Amount - feeShare), .. Moves(f.ClearingId, f.FeeIncomeId, feeShare)], []),
-            refund with { Status = TransactionStatus.Failed }) { Related = payment with { Refunded = checked(payment.Refunded - refund.Amount.Minor) } };
+            refund with { Status = TransactionStatus.Failed })
+        {
+            Related = payment with { Refunded = checked(payment.Refunded - refund.Amount.Minor), FeeRefunded = checked(payment.FeeRefunded - refund.Fee) },
+        };
     }
 
     /// <summary>
-    /// The part of a payment's fee a refund gives back: the fee in proportion to all refunded so far, less what
-    /// earlier refunds gave back, each rounded down, so refunds that add up to the payment return exactly the fee.
+    /// The part of a payment's fee a refund gives back: the fee in proportion to all refunded with it, rounded
+    /// down, less what the refunds not failed already returned — so refunds that add up to the payment return
+    /// exactly the fee, whichever of them failed on the way. Never below zero nor above the refund itself.
     /// </summary>
     public static long RefundedFee(TransactionState payment, long amount)
     {
-        var (fee, total) = ((Int128)payment.Fee, (Int128)payment.Amount.Minor);
-        return (long)((fee * (payment.Refunded + amount) / total) - (fee * payment.Refunded / total));
+        var due = (long)((Int128)payment.Fee * (payment.Refunded + amount) / payment.Amount.Minor);
+        return Math.Clamp(due - payment.FeeRefunded, 0, amount);
     }
 
     /// <summary>A move of a positive amount; none for zero (a fee of nothing, a refund that is all fee).</summary>

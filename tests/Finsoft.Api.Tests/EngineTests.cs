@@ -244,7 +244,8 @@ public abstract class EngineTests(DatabaseKind kind)
             var accounts = (await db.Accounts.AsNoTracking().ToListAsync()).ToDictionary(a => a.Id, LockedRows.StateOf);
             var rows = await db.Transactions.AsNoTracking().ToListAsync();
             // A payment's refunds not failed, as the engine sums them under lock.
-            var refunded = rows.Where(t => t.Type == "REFUND" && t.Status != "FAILED").GroupBy(t => t.ReversalOfId!.Value).ToDictionary(g => g.Key, g => g.Sum(t => t.Amount));
+            var refunded = rows.Where(t => t.Type == "REFUND" && t.Status != "FAILED").GroupBy(t => t.ReversalOfId!.Value)
+                .ToDictionary(g => g.Key, g => (g.Sum(t => t.Amount), g.Sum(t => t.FeeAmount ?? 0)));
             var transactions = rows.ToDictionary(t => t.Id, t => LockedRows.StateOf(t, refunded.GetValueOrDefault(t.Id)));
             var quotes = await db.FxQuotes.AsNoTracking().ToDictionaryAsync(q => q.Id, q => q.UsedAt == null);
             return (accounts, transactions, quotes);

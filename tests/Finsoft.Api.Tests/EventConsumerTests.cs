@@ -42,30 +42,31 @@ public abstract class EventConsumerTests(DatabaseKind kind)
         var all = await app.WithDbAsync(db => db.Events.OrderBy(e => e.Position).Select(e => e.Position).ToListAsync());
         Assert.Equal(8, all.Count); // the opening deposit and three transfers, created and completed each
 
+        // Named apart from the app's own consumers ("webhooks"), whose cursors its dispatcher moves meanwhile.
         var dispatcher = app.Services.GetRequiredService<EventDispatcher>();
-        var webhooks = new Recorder("webhooks") { FailuresLeft = 1 };
-        await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.PumpAsync(webhooks, CancellationToken.None));
-        Assert.Equal(all.Count, await dispatcher.PumpAsync(webhooks, CancellationToken.None)); // the same page again: at least once
-        Assert.Equal(all.Concat(all), webhooks.Seen);
-        Assert.Equal(0, await dispatcher.PumpAsync(webhooks, CancellationToken.None));
-        Assert.Equal(all[^1], await app.WithDbAsync(db => db.EventConsumers.Where(c => c.Name == "webhooks").Select(c => c.Position).SingleAsync()));
+        var recorder = new Recorder("test-recorder") { FailuresLeft = 1 };
+        await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.PumpAsync(recorder, CancellationToken.None));
+        Assert.Equal(all.Count, await dispatcher.PumpAsync(recorder, CancellationToken.None)); // the same page again: at least once
+        Assert.Equal(all.Concat(all), recorder.Seen);
+        Assert.Equal(0, await dispatcher.PumpAsync(recorder, CancellationToken.None));
+        Assert.Equal(all[^1], await app.WithDbAsync(db => db.EventConsumers.Where(c => c.Name == "test-recorder").Select(c => c.Position).SingleAsync()));
 
         // Each consumer has its own cursor: a new one starts from the beginning.
-        var monitoring = new Recorder("monitoring");
+        var monitoring = new Recorder("test-monitoring");
         await dispatcher.PumpAsync(monitoring, CancellationToken.None);
         Assert.Equal(all, monitoring.Seen);
 
         // A second node waits while the first holds the lease, then carries on from the stored cursor.
         await using var sibling = app.Sibling();
         Assert.Equal(HttpStatusCode.Created, (await w.Api.TransferAsync(w.Alice.Token, w.AliceAccount, w.BobAccount, "1.00")).StatusCode);
-        var elsewhere = new Recorder("webhooks");
+        var elsewhere = new Recorder("test-recorder");
         var siblingDispatcher = sibling.Services.GetRequiredService<EventDispatcher>();
         Assert.Equal(0, await siblingDispatcher.PumpAsync(elsewhere, CancellationToken.None));
-        await app.WithDbAsync(db => db.EventConsumers.Where(c => c.Name == "webhooks")
+        await app.WithDbAsync(db => db.EventConsumers.Where(c => c.Name == "test-recorder")
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.LeaseUntil, DateTime.UtcNow.AddMinutes(-1))));
         Assert.Equal(2, await siblingDispatcher.PumpAsync(elsewhere, CancellationToken.None));
         Assert.Equal([all[^1] + 1, all[^1] + 2], elsewhere.Seen);
-        Assert.Equal(0, await dispatcher.PumpAsync(webhooks, CancellationToken.None)); // the first node lost the lease
+        Assert.Equal(0, await dispatcher.PumpAsync(recorder, CancellationToken.None)); // the first node lost the lease
     }
 }
 

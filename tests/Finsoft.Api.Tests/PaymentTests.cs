@@ -182,15 +182,26 @@ public abstract class PaymentTests(DatabaseKind kind)
         Assert.Equal(HttpStatusCode.BadRequest, tampered.StatusCode);
         Assert.Equal("0.01", await w.Api.BalanceAsync(w.Alice.Token, w.AliceWallet));
 
+        // A success for another amount than was asked for is not booked; it is logged for reconciliation.
+        Assert.Equal("contradicted", await AcceptedAsync(w, StripeEvent("evt_test_0", "payment_intent.succeeded", id, amount: 100), now));
+        Assert.Equal("0.01", await w.Api.BalanceAsync(w.Alice.Token, w.AliceWallet));
+        Assert.Contains("contradicts the books", w.App.ServerLog.Text, StringComparison.Ordinal);
         Assert.Equal("applied", await AcceptedAsync(w, succeeded, now));
         Assert.Equal("duplicate", await AcceptedAsync(w, succeeded, now)); // the same event id again
         Assert.Equal("ignored", await AcceptedAsync(w, StripeEvent("evt_test_2", "payment_intent.succeeded", id), now)); // a second success, new id
-        Assert.Equal("ignored", await AcceptedAsync(w, StripeEvent("evt_test_3", "payment_intent.payment_failed", id), now)); // backwards
+        Assert.Equal("contradicted", await AcceptedAsync(w, StripeEvent("evt_test_3", "payment_intent.payment_failed", id), now)); // backwards
         Assert.Equal("ignored", await AcceptedAsync(w, StripeEvent("evt_test_4", "payment_intent.processing", id), now));
         Assert.Equal("ignored", await AcceptedAsync(w, StripeEvent("evt_test_5", "customer.created", id), now)); // a type we do not act on
         Assert.Equal("ignored", await AcceptedAsync(w, StripeEvent("evt_test_6", "payment_intent.succeeded", Guid.NewGuid()), now)); // not ours
         Assert.Equal("succeeded", (await WaitForAsync(w, id, "succeeded")).GetProperty("status").GetString());
         Assert.Equal("94.11", await w.Api.BalanceAsync(w.Alice.Token, w.AliceWallet));
+
+        // A wallet a provider still owes an answer about cannot be closed, even empty.
+        var spare = await w.Api.CreateAccountAsync(w.Alice.Token);
+        await PayAsync(w, card, "20.00", spare);
+        var closing = await w.Api.SendAsync(HttpMethod.Delete, $"/api/v1/accounts/{spare}", token: w.Alice.Token);
+        await ApiClient.AssertProblemAsync(closing, HttpStatusCode.Conflict);
+        Assert.Contains("waiting for its provider", (await ApiClient.BodyAsync(closing)).GetProperty("error").GetString(), StringComparison.Ordinal);
 
         // The bank provider's own header, and a secret that is not the card provider's.
         var bankEvent = $$"""{"event_id":"sbev_1","event":"transfer.settled","reference":"{{id}}"}""";
@@ -198,6 +209,15 @@ public abstract class PaymentTests(DatabaseKind kind)
         var wrongSecret = await PostWebhookAsync(w, "simbank", bankEvent, new() { ["SimBank-Timestamp"] = $"{now}", ["SimBank-Signature"] = "sha256=" + bankMac });
         Assert.Equal(HttpStatusCode.BadRequest, wrongSecret.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await PostWebhookAsync(w, "paypal", bankEvent, [])).StatusCode);
+
+        // Genuine signatures over bodies that are not events: 400, never a 500.
+        string[] odd = ["{}", "[1,2]", "not json", "{\"id\":null,\"type\":\"payment_intent.succeeded\"}",
+            "{\"id\":\"evt_x\",\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{\"amount\":\"lots\"}}}"];
+        foreach (var body in odd)
+        {
+            using var answer = await PostWebhookAsync(w, "simcard", body, new() { ["Stripe-Signature"] = StripeSignature(body, now, CardSecret) });
+            Assert.True(answer.StatusCode == HttpStatusCode.BadRequest, $"{body}: {(int)answer.StatusCode}");
+        }
     }
 
     [DbFact]
@@ -294,10 +314,11 @@ public abstract class PaymentTests(DatabaseKind kind)
         return answer.GetProperty("outcome").GetString()!;
     }
 
-    private static string StripeEvent(string id, string type, Guid reference) =>
+    private static string StripeEvent(string id, string type, Guid reference, long amount = 10_000) =>
         JsonSerializer.Serialize(new
         {
-            id, @object = "event", type, data = new { @object = new { id = "pi_test", amount = 100, metadata = new { finsoft_reference = reference } } },
+            id, @object = "event", type,
+            data = new { @object = new { id = "pi_test", amount, currency = "mxn", metadata = new { finsoft_reference = reference } } },
         });
 
     /// <summary>Stripe's scheme, written here from its documentation, not taken from the app: hex HMAC-SHA256 of "t.body".</summary>

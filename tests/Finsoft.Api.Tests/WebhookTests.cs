@@ -170,6 +170,8 @@ public abstract class WebhookTests(DatabaseKind kind)
             "http://127.0.0.1:8080/hook", "http://localhost/hook", "http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/", "http://192.168.1.1/",
             "http://172.16.0.1/", "http://[::1]/", "http://[fd00::1]/", "http://[::ffff:127.0.0.1]/", "http://100.64.0.1/", "http://0.0.0.0/",
             "ftp://93.184.216.34/", "https://user:pass@93.184.216.34/", "not a url", "http://no-such-host.invalid/",
+            "http://" + string.Join('.', Enumerable.Repeat(new string('a', 60), 5)) + "/hook", // a host longer than DNS allows
+            "http://[64:ff9b::a00:1]/", "http://[2002:a00:1::]/",
         })
         {
             using var refused = await w.Api.PostAsync("/api/v1/webhooks/endpoints", new { url, events = new[] { "*" } }, w.Alice.Token);
@@ -225,7 +227,8 @@ public sealed class TargetGuardTests
         foreach (var address in new[]
         {
             "127.0.0.1", "10.0.0.1", "172.31.255.255", "192.168.0.1", "169.254.169.254", "100.100.100.100", "0.0.0.0", "224.0.0.1", "255.255.255.255",
-            "198.18.0.1", "::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1", "::ffff:10.0.0.1",
+            "198.18.0.1", "::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1", "::ffff:10.0.0.1", "::10.0.0.1", "64:ff9b::a00:1",
+            "64:ff9b:1::a00:1", "2002:a00:1::", "2001:0:4136:e378::1", "2001:db8::1",
         })
         {
             Assert.False(TargetGuard.IsPublic(IPAddress.Parse(address)), address);

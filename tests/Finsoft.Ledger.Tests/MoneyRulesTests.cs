@@ -203,7 +203,7 @@ public sealed class MoneyRulesTests
     [Fact]
     public void A_refund_the_provider_refuses_is_booked_back_once_and_may_be_asked_again()
     {
-        var paid = Payment(TransactionStatus.Completed, refunded: 3_000);
+        var paid = Payment(TransactionStatus.Completed, refunded: 3_000) with { FeeRefunded = 177 };
         var refund = new TransactionState(Guid.NewGuid(), TransactionType.Refund, TransactionStatus.Processing, Bob.Id, null, new Money(3_000, Mxn), null, null,
             false, Fee: 177, ReversalOf: paid.Id);
         // Bob kept 9,410 of the payment and 6,587 are left after the refund of 3,000 (less its 177 of the fee) went out.
@@ -221,5 +221,17 @@ public sealed class MoneyRulesTests
         var another = Payment(TransactionStatus.Completed);
         Assert.Equal(LedgerError.TransactionNotFound, PlanPayments([paid, refund, another],
             new MoneyCommand.FailRefund(refund.Id, another.Id, Clearing.Id, Fees.Id, "wrong payment")).Refusals[0]!.Error);
+    }
+
+    [Fact]
+    public void A_refund_that_failed_leaves_the_fee_to_be_returned_exactly_once()
+    {
+        // 100.00 paid with a 2.90 fee; 0.01 refunded (no fee), then 99.99 (all 2.90 of it); the 0.01 refund then failed.
+        var payment = Payment(TransactionStatus.Completed, fee: 290, refunded: 9_999) with { FeeRefunded = 290 };
+        var bob = Bob with { Balance = new AccountBalance(1, 0) };
+        var fees = Fees with { Balance = new AccountBalance(0, 0) };
+        var plan = BatchPlanner.Plan([bob, Clearing, fees], [payment], [new MoneyCommand.Refund(payment.Id, Clearing.Id, fees.Id, null)]);
+        Assert.Equal(0, plan.Decisions[0]!.Moved!.Value.Minor); // the last cent carries no fee: all of it went back already
+        Assert.Equal((-1L, 0L), (Delta(plan, bob), Delta(plan, fees)));
     }
 }

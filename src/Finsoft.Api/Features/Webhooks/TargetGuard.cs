@@ -6,7 +6,8 @@ namespace Finsoft.Api.Features.Webhooks;
 /// <summary>
 /// Keeps webhooks off addresses a customer must not reach through us (SSRF): loopback, private ranges,
 /// link-local (cloud metadata at 169.254.169.254), carrier-grade NAT, multicast and reserved space, in IPv4
-/// and IPv6 (IPv4-mapped included). Checked when an endpoint is registered, and again on every connection,
+/// and IPv6 — and the IPv6 forms that carry an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo), which
+/// could lead back into a private network. Checked when an endpoint is registered, and again on every connection,
 /// against the address actually dialled, so a name that later resolves elsewhere (DNS rebinding) is refused too.
 /// </summary>
 public static class TargetGuard
@@ -31,10 +32,14 @@ public static class TargetGuard
         }
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
-            var first = address.GetAddressBytes()[0];
-            return !(IPAddress.IPv6Loopback.Equals(address) || IPAddress.IPv6None.Equals(address)
-                || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
-                || (first & 0xFE) == 0xFC); // unique local fc00::/7
+            var b = address.GetAddressBytes();
+            return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
+                || (b[0] & 0xFE) == 0xFC // unique local fc00::/7
+                || b.Take(12).All(x => x == 0) // ::/96: unspecified, loopback, IPv4-compatible
+                || (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B) // NAT64 64:ff9b::/96 and 64:ff9b:1::/48
+                || (b[0] == 0x20 && b[1] == 0x02) // 6to4 2002::/16
+                || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00) // Teredo 2001::/32
+                || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8)); // documentation 2001:db8::/32
         }
         return false;
     }
@@ -46,9 +51,9 @@ public static class TargetGuard
         {
             return "url must be an absolute http or https URL.";
         }
-        if (url!.Length > 2_000 || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Fragment))
+        if (url!.Length > 2_000 || uri.IdnHost.Length > 253 || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Fragment))
         {
-            return "url must not carry credentials or a fragment, and must be at most 2,000 characters.";
+            return "url must not carry credentials or a fragment, and must be at most 2,000 characters with a host of at most 253.";
         }
         if (allowPrivate)
         {
@@ -59,7 +64,7 @@ public static class TargetGuard
         {
             addresses = IPAddress.TryParse(uri.IdnHost, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(uri.IdnHost, ct);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ArgumentException)
         {
             return "url's host does not resolve.";
         }

@@ -80,7 +80,8 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
         var delays = Settings.RetryDelays;
         var tries = delivery.Attempts + 1;
         var next = tries <= delays.Count ? ended + delays[tries - 1] : (DateTime?)null;
-        await db.WebhookDeliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(s => s
+        // Only while still under this try's lease: a retry asked for by hand meanwhile keeps its fresh schedule.
+        await db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.NextAttemptAt == lease).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Status, next is null ? DeliveryStatus.Failed : DeliveryStatus.Pending).SetProperty(d => d.NextAttemptAt, next)
             .SetProperty(d => d.LastStatusCode, status).SetProperty(d => d.LastError, error), ct);
         await NoteFailureAsync(db, endpoint, ended, ct);

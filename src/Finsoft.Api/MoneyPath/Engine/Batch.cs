@@ -117,9 +117,9 @@ internal static class LockedRows
     public static AccountState StateOf(AccountRow a) => new(a.Id, Currency.Get(a.Currency), a.NormalSide == NormalSide.Debit,
         a.ClosedAt is null, new AccountBalance(a.Balance, a.Held), a.BalanceFloor, a.Kind == AccountKind.Wallet);
 
-    /// <param name="refunded">For a payment: what its refunds not failed add up to, read after it was locked.</param>
-    public static TransactionState StateOf(TransactionRow t, long refunded = 0) => new(t.Id, TransactionLifecycle.ParseType(t.Type)!.Value,
+    /// <param name="refunded">For a payment: what its refunds not failed add up to, and the fee they returned, read after it was locked.</param>
+    public static TransactionState StateOf(TransactionRow t, (long Amount, long Fee) refunded = default) => new(t.Id, TransactionLifecycle.ParseType(t.Type)!.Value,
         TransactionLifecycle.ParseStatus(t.Status)!.Value, t.OriginAccountId, t.DestinationAccountId, new Money(t.Amount, Currency.Get(t.Currency)),
-        t.HeldAmount, t.PayoutReference, t.ReversedById is not null, t.FxQuoteId is not null, t.FeeAmount ?? 0, refunded,
-        t.ReversalOfId);
+        t.HeldAmount, t.PayoutReference, t.ReversedById is not null, t.FxQuoteId is not null, t.FeeAmount ?? 0, refunded.Amount,
+        t.ReversalOfId, refunded.Fee);
 }

@@ -153,10 +153,10 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
     }
 
     /// <summary>
-    /// For each payment locked: what its refunds not failed add up to. Every refund locks its payment first, so
-    /// the sum read now cannot grow until the batch commits; a refund failing meanwhile only makes it cautious.
+    /// For each payment locked: what its refunds not failed add up to, and the fee they returned. Every refund
+    /// and every failed refund locks its payment first, so the sums read now hold until the batch commits.
     /// </summary>
-    private async Task<Dictionary<Guid, long>> RefundedAsync(IEnumerable<TransactionRow> subjects, CancellationToken ct)
+    private async Task<Dictionary<Guid, (long Amount, long Fee)>> RefundedAsync(IEnumerable<TransactionRow> subjects, CancellationToken ct)
     {
         var payments = subjects.Where(t => t.Type == PaymentType).Select(t => (Guid?)t.Id).ToArray();
         if (payments.Length == 0)
@@ -165,8 +165,9 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         }
         var sums = await db.Transactions.AsNoTracking()
             .Where(t => t.Type == RefundType && t.Status != FailedStatus && payments.Contains(t.ReversalOfId))
-            .GroupBy(t => t.ReversalOfId).Select(g => new { Payment = g.Key!.Value, Refunded = g.Sum(t => t.Amount) }).ToListAsync(ct);
-        return sums.ToDictionary(s => s.Payment, s => s.Refunded);
+            .GroupBy(t => t.ReversalOfId)
+            .Select(g => new { Payment = g.Key!.Value, Refunded = g.Sum(t => t.Amount), Fee = g.Sum(t => t.FeeAmount ?? 0) }).ToListAsync(ct);
+        return sums.ToDictionary(s => s.Payment, s => (s.Refunded, s.Fee));
     }
 
     private static readonly string PaymentType = TransactionLifecycle.Wire(TransactionType.Payment);

@@ -24,10 +24,12 @@ public static class PaymentBook
         return [];
     };
 
-    public static MoneyOrder.FollowUp Succeeded => async (db, transaction, ct) =>
+    /// <summary>The charge was collected; the provider's id for it is kept too, in case the submission died before storing it.</summary>
+    public static MoneyOrder.FollowUp Succeeded(string? providerReference) => async (db, transaction, ct) =>
     {
         await db.Payments.Where(p => p.Id == transaction.Id && p.Status == PaymentStatus.Processing)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PaymentStatus.Succeeded).SetProperty(p => p.UpdatedAt, transaction.UpdatedAt), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PaymentStatus.Succeeded).SetProperty(p => p.UpdatedAt, transaction.UpdatedAt)
+                .SetProperty(p => p.ProviderReference, p => p.ProviderReference ?? providerReference), ct);
         return [await AnnounceAsync(db, EventTypes.PaymentSucceeded, transaction.Id, null, ct)];
     };
 

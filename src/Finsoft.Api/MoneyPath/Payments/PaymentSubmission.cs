@@ -10,12 +10,15 @@ namespace Finsoft.Api.MoneyPath.Payments;
 /// <summary>
 /// Hands payments and refunds to their providers: claims PENDING ones (PENDING → PROCESSING, a conditional
 /// update, so one node wins) and asks the provider, and asks again for PROCESSING ones still unanswered after a
-/// while (this process may have died before asking): providers act on each reference once.
+/// while (this process may have died before asking; providers act on each reference once), less and less
+/// often: 30 s after the last ask, then 1, 2, 4 … minutes, at most every 6 hours. A payment whose charge the
+/// provider has acknowledged (its reference is stored) is not asked again.
 /// </summary>
 public sealed class PaymentSubmission(IServiceScopeFactory scopes, IOptions<FinsoftOptions> options, TimeProvider time,
     ILogger<PaymentSubmission> logger) : PollingWorker(time, logger)
 {
     private static readonly TimeSpan AskAgainAfter = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan AskAtMostEvery = TimeSpan.FromHours(6);
     private static readonly string Payment = TransactionLifecycle.Wire(TransactionType.Payment);
     private static readonly string Refund = TransactionLifecycle.Wire(TransactionType.Refund);
     private static readonly string Pending = TransactionLifecycle.Wire(TransactionStatus.Pending);
@@ -36,11 +39,14 @@ public sealed class PaymentSubmission(IServiceScopeFactory scopes, IOptions<Fins
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
         var providers = scope.ServiceProvider.GetRequiredService<PaymentProviders>();
-        var staleBefore = askAll ? DateTime.MaxValue : Time.UtcNow() - AskAgainAfter;
-        var waiting = await db.Transactions.AsNoTracking()
-            .Where(t => (t.Type == Payment || t.Type == Refund) && (t.Status == Pending || (t.Status == Processing && t.UpdatedAt < staleBefore)))
-            .OrderBy(t => t.CreatedAt).Take(50).ToListAsync(ct);
-        foreach (var transaction in waiting)
+        var now = Time.UtcNow();
+        var staleBefore = askAll ? DateTime.MaxValue : now - AskAgainAfter;
+        var ours = db.Transactions.AsNoTracking().Where(t => t.Type == Payment || t.Type == Refund);
+        var fresh = await ours.Where(t => t.Status == Pending).OrderBy(t => t.CreatedAt).Take(50).ToListAsync(ct);
+        // The least recently asked first, so those not yet due again never crowd out those that are.
+        var unanswered = await ours.Where(t => t.Status == Processing && t.UpdatedAt < staleBefore && !db.Payments.Any(p => p.Id == t.Id && p.ProviderReference != null))
+            .OrderBy(t => t.UpdatedAt).Take(50).ToListAsync(ct);
+        foreach (var transaction in fresh.Concat(unanswered.Where(t => askAll || now - t.UpdatedAt >= AskAgain(t.Attempts))))
         {
             if (!await ClaimAsync(db, transaction, ct))
             {
@@ -60,6 +66,8 @@ public sealed class PaymentSubmission(IServiceScopeFactory scopes, IOptions<Fins
             }
         }
     }
+
+    private static TimeSpan AskAgain(int asked) => TimeSpan.FromTicks(Math.Min(AskAtMostEvery.Ticks, AskAgainAfter.Ticks << Math.Clamp(asked - 1, 0, 20)));
 
     /// <summary>Takes the transaction to PROCESSING if it is still as read; one conditional update, so one node wins.</summary>
     private async Task<bool> ClaimAsync(FinsoftDb db, TransactionRow transaction, CancellationToken ct)

@@ -31,9 +31,15 @@ public enum ProviderEventKind
 
 /// <summary>
 /// A verified provider event, in Finsoft's words: which of our payments or refunds (<see cref="Reference"/>)
-/// it is about, what happened, and why it failed where it did.
+/// it is about, what happened, why it failed where it did, and the amount (minor units) and currency the
+/// provider says it moved, where it says so.
 /// </summary>
-public sealed record ProviderEvent(string EventId, string Type, ProviderEventKind Kind, Guid? Reference, string? ProviderObjectId, string? FailureReason);
+public sealed record ProviderEvent(string EventId, string Type, ProviderEventKind Kind, Guid? Reference, string? ProviderObjectId, string? FailureReason)
+{
+    public long? Amount { get; init; }
+
+    public string? Currency { get; init; }
+}
 
 /// <summary>A webhook request as it arrived: the headers and the exact bytes the signature covers.</summary>
 public sealed record WebhookDelivery(IReadOnlyDictionary<string, string> Headers, byte[] Body);

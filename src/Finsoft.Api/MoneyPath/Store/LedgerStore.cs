@@ -70,7 +70,9 @@ public sealed class LedgerStore(FinsoftDb db, TimeProvider time)
     /// in order. Moving the head locks it until commit, so appends are serialised and event positions
     /// become visible in the order they were handed out. The engine takes it after every other lock it
     /// needs (what it writes after it are new rows and rows it already holds), so whoever holds the head
-    /// never waits for anything. A batch takes it once.
+    /// waits for nothing but, at most, one single-statement update of a payment's row that a feature's
+    /// follow-up also writes (the submission worker storing the provider's reference). A batch takes it
+    /// once, and once more for the events of its follow-ups, if any.
     /// </summary>
     public async Task AppendAsync(IReadOnlyList<(Guid TransactionId, JournalEntry Entry)> entries, IReadOnlyList<TransactionRow> newTransactions,
         IReadOnlyList<PendingEvent> events, CancellationToken ct)

@@ -75,7 +75,10 @@ public sealed class SimBankProvider(FinsoftDb db, IOptions<FinsoftOptions> optio
         try
         {
             var root = JsonNode.Parse(body)!.AsObject();
-            var type = (string)root["event"]!;
+            if ((string?)root["event_id"] is not { Length: > 0 and <= 255 } id || (string?)root["event"] is not { Length: > 0 and <= 255 } type)
+            {
+                return (null, "The event has no event_id or no event.");
+            }
             var kind = type switch
             {
                 "transfer.pending" => ProviderEventKind.ChargeProcessing,
@@ -86,9 +89,12 @@ public sealed class SimBankProvider(FinsoftDb db, IOptions<FinsoftOptions> optio
                 _ => ProviderEventKind.Other,
             };
             var reference = Guid.TryParse((string?)root["reference"], out var r) ? r : (Guid?)null;
-            return (new ProviderEvent((string)root["event_id"]!, type, kind, reference, (string?)root["object_id"], (string?)root["reason"]), null);
+            return (new ProviderEvent(id, type, kind, reference, (string?)root["object_id"], (string?)root["reason"])
+            {
+                Amount = (long?)root["amount"], Currency = (string?)root["currency"],
+            }, null);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or OverflowException)
         {
             return (null, "The event is not a JSON object with an event_id and an event.");
         }

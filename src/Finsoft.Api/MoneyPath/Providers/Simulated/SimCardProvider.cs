@@ -82,8 +82,10 @@ public sealed class SimCardProvider(FinsoftDb db, IOptions<FinsoftOptions> optio
         try
         {
             var root = JsonNode.Parse(body)!.AsObject();
-            var id = (string)root["id"]!;
-            var type = (string)root["type"]!;
+            if ((string?)root["id"] is not { Length: > 0 and <= 255 } id || (string?)root["type"] is not { Length: > 0 and <= 255 } type)
+            {
+                return (null, "The event has no id or no type.");
+            }
             var data = root["data"]?["object"];
             var reference = Guid.TryParse((string?)data?["metadata"]?["finsoft_reference"], out var r) ? r : (Guid?)null;
             var kind = type switch
@@ -96,9 +98,12 @@ public sealed class SimCardProvider(FinsoftDb db, IOptions<FinsoftOptions> optio
                 _ => ProviderEventKind.Other,
             };
             var failure = (string?)data?["last_payment_error"]?["message"] ?? (data?["failure_reason"] is JsonValue v ? (string?)v : null);
-            return (new ProviderEvent(id, type, kind, reference, (string?)data?["id"], failure), null);
+            return (new ProviderEvent(id, type, kind, reference, (string?)data?["id"], failure)
+            {
+                Amount = (long?)data?["amount"], Currency = ((string?)data?["currency"])?.ToUpperInvariant(),
+            }, null);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or OverflowException)
         {
             return (null, "The event is not a JSON object with an id and a type.");
         }
