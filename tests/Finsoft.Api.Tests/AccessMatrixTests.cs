@@ -105,6 +105,11 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         ["POST /api/v1/admin/users/{id:guid}/accounts"] = Policies.Admin,
         ["DELETE /api/v1/admin/users/{id:guid}/accounts/{accountId:guid}"] = Policies.Admin,
         ["GET /api/v1/admin/audit"] = Policies.Admin,
+        ["POST /api/v1/aml/watchlists"] = Policies.Admin,
+        ["GET /api/v1/aml/watchlists"] = Policies.Insights,
+        ["POST /api/v1/aml/screenings"] = Policies.Insights,
+        ["GET /api/v1/aml/screenings"] = Policies.Insights,
+        ["GET /api/v1/aml/screenings/{id:guid}"] = Policies.Insights,
         // Last: it ends the session it is called with.
         ["POST /api/v1/auth/logout"] = Policies.SignedIn,
     };

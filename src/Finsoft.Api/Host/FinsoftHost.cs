@@ -1,6 +1,7 @@
 using Finsoft.Api.MoneyPath.Verification;
 using System.Data.Common;
 using Finsoft.Api.Features.Accounts;
+using Finsoft.Api.Features.Aml;
 using Finsoft.Api.Features.DestinationAccounts;
 using Finsoft.Api.Features.Health;
 using Finsoft.Api.Features.Identity;
@@ -82,6 +83,7 @@ public static class FinsoftHost
         builder.Services.AddScoped<IBankConnector, SimulatedBank>();
         builder.Services.AddPayments();
         builder.Services.AddWebhooks(options.Webhooks);
+        builder.Services.AddSingleton<WatchlistIndex>();
         builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
         builder.Services.AddHostedService<WithdrawalProcessor>();
         builder.Services.AddHostedService<SimulatedBankSettlement>();
@@ -125,6 +127,7 @@ public static class FinsoftHost
         app.MapEvents();
         app.MapPayments();
         app.MapWebhooks();
+        app.MapAml();
         return app;
     }
 

@@ -35,6 +35,8 @@ public sealed class FinsoftOptions
 
     public WebhookOptions Webhooks { get; set; } = new();
 
+    public AmlOptions Aml { get; set; } = new();
+
     /// <summary>How long a claimed Idempotency-Key answers 409 before a retry may take over a claim whose process died.</summary>
     public int IdempotencyLeaseSeconds { get; set; } = 30;
 
@@ -127,6 +129,13 @@ public sealed class ProviderOptions
 
     /// <summary>Deliver a charge's outcome before the "processing" event that precedes it.</summary>
     public bool OutOfOrder { get; set; }
+}
+
+/// <summary>Sanctions screening.</summary>
+public sealed class AmlOptions
+{
+    /// <summary>The score (0–1) from which a listed entry is a potential match.</summary>
+    public double MinMatch { get; set; } = 0.88;
 }
 
 /// <summary>Outgoing webhooks: where they may go, and how hard Finsoft tries.</summary>

@@ -41,6 +41,9 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<WebhookEndpointRow> WebhookEndpoints => Set<WebhookEndpointRow>();
     public DbSet<WebhookDeliveryRow> WebhookDeliveries => Set<WebhookDeliveryRow>();
     public DbSet<WebhookAttemptRow> WebhookAttempts => Set<WebhookAttemptRow>();
+    public DbSet<WatchlistVersionRow> WatchlistVersions => Set<WatchlistVersionRow>();
+    public DbSet<WatchlistEntryRow> WatchlistEntries => Set<WatchlistEntryRow>();
+    public DbSet<ScreeningRow> Screenings => Set<ScreeningRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -86,6 +89,11 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<WebhookEndpointRow>().ToTable("webhook_endpoints");
         modelBuilder.Entity<WebhookDeliveryRow>().ToTable("webhook_deliveries");
         modelBuilder.Entity<WebhookAttemptRow>().ToTable("webhook_attempts").Property(a => a.Id).ValueGeneratedOnAdd();
+        modelBuilder.Entity<WatchlistVersionRow>().ToTable("watchlist_versions");
+        modelBuilder.Entity<WatchlistEntryRow>().ToTable("watchlist_entries").HasKey(e => new { e.VersionId, e.EntryId });
+        // Declared so that one SaveChanges inserts a version before its entries.
+        modelBuilder.Entity<WatchlistEntryRow>().HasOne<WatchlistVersionRow>().WithMany().HasForeignKey(e => e.VersionId);
+        modelBuilder.Entity<ScreeningRow>().ToTable("screenings");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -1,0 +1,39 @@
+-- Watch lists as loaded (each load of a source is a new version; earlier ones stay for the record),
+-- and every screening with the matches it found and the list versions it was screened against.
+CREATE TABLE watchlist_versions (
+    id uuid PRIMARY KEY,
+    source TEXT NOT NULL,
+    version integer NOT NULL,
+    format TEXT NOT NULL,
+    entry_count integer NOT NULL,
+    loaded_at timestamptz NOT NULL,
+    loaded_by uuid NULL REFERENCES users(id),
+    UNIQUE (source, version)
+);
+
+CREATE TABLE watchlist_entries (
+    version_id uuid NOT NULL REFERENCES watchlist_versions(id),
+    entry_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    names TEXT NOT NULL,
+    birth_dates TEXT NOT NULL,
+    countries TEXT NOT NULL,
+    programs TEXT NULL,
+    PRIMARY KEY (version_id, entry_id)
+);
+
+CREATE TABLE screenings (
+    id uuid PRIMARY KEY,
+    entity_type TEXT NOT NULL CHECK (entity_type IN ('user', 'destination_account', 'name')),
+    entity_id uuid NULL,
+    name TEXT NOT NULL,
+    birth_date TEXT NULL,
+    country TEXT NULL,
+    status TEXT NOT NULL CHECK (status IN ('clear', 'potential_match', 'confirmed_match', 'dismissed')),
+    matches TEXT NOT NULL,
+    list_versions TEXT NOT NULL,
+    created_at timestamptz NOT NULL,
+    screened_by uuid NULL REFERENCES users(id)
+);
+CREATE INDEX ix_screenings_entity ON screenings(entity_id, created_at) WHERE entity_id IS NOT NULL;
+CREATE INDEX ix_screenings_listed ON screenings(created_at, id);
