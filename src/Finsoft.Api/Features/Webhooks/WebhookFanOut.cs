@@ -14,6 +14,14 @@ public sealed class WebhookFanOut(IServiceScopeFactory scopes, TimeProvider time
 {
     public string Name => "webhooks";
 
+    /// <summary>With no endpoint enabled, no event so far is anyone's: a new endpoint starts after the events of its making.</summary>
+    public async Task<bool> IsIdleAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
+        return !await db.WebhookEndpoints.AnyAsync(e => e.DeletedAt == null && e.DisabledAt == null, ct);
+    }
+
     public async Task HandleAsync(IReadOnlyList<EventRow> events, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();

@@ -15,6 +15,12 @@ public interface IEventConsumer
     string Name { get; }
 
     Task HandleAsync(IReadOnlyList<EventRow> events, CancellationToken ct);
+
+    /// <summary>
+    /// True when nothing that has happened so far can concern it (the webhooks consumer with no endpoint): the
+    /// dispatcher then moves its cursor to the head, read before asking, without reading the events.
+    /// </summary>
+    Task<bool> IsIdleAsync(CancellationToken ct) => Task.FromResult(false);
 }
 
 /// <summary>
@@ -53,6 +59,14 @@ public sealed class EventDispatcher(IServiceScopeFactory scopes, IEnumerable<IEv
             return 0;
         }
         var position = await db.EventConsumers.Where(c => c.Name == consumer.Name).Select(c => c.Position).SingleAsync(ct);
+        var head = await db.Events.MaxAsync(e => (long?)e.Position, ct) ?? 0;
+        if (head > position && await consumer.IsIdleAsync(ct))
+        {
+            // Anything that starts caring after this moment starts after the head read before it asked.
+            await db.EventConsumers.Where(c => c.Name == consumer.Name && c.LeaseOwner == _node && c.Position < head)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Position, head), ct);
+            return 0;
+        }
         var events = await db.Events.AsNoTracking().Where(e => e.Position > position).OrderBy(e => e.Position).Take(PageSize).ToListAsync(ct);
         if (events.Count == 0)
         {
