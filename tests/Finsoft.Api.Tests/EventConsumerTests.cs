@@ -10,9 +10,11 @@ namespace Finsoft.Api.Tests;
 /// <summary>In-process consumers of the outbox: their own stored cursor, at least once, one node at a time.</summary>
 public abstract class EventConsumerTests(DatabaseKind kind)
 {
-    private sealed class Recorder(string name) : IEventConsumer
+    private sealed class Recorder(string name, bool idle = false) : IEventConsumer
     {
         public string Name => name;
+
+        public Task<bool> IsIdleAsync(CancellationToken ct) => Task.FromResult(idle);
 
         public List<long> Seen { get; } = [];
 
@@ -67,6 +69,24 @@ public abstract class EventConsumerTests(DatabaseKind kind)
         Assert.Equal(2, await siblingDispatcher.PumpAsync(elsewhere, CancellationToken.None));
         Assert.Equal([all[^1] + 1, all[^1] + 2], elsewhere.Seen);
         Assert.Equal(0, await dispatcher.PumpAsync(recorder, CancellationToken.None)); // the first node lost the lease
+    }
+
+    [DbFact]
+    public async Task An_idle_consumer_skips_to_the_head_without_reading_and_reads_what_comes_after()
+    {
+        var w = await TwoCustomers.StartAsync(kind, "100.00");
+        await using var app = w.App;
+        var dispatcher = app.Services.GetRequiredService<EventDispatcher>();
+        var head = await app.WithDbAsync(db => db.Events.MaxAsync(e => e.Position));
+        var idle = new Recorder("test-idle", idle: true);
+        Assert.Equal(0, await dispatcher.PumpAsync(idle, CancellationToken.None));
+        Assert.Empty(idle.Seen);
+        Assert.Equal(head, await app.WithDbAsync(db => db.EventConsumers.Where(c => c.Name == "test-idle").Select(c => c.Position).SingleAsync()));
+
+        Assert.Equal(HttpStatusCode.Created, (await w.Api.TransferAsync(w.Alice.Token, w.AliceAccount, w.BobAccount, "1.00")).StatusCode);
+        var busy = new Recorder("test-idle");
+        Assert.Equal(2, await dispatcher.PumpAsync(busy, CancellationToken.None));
+        Assert.Equal([head + 1, head + 2], busy.Seen);
     }
 }
 
