@@ -7,7 +7,8 @@ using System.Text.Json;
 namespace Finsoft.Api.Tests.Infrastructure;
 
 /// <summary>A signed-in (or anonymous) caller of the API, with helpers for the common set-up steps.</summary>
-public sealed class ApiClient(HttpClient http)
+/// <param name="serverLog">The server's log, when the test runs it: an unexpected 5xx then says what the server logged.</param>
+public sealed class ApiClient(HttpClient http, ErrorLog? serverLog = null)
 {
     public HttpClient Http { get; } = http;
 
@@ -47,9 +48,12 @@ public sealed class ApiClient(HttpClient http)
     {
         using var response = await SendAsync(method, path, body, token, idempotencyKey);
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{method} {path}: expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        Assert.True(response.StatusCode == status, $"{method} {path}: expected {(int)status}, got {(int)response.StatusCode}: {text}"
+            + ((int)response.StatusCode >= 500 && serverLog is not null ? $"\nserver log:\n{Tail(serverLog.Text)}" : ""));
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
+
+    private static string Tail(string log) => log.Length <= 6_000 ? log : log[^6_000..];
 
     public static async Task<JsonElement> BodyAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();

@@ -97,7 +97,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     public ApiClient Api() => new(CreateClient(new WebApplicationFactoryClientOptions
     {
         AllowAutoRedirect = false, BaseAddress = _address ?? new Uri("http://localhost"),
-    }));
+    }), ServerLog);
 
     /// <summary>Runs code against the app's database, for assertions on what was stored.</summary>
     public async Task<T> WithDbAsync<T>(Func<FinsoftDb, Task<T>> work)
