@@ -18,12 +18,13 @@ public sealed class ScreeningIndex
 
     private readonly List<Indexed> _entries = [];
     private readonly Dictionary<string, List<int>> _byKey = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, double> _rarity = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _rarity;
 
     public int Count => _entries.Count;
 
     public ScreeningIndex(IEnumerable<(string Source, WatchlistEntry Entry)> entries)
     {
+        var entriesWithWord = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (source, entry) in entries)
         {
             var names = entry.Names.Select(NameNormalizer.Tokens).Where(t => t.Length > 0).ToArray();
@@ -31,7 +32,7 @@ public sealed class ScreeningIndex
             _entries.Add(new Indexed(source, entry, names));
             foreach (var word in names.SelectMany(n => n).Distinct())
             {
-                _rarity[word] = _rarity.GetValueOrDefault(word) + 1; // counted here, turned into rarity below
+                entriesWithWord[word] = entriesWithWord.GetValueOrDefault(word) + 1;
             }
             foreach (var key in names.SelectMany(n => n).SelectMany(Keys).Distinct())
             {
@@ -42,11 +43,12 @@ public sealed class ScreeningIndex
                 list.Add(at);
             }
         }
+        var n = _entries.Count + 1.0;
+        _rarity = entriesWithWord.ToDictionary(w => w.Key, w => Math.Max(0.25, Math.Log(n / (w.Value + 1)) / Math.Log(n)), StringComparer.Ordinal);
     }
 
     public IReadOnlyList<ScreeningMatch> Screen(ScreeningQuery query, double minScore)
     {
-        EnsureRarity();
         var asked = NameNormalizer.Tokens(query.Name);
         if (asked.Length == 0)
         {
@@ -94,26 +96,6 @@ public sealed class ScreeningIndex
     /// half the list shares says little, a surname only one entry has says most; a word no entry has, most.
     /// </summary>
     private double Rarity(string word) => _rarity.TryGetValue(word, out var rarity) ? rarity : 1;
-
-    private bool _rarityReady;
-
-    /// <summary>Turns the counts of entries per word into their rarity, once, before the first screening.</summary>
-    private void EnsureRarity()
-    {
-        lock (_rarity)
-        {
-            if (_rarityReady)
-            {
-                return;
-            }
-            var n = _entries.Count + 1.0;
-            foreach (var (word, with) in _rarity.ToList())
-            {
-                _rarity[word] = Math.Max(0.25, Math.Log(n / (with + 1)) / Math.Log(n));
-            }
-            _rarityReady = true;
-        }
-    }
 
     /// <summary>What the birth date and country add to or take from a name's score.</summary>
     private static double Identifiers(ScreeningQuery query, WatchlistEntry entry, List<string> matchedOn)

@@ -148,6 +148,10 @@ public abstract class PaymentTests(DatabaseKind kind)
         await WaitUntilAsync(w, db => !db.SimulatedProviderEvents.Any(e => e.DeliveredAt == null));
         Assert.Equal("20.14", await w.Api.BalanceAsync(w.Alice.Token, w.AliceWallet)); // 0.01 + 3 × (10.00 - 3.29)
         Assert.Equal(6, await w.App.WithDbAsync(db => Task.FromResult(db.ProviderEvents.Count())));
+        // They did arrive out of order: in order, the last payment's outcome would come after every "processing" notice.
+        var received = await w.App.WithDbAsync(db => Task.FromResult(db.ProviderEvents.ToList()));
+        Assert.True(received.Where(e => e.Type == "payment_intent.succeeded").Max(e => e.ReceivedAt)
+            <= received.Where(e => e.Type == "payment_intent.processing").Max(e => e.ReceivedAt));
         Assert.True((await w.Api.VerifyLedgerAsync()).GetProperty("ok").GetBoolean());
         var statuses = await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/payments", token: w.Alice.Token);
         Assert.All(statuses.EnumerateArray(), p => Assert.Equal("succeeded", p.GetProperty("status").GetString()));

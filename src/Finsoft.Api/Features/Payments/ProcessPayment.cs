@@ -70,7 +70,7 @@ public static class ProcessPayment
         };
         return await engine.SubmitAsync(new MoneyOrder(new MoneyCommand.OpenPayIn(wallet.Id, amount, fee), outcome => outcome switch
         {
-            MoneyOutcome.Made { Transaction: { } opened } => ApiResults.Accepted(PaymentDto.From(Stamped(payment, opened))),
+            MoneyOutcome.Made { Transaction: { } opened } => ApiResults.Accepted(PaymentDto.From(PaymentBook.Stamped(payment, opened))),
             MoneyOutcome.Refused refused => refused.Error.ToProblem(),
             _ => throw new InvalidOperationException("A pay-in that was made has a transaction."),
         })
@@ -78,13 +78,5 @@ public static class ProcessPayment
             Initiator = user, Ticket = IdempotencyTicket.Of(http), MustHold = (wallet.Id, LedgerError.AccountNotFound), Description = request.Description,
             Then = PaymentBook.Open(payment),
         }, ct);
-    }
-
-    /// <summary>The payment takes its PAYMENT transaction's id and time.</summary>
-    private static PaymentRow Stamped(PaymentRow payment, TransactionRow opened)
-    {
-        payment.Id = opened.Id;
-        payment.CreatedAt = payment.UpdatedAt = opened.CreatedAt;
-        return payment;
     }
 }

@@ -13,12 +13,18 @@ namespace Finsoft.Api.MoneyPath.Payments;
 /// </summary>
 public static class PaymentBook
 {
+    /// <summary>The payment takes its PAYMENT transaction's id and time (for the response rendered before the row is written, too).</summary>
+    public static PaymentRow Stamped(PaymentRow payment, TransactionRow opened)
+    {
+        payment.Id = opened.Id;
+        payment.CreatedAt = payment.UpdatedAt = opened.CreatedAt;
+        return payment;
+    }
+
     /// <summary>The payment's own row, under its PAYMENT transaction's id.</summary>
     public static MoneyOrder.FollowUp Open(PaymentRow payment) => async (db, transaction, ct) =>
     {
-        payment.Id = transaction.Id;
-        payment.CreatedAt = payment.UpdatedAt = transaction.CreatedAt;
-        db.Payments.Add(payment);
+        db.Payments.Add(Stamped(payment, transaction));
         await db.SaveChangesAsync(ct);
         db.Entry(payment).State = EntityState.Detached; // the engine may run this again on a retried batch
         return [];
