@@ -21,6 +21,9 @@ public enum LedgerErrorCode
     Overflow,
     BatchAborted,
     LimitNotMet,
+
+    /// <summary>The user is under a compliance review (a watch-list match) and moves no money until an analyst decides.</summary>
+    ComplianceReview,
 }
 
 /// <summary>A business outcome that refuses an operation, with the text the API shows.</summary>
@@ -41,5 +44,7 @@ public sealed record LedgerError(LedgerErrorCode Code, string Message)
     public static readonly LedgerError AlreadyReversed = new(LedgerErrorCode.AlreadyReversed, "Transaction has already been reversed");
     public static readonly LedgerError HoldAlreadySettled = new(LedgerErrorCode.IllegalTransition, "The hold has already been captured, voided or released");
     public static readonly LedgerError BatchAborted = new(LedgerErrorCode.BatchAborted, "Another transfer in this atomic batch was refused, so none was made");
+    public static readonly LedgerError ComplianceReview = new(LedgerErrorCode.ComplianceReview,
+        "The account holder is under compliance review; money cannot move until an analyst decides");
     public static readonly LedgerError ReceiverLacksFunds = new(LedgerErrorCode.InsufficientFunds, "Insufficient balance in destination account to reverse the transfer");
 }

@@ -6,13 +6,23 @@ namespace Finsoft.Ledger;
 /// <see cref="Converted"/> marks a transfer across currencies. For a payment, <see cref="Fee"/> is the platform's
 /// fee, <see cref="Refunded"/> what its refunds not failed have sent back and <see cref="FeeRefunded"/> the part of
 /// the fee they returned; for a refund, <see cref="Fee"/> is the part of the payment's fee it returns, and
-/// <see cref="ReversalOf"/> its payment.
+/// <see cref="ReversalOf"/> its payment. <see cref="Review"/> is where a transaction held for a compliance review stands.
 /// </summary>
 public sealed record TransactionState(
     Guid Id, TransactionType Type, TransactionStatus Status, Guid? OriginId, Guid? DestinationId, Money Amount, long? Held,
-    Guid? PayoutReference, bool Reversed, bool Converted = false, long Fee = 0, long Refunded = 0, Guid? ReversalOf = null, long FeeRefunded = 0)
+    Guid? PayoutReference, bool Reversed, bool Converted = false, long Fee = 0, long Refunded = 0, Guid? ReversalOf = null, long FeeRefunded = 0,
+    ReviewState Review = ReviewState.None)
 {
     public bool IsHold => Type == TransactionType.Transfer && Held is not null;
+}
+
+/// <summary>Where a transaction held for a compliance review stands: never held, waiting for an analyst, or decided.</summary>
+public enum ReviewState
+{
+    None,
+    Open,
+    Approved,
+    Rejected,
 }
 
 /// <summary>
@@ -31,10 +41,15 @@ public abstract record MoneyCommand
     /// <summary>A second existing transaction whose state the command changes as the planner sees it (a failed refund's payment), locked too.</summary>
     public virtual Guid? Related => null;
 
+    /// <summary>The wallet money leaves by this command, if any: its holder must not be under compliance review.</summary>
+    public virtual Guid? Payer(IReadOnlyDictionary<Guid, TransactionState> transactions) => null;
+
     /// <summary>Wallet to wallet, same currency; with <see cref="Hold"/> only reserved on the origin (PENDING).</summary>
     public sealed record Transfer(Guid OriginId, Guid DestinationId, Money Amount, bool Hold = false) : MoneyCommand
     {
         public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [OriginId, DestinationId];
+
+        public override Guid? Payer(IReadOnlyDictionary<Guid, TransactionState> transactions) => OriginId;
     }
 
     /// <summary>Moves a pending hold's amount (or less, <see cref="Amount"/>) and releases the whole hold.</summary>
@@ -43,6 +58,8 @@ public abstract record MoneyCommand
         public override Guid? Subject => HoldId;
 
         public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => Ends(transactions, HoldId);
+
+        public override Guid? Payer(IReadOnlyDictionary<Guid, TransactionState> transactions) => transactions.GetValueOrDefault(HoldId)?.OriginId;
     }
 
     /// <summary>Ends a pending hold without moving money: voided by a person or expired by the clock.</summary>
@@ -66,6 +83,8 @@ public abstract record MoneyCommand
     public sealed record Withdraw(Guid WalletId, Money Amount) : MoneyCommand
     {
         public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [WalletId];
+
+        public override Guid? Payer(IReadOnlyDictionary<Guid, TransactionState> transactions) => WalletId;
     }
 
     /// <summary>The bank paid the attempt <see cref="Reference"/>: the held funds leave the wallet.</summary>
@@ -116,6 +135,8 @@ public abstract record MoneyCommand
         : MoneyCommand
     {
         public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [OriginId, FxFromId, FxToId, DestinationId];
+
+        public override Guid? Payer(IReadOnlyDictionary<Guid, TransactionState> transactions) => OriginId;
     }
 
     /// <summary>Sets (or clears, null) an account's floor; refused when the account does not meet it now.</summary>
@@ -162,6 +183,8 @@ public abstract record MoneyCommand
 
         public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) =>
             [.. Ends(transactions, PaymentId), ClearingId, FeeIncomeId];
+
+        public override Guid? Payer(IReadOnlyDictionary<Guid, TransactionState> transactions) => transactions.GetValueOrDefault(PaymentId)?.DestinationId;
     }
 
     /// <summary>The provider paid the refund back to the customer.</summary>
@@ -181,6 +204,22 @@ public abstract record MoneyCommand
 
         public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) =>
             [.. Ends(transactions, RefundId), ClearingId, FeeIncomeId];
+    }
+
+    /// <summary>An analyst approved a transaction held for review: a withdrawal may go to the bank, a held transfer is captured in full.</summary>
+    public sealed record ApproveReview(Guid TransactionId) : MoneyCommand
+    {
+        public override Guid? Subject => TransactionId;
+
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => Ends(transactions, TransactionId);
+    }
+
+    /// <summary>An analyst rejected a transaction held for review: its funds are released and it fails, for good.</summary>
+    public sealed record RejectReview(Guid TransactionId, string Reason) : MoneyCommand
+    {
+        public override Guid? Subject => TransactionId;
+
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => Ends(transactions, TransactionId);
     }
 
     /// <summary>A raw change to the books, for the planner's own tests.</summary>

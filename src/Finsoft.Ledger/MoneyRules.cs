@@ -48,6 +48,8 @@ public static class MoneyRules
         MoneyCommand.SettleRefund s => InFlight(books, s.RefundId, TransactionType.Refund, RefundNotInFlight) is var r && r.IsSuccess
             ? new Step(LedgerCommand.Nothing, r.Value with { Status = TransactionStatus.Completed }) : r.Error!,
         MoneyCommand.FailRefund f => FailRefund(f, books),
+        MoneyCommand.ApproveReview a => Approve(a, books),
+        MoneyCommand.RejectReview r => RejectHeld(r, books),
         MoneyCommand.Post p => new Step(p.Books),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command kind"),
     };
@@ -79,6 +81,9 @@ public static class MoneyRules
     public static readonly LedgerError QuoteSpent = new(LedgerErrorCode.IllegalTransition, "The quote has expired or was already used; ask for a new one");
     public static readonly LedgerError PaymentNotInFlight = new(LedgerErrorCode.IllegalTransition, "The payment is not waiting for its provider's answer");
     public static readonly LedgerError RefundNotInFlight = new(LedgerErrorCode.IllegalTransition, "The refund is not waiting for its provider's answer");
+    public static readonly LedgerError NotUnderReview = new(LedgerErrorCode.IllegalTransition, "The transaction is not waiting for a review decision");
+    public static readonly LedgerError HeldForReview = new(LedgerErrorCode.IllegalTransition, "The transfer is held for a compliance review; an analyst decides it");
+    public static readonly LedgerError RejectedInReview = new(LedgerErrorCode.IllegalTransition, "A withdrawal rejected in a compliance review cannot be sent again");
     private static readonly LedgerError WalletLacksRefund =
         new(LedgerErrorCode.InsufficientFunds, "The wallet does not hold the funds to refund (the amount less its share of the fee)");
     public static readonly LedgerError NotRefundable = new(LedgerErrorCode.IllegalTransition, "Only a succeeded payment can be refunded");
@@ -133,6 +138,10 @@ public static class MoneyRules
         if (books.Transaction(r.WithdrawalId) is not { Type: TransactionType.Withdrawal } w)
         {
             return LedgerError.TransactionNotFound;
+        }
+        if (w.Review == ReviewState.Rejected)
+        {
+            return RejectedInReview;
         }
         if (!TransactionLifecycle.CanMove(w.Status, TransactionStatus.Pending))
         {
@@ -322,6 +331,49 @@ public static class MoneyRules
         return Math.Clamp(due - payment.FeeRefunded, 0, amount);
     }
 
+    /// <summary>Approved: a held withdrawal goes on to the bank (nothing moves yet); a held transfer is captured in full.</summary>
+    private static Result<Step> Approve(MoneyCommand.ApproveReview a, Books books)
+    {
+        var found = AwaitingReview(books, a.TransactionId);
+        if (!found.IsSuccess)
+        {
+            return found.Error!;
+        }
+        var held = found.Value with { Review = ReviewState.Approved };
+        if (held.Type == TransactionType.Withdrawal)
+        {
+            return new Step(LedgerCommand.Nothing, held);
+        }
+        var amount = Held(held);
+        return new Step(LedgerCommand.Capture(held.Id, held.OriginId!.Value, held.DestinationId!.Value, amount, amount),
+            held with { Status = TransactionStatus.Completed }) { Moved = amount };
+    }
+
+    /// <summary>Rejected: the funds held for the transaction are released and it fails.</summary>
+    private static Result<Step> RejectHeld(MoneyCommand.RejectReview r, Books books)
+    {
+        var found = AwaitingReview(books, r.TransactionId);
+        if (!found.IsSuccess)
+        {
+            return found.Error!;
+        }
+        var held = found.Value with { Review = ReviewState.Rejected, Status = TransactionStatus.Failed };
+        var books2 = held.Type == TransactionType.Withdrawal
+            ? new LedgerCommand([], [new HoldChange(held.OriginId!.Value, checked(-held.Amount.Minor))])
+            : LedgerCommand.Void(held.Id, held.OriginId!.Value, Held(held));
+        return new Step(books2, held);
+    }
+
+    /// <summary>A withdrawal or two-phase transfer still pending with its review open.</summary>
+    private static Result<TransactionState> AwaitingReview(Books books, Guid id) => books.Transaction(id) switch
+    {
+        null or { Review: ReviewState.None } => LedgerError.TransactionNotFound,
+        { Type: not (TransactionType.Withdrawal or TransactionType.Transfer) } => LedgerError.TransactionNotFound,
+        { Type: TransactionType.Transfer, IsHold: false } => LedgerError.TransactionNotFound,
+        { Review: not ReviewState.Open } or { Status: not TransactionStatus.Pending } => NotUnderReview,
+        var t => t,
+    };
+
     /// <summary>A move of a positive amount; none for zero (a fee of nothing, a refund that is all fee).</summary>
     private static IEnumerable<JournalEntry> Moves(Guid from, Guid to, Money amount) => amount.Minor > 0 ? [JournalEntry.Move(from, to, amount)] : [];
 
@@ -337,6 +389,7 @@ public static class MoneyRules
     {
         null or { IsHold: false } => LedgerError.TransactionNotFound,
         { Status: not TransactionStatus.Pending } => LedgerError.HoldAlreadySettled,
+        { Review: ReviewState.Open } => HeldForReview,
         var hold => hold,
     };
 

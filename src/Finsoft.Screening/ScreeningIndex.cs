@@ -14,7 +14,8 @@ public sealed record ScreeningMatch(string Source, WatchlistEntry Entry, string 
 /// </summary>
 public sealed class ScreeningIndex
 {
-    private sealed record Indexed(string Source, WatchlistEntry Entry, string[][] Names);
+    /// <summary>An entry with its names as words and its countries as ISO codes, worked out once.</summary>
+    private sealed record Indexed(string Source, WatchlistEntry Entry, string[][] Names, string[] CountryCodes);
 
     private readonly List<Indexed> _entries = [];
     private readonly Dictionary<string, List<int>> _byKey = new(StringComparer.Ordinal);
@@ -29,7 +30,7 @@ public sealed class ScreeningIndex
         {
             var names = entry.Names.Select(NameNormalizer.Tokens).Where(t => t.Length > 0).ToArray();
             var at = _entries.Count;
-            _entries.Add(new Indexed(source, entry, names));
+            _entries.Add(new Indexed(source, entry, names, entry.Countries.Select(Countries.ToCode).OfType<string>().Distinct().ToArray()));
             foreach (var word in names.SelectMany(n => n).Distinct())
             {
                 entriesWithWord[word] = entriesWithWord.GetValueOrDefault(word) + 1;
@@ -80,7 +81,7 @@ public sealed class ScreeningIndex
                 continue;
             }
             var matchedOn = new List<string> { bestName == 0 ? "name" : "alias" };
-            var total = Math.Min(1.0, bestScore + Identifiers(query, indexed.Entry, matchedOn));
+            var total = Math.Min(1.0, bestScore + Identifiers(query, indexed, matchedOn));
             if (total >= minScore)
             {
                 matches.Add(new ScreeningMatch(indexed.Source, indexed.Entry, indexed.Entry.Names[bestName], Math.Round(total, 4), matchedOn));
@@ -98,8 +99,9 @@ public sealed class ScreeningIndex
     private double Rarity(string word) => _rarity.TryGetValue(word, out var rarity) ? rarity : 1;
 
     /// <summary>What the birth date and country add to or take from a name's score.</summary>
-    private static double Identifiers(ScreeningQuery query, WatchlistEntry entry, List<string> matchedOn)
+    private static double Identifiers(ScreeningQuery query, Indexed indexed, List<string> matchedOn)
     {
+        var entry = indexed.Entry;
         var change = 0.0;
         if (query.BirthDate is { Length: >= 4 } born && entry.BirthDates.Count > 0)
         {
@@ -113,15 +115,15 @@ public sealed class ScreeningIndex
                 change -= 0.2;
             }
         }
-        if (query.Country is { Length: > 0 } country)
+        // A code or a name on either side: both are compared as ISO codes.
+        if (query.Country is { Length: > 0 } asked && Countries.ToCode(asked) is { } country)
         {
-            var comparable = entry.Countries.Where(c => (c.Length == 2) == (country.Length == 2)).ToList();
-            if (comparable.Any(c => string.Equals(c, country, StringComparison.OrdinalIgnoreCase)))
+            if (indexed.CountryCodes.Contains(country))
             {
                 change += 0.03;
                 matchedOn.Add("country");
             }
-            else if (comparable.Count > 0)
+            else if (indexed.CountryCodes.Length > 0)
             {
                 change -= 0.08;
             }

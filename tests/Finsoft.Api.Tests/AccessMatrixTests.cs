@@ -110,6 +110,10 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         ["POST /api/v1/aml/screenings"] = Policies.Insights,
         ["GET /api/v1/aml/screenings"] = Policies.Insights,
         ["GET /api/v1/aml/screenings/{id:guid}"] = Policies.Insights,
+        ["POST /api/v1/aml/reschedule/{entity_type}/{entity_id:guid}"] = Policies.Insights,
+        ["GET /api/v1/reviews"] = Policies.Insights,
+        ["GET /api/v1/reviews/{id:guid}"] = Policies.Insights,
+        ["POST /api/v1/reviews/{id:guid}/decision"] = Policies.Insights,
         // Last: it ends the session it is called with.
         ["POST /api/v1/auth/logout"] = Policies.SignedIn,
     };
@@ -172,7 +176,8 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         var space = route.IndexOf(' ', StringComparison.Ordinal);
         var path = route[(space + 1)..].Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{accountId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-            .Replace("{deliveryId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+            .Replace("{deliveryId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{entity_type}", "user", StringComparison.Ordinal).Replace("{entity_id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
         return (new HttpMethod(route[..space]), path);
     }
 

@@ -96,6 +96,7 @@ public abstract class EngineTests(DatabaseKind kind)
         {
             Initiator = world.Admin, Description = "engine test", HoldUntil = command.Command is MoneyCommand.Transfer { Hold: true } ? DateTime.UtcNow.AddDays(1) : null,
             Conversion = command.Command is MoneyCommand.Convert c ? new Conversion(c.Received, "0.05", command.Quote!.Value) : null,
+            ReviewReason = command.HeldForReview ? "engine test" : null,
         }, CancellationToken.None)).ToList();
         await Task.WhenAll(submitted);
 
@@ -129,7 +130,7 @@ public abstract class EngineTests(DatabaseKind kind)
         }
 
         var events = await app.WithDbAsync(db => db.Events.Where(e => e.Position > lastEvent).OrderBy(e => e.Position).ToListAsync());
-        var expectedEvents = commands.Select((c, i) => plan.Decisions[i] is { } d ? ExpectedEvents(c.Command, d) : []).SelectMany(e => e)
+        var expectedEvents = commands.Select((c, i) => plan.Decisions[i] is { } d ? ExpectedEvents(c, d) : []).SelectMany(e => e)
             .GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(expectedEvents.OrderBy(e => e.Key), events.GroupBy(e => e.Type).ToDictionary(g => g.Key, g => g.Count()).OrderBy(e => e.Key));
         Assert.Equal(Enumerable.Range(1, events.Count).Select(n => lastEvent + n), events.Select(e => e.Position));
@@ -137,8 +138,9 @@ public abstract class EngineTests(DatabaseKind kind)
     }
 
     /// <summary>What each applied command must announce: the outbox's contract, written out independently of the engine.</summary>
-    private static string[] ExpectedEvents(MoneyCommand command, Decision decision) => command switch
+    private static string[] ExpectedEvents(Generated generated, Decision decision) => generated.Command switch
     {
+        MoneyCommand.Transfer { Hold: true } or MoneyCommand.Withdraw when generated.HeldForReview => [EventTypes.TransactionCreated, EventTypes.HeldForReview],
         MoneyCommand.Transfer { Hold: true } => [EventTypes.TransactionCreated, EventTypes.HoldCreated],
         MoneyCommand.Transfer or MoneyCommand.Deposit or MoneyCommand.Convert => [EventTypes.TransactionCreated, EventTypes.TransactionCompleted],
         MoneyCommand.Adjust => decision.Books.Entries.Count == 0 ? [] : [EventTypes.TransactionCreated, EventTypes.TransactionCompleted],
@@ -153,10 +155,14 @@ public abstract class EngineTests(DatabaseKind kind)
         MoneyCommand.OpenPayIn or MoneyCommand.Refund => [EventTypes.TransactionCreated],
         MoneyCommand.SettlePayIn or MoneyCommand.SettleRefund => [EventTypes.TransactionCompleted],
         MoneyCommand.FailPayIn or MoneyCommand.FailRefund => [EventTypes.TransactionFailed],
-        _ => throw new InvalidOperationException(command.ToString()),
+        MoneyCommand.ApproveReview => decision.Subject!.Type == TransactionType.Transfer
+            ? [EventTypes.ReviewApproved, EventTypes.TransactionCompleted] : [EventTypes.ReviewApproved],
+        MoneyCommand.RejectReview => [EventTypes.ReviewRejected, EventTypes.TransactionFailed],
+        _ => throw new InvalidOperationException(generated.Command.ToString()),
     };
 
-    private sealed record Generated(MoneyCommand Command, Guid? Quote = null);
+    /// <summary>A command, the quote a conversion spends, and whether what it starts is held for a compliance review.</summary>
+    private sealed record Generated(MoneyCommand Command, Guid? Quote = null, bool HeldForReview = false);
 
     private static Generated Generate(World w, Random random, Dictionary<Guid, TransactionState> transactions, Dictionary<Guid, bool> quotes,
         List<Guid> fresh)
@@ -169,9 +175,16 @@ public abstract class EngineTests(DatabaseKind kind)
         var transfers = transactions.Values.Where(t => t.Type == TransactionType.Transfer).Select(t => t.Id);
         var payments = transactions.Values.Where(t => t.Type == TransactionType.Payment).Select(t => t.Id);
         var refunds = transactions.Values.Where(t => t.Type == TransactionType.Refund).Select(t => t.Id);
+        // Transactions awaiting review, and one never held or already decided, which the planner refuses.
+        var reviewed = transactions.Values.Where(t => t.Review == ReviewState.Open).Concat(transactions.Values.Where(t => t.Review != ReviewState.Open).Take(1))
+            .Select(t => t.Id);
         var missing = Guid.CreateVersion7();
-        switch (random.Next(19))
+        switch (random.Next(21))
         {
+            case 19:
+                return new(new MoneyCommand.ApproveReview(Pick(reviewed, missing)));
+            case 20:
+                return new(new MoneyCommand.RejectReview(Pick(reviewed, missing), "rejected in test"));
             case 13:
             {
                 var amount = Amount(Mxn, 5_000);
@@ -195,7 +208,8 @@ public abstract class EngineTests(DatabaseKind kind)
             case 0:
             case 1:
                 var from = Wallet();
-                return new(new MoneyCommand.Transfer(from, random.Next(10) == 0 ? from : Wallet(), Amount(Mxn), Hold: random.Next(3) == 0));
+                var hold = random.Next(3) == 0;
+                return new(new MoneyCommand.Transfer(from, random.Next(10) == 0 ? from : Wallet(), Amount(Mxn), hold), HeldForReview: hold && random.Next(2) == 0);
             case 2:
                 return new(new MoneyCommand.Capture(Pick(holds, missing), random.Next(2) == 0 ? null : Amount(Mxn, 800)));
             case 3:
@@ -203,7 +217,7 @@ public abstract class EngineTests(DatabaseKind kind)
             case 4:
                 return new(new MoneyCommand.Deposit(w.SettlementMxn, Wallet(), Amount(Mxn, 5_000)));
             case 5:
-                return new(new MoneyCommand.Withdraw(Wallet(), Amount(Mxn)));
+                return new(new MoneyCommand.Withdraw(Wallet(), Amount(Mxn)), HeldForReview: random.Next(3) == 0);
             case 6:
             {
                 var withdrawal = Pick<TransactionState?>(withdrawals, null);

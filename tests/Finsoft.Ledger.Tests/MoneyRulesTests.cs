@@ -234,4 +234,39 @@ public sealed class MoneyRulesTests
         Assert.Equal(0, plan.Decisions[0]!.Moved!.Value.Minor); // the last cent carries no fee: all of it went back already
         Assert.Equal((-1L, 0L), (Delta(plan, bob), Delta(plan, fees)));
     }
+
+    private static readonly TransactionState HeldTransfer = Hold with { Id = Guid.NewGuid(), Review = ReviewState.Open };
+
+    private static readonly TransactionState HeldPayout = Payout with { Id = Guid.NewGuid(), Status = TransactionStatus.Pending, Review = ReviewState.Open };
+
+    private static BatchPlan PlanReviews(params MoneyCommand[] commands) => BatchPlanner.Plan([Alice, Bob], [HeldTransfer, HeldPayout, Hold], commands);
+
+    [Fact]
+    public void A_transaction_held_for_review_is_decided_once_by_an_analyst_and_not_by_its_customer()
+    {
+        // While the review is open, the hold's owner can neither capture nor void it.
+        var customer = PlanReviews(new MoneyCommand.Capture(HeldTransfer.Id, null), new MoneyCommand.Release(HeldTransfer.Id, MoneyCommand.Release.Voided));
+        Assert.Equal([MoneyRules.HeldForReview, MoneyRules.HeldForReview], customer.Refusals.Select(r => r!.Error));
+
+        var approved = PlanReviews(new MoneyCommand.ApproveReview(HeldTransfer.Id), new MoneyCommand.RejectReview(HeldTransfer.Id, "late"));
+        Assert.Equal((-300L, -300L, 300L), (Delta(approved, Alice), Delta(approved, Alice, held: true), Delta(approved, Bob)));
+        Assert.Equal((TransactionStatus.Completed, ReviewState.Approved), (approved.Decisions[0]!.Subject!.Status, approved.Decisions[0]!.Subject!.Review));
+        Assert.Equal(MoneyRules.NotUnderReview, approved.Refusals[1]!.Error);
+
+        // A held withdrawal: approval moves nothing yet (the bank pays it later); rejection releases its funds and fails it.
+        var payout = PlanReviews(new MoneyCommand.ApproveReview(HeldPayout.Id));
+        Assert.DoesNotContain(payout.Deltas, d => d.Balance != 0 || d.Held != 0);
+        Assert.Equal((TransactionStatus.Pending, ReviewState.Approved), (payout.Decisions[0]!.Subject!.Status, payout.Decisions[0]!.Subject!.Review));
+        var rejected = PlanReviews(new MoneyCommand.RejectReview(HeldPayout.Id, "no"));
+        Assert.Equal((0L, -300L), (Delta(rejected, Alice), Delta(rejected, Alice, held: true)));
+        Assert.Equal((TransactionStatus.Failed, ReviewState.Rejected), (rejected.Decisions[0]!.Subject!.Status, rejected.Decisions[0]!.Subject!.Review));
+
+        // Never held, or gone: nothing to decide.
+        Assert.Equal(LedgerError.TransactionNotFound, PlanReviews(new MoneyCommand.ApproveReview(Hold.Id)).Refusals[0]!.Error);
+        Assert.Equal(LedgerError.TransactionNotFound, PlanReviews(new MoneyCommand.RejectReview(Guid.NewGuid(), "x")).Refusals[0]!.Error);
+        // A rejected withdrawal is not sent again by a retry.
+        var refused = BatchPlanner.Plan([Alice], [HeldPayout with { Status = TransactionStatus.Failed, Review = ReviewState.Rejected }],
+            [new MoneyCommand.RetryPayout(HeldPayout.Id, Guid.NewGuid())]);
+        Assert.Equal(MoneyRules.RejectedInReview, refused.Refusals[0]!.Error);
+    }
 }

@@ -83,7 +83,7 @@ public static class FinsoftHost
         builder.Services.AddScoped<IBankConnector, SimulatedBank>();
         builder.Services.AddPayments();
         builder.Services.AddWebhooks(options.Webhooks);
-        builder.Services.AddSingleton<WatchlistIndex>();
+        builder.Services.AddAml();
         builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
         builder.Services.AddHostedService<WithdrawalProcessor>();
         builder.Services.AddHostedService<SimulatedBankSettlement>();
@@ -136,7 +136,9 @@ public static class FinsoftHost
     {
         await MigrateAsync(app);
         await app.Services.PrepareSensitiveDataAsync(CancellationToken.None);
-        await BootstrapAdmin.EnsureAsync(app.Services, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FinsoftOptions>>().Value, CancellationToken.None);
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FinsoftOptions>>().Value;
+        await WatchlistFiles.LoadAsync(app.Services, options.Aml, CancellationToken.None); // before the first user is screened
+        await BootstrapAdmin.EnsureAsync(app.Services, options, CancellationToken.None);
     }
 
     public static async Task MigrateAsync(WebApplication app)

@@ -136,6 +136,23 @@ public sealed class AmlOptions
 {
     /// <summary>The score (0–1) from which a listed entry is a potential match.</summary>
     public double MinMatch { get; set; } = 0.88;
+
+    /// <summary>How often a user or destination account is rescreened unless an analyst set otherwise.</summary>
+    public int RescreenIntervalDays { get; set; } = 365;
+
+    /// <summary>How often the rescreening worker looks for what is due and for new list versions.</summary>
+    public int RescreenPollMilliseconds { get; set; } = 60_000;
+
+    /// <summary>Watch lists loaded at start, in order (a source's aliases after its main file); unchanged files are not loaded again.</summary>
+    public List<WatchlistFile> WatchlistFiles { get; set; } = [];
+}
+
+/// <summary>One file of a watch list: <c>Finsoft__Aml__WatchlistFiles__0__Source=ofac</c>, <c>…__Format=ofac-sdn-csv</c>, <c>…__Path=/lists/sdn.csv</c>.</summary>
+public sealed class WatchlistFile
+{
+    public string Source { get; set; } = "";
+    public string Format { get; set; } = "";
+    public string Path { get; set; } = "";
 }
 
 /// <summary>Outgoing webhooks: where they may go, and how hard Finsoft tries.</summary>

@@ -5,6 +5,8 @@ using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
+using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Screening;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -12,9 +14,10 @@ using Microsoft.Extensions.Options;
 namespace Finsoft.Api.Features.Aml;
 
 /// <summary>
-/// Screening a user, a destination account's holder, or a bare name against the lists in force: every
-/// entry scoring at least `Finsoft:Aml:MinMatch` is a match; any match makes the screening a potential
-/// match for an analyst to decide. Each screening is kept with the list versions it was made against.
+/// Screening a user, a destination account's holder, or a bare name against the lists in force, on an analyst's
+/// request (<see cref="Screener"/> does the screening, here and automatically): every entry scoring at least
+/// `Finsoft:Aml:MinMatch` is a match for an analyst to decide. Each screening is kept with the list versions it
+/// was made against.
 /// </summary>
 public static class Screenings
 {
@@ -24,7 +27,8 @@ public static class Screenings
 
     public sealed record Request(string? EntityType, Guid? EntityId, string? Name, string? BirthDate, string? Country);
 
-    public sealed record MatchDto(string Source, string EntryId, string Name, double Score, IReadOnlyList<string> MatchedOn);
+    /// <summary>A listed entry the screening matched, and the review deciding it.</summary>
+    public sealed record MatchDto(string Source, string EntryId, string Name, double Score, IReadOnlyList<string> MatchedOn, Guid? ReviewId = null);
 
     public sealed record Response(Guid Id, string EntityType, Guid? EntityId, string Name, string? BirthDate, string? Country, string Status,
         IReadOnlyList<MatchDto> Matches, IReadOnlyList<ListVersion> ListVersions, DateTime ScreenedAt)
@@ -34,20 +38,18 @@ public static class Screenings
             s.CreatedAt);
     }
 
-    public static async Task<JsonBody> Create(Request request, ClaimsPrincipal principal, FinsoftDb db, WatchlistIndex lists,
-        IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
+    public static async Task<JsonBody> Create(Request request, ClaimsPrincipal principal, FinsoftDb db, Screener screener, UnitOfWork work,
+        SensitiveData sensitive, CancellationToken ct)
     {
         var validation = new Validation().Optional("country", request.Country, maxLength: 60);
         if (request.BirthDate is not null && !IsBirthDate(request.BirthDate))
         {
             validation.Add("birth_date", "birth_date must be yyyy-mm-dd or yyyy.");
         }
-        string? name = null;
         switch (request.EntityType)
         {
             case Name:
                 validation.Required("name", request.Name);
-                name = request.Name?.Trim();
                 break;
             case User:
             case DestinationAccount:
@@ -61,40 +63,26 @@ public static class Screenings
         {
             return validation.Result;
         }
-        if (request.EntityType == User)
+        var subject = request.EntityType switch
         {
-            name = await db.Users.AsNoTracking().Where(u => u.Id == request.EntityId).Select(u => u.FullName).FirstOrDefaultAsync(ct);
-        }
-        else if (request.EntityType == DestinationAccount)
-        {
-            name = await db.DestinationAccounts.AsNoTracking().Where(d => d.Id == request.EntityId).Select(d => d.HolderFullName).FirstOrDefaultAsync(ct);
-        }
-        if (name is null)
+            User => await ScreeningSubject.OfUserAsync(db, sensitive, request.EntityId!.Value, ct),
+            DestinationAccount => await ScreeningSubject.OfDestinationAsync(db, request.EntityId!.Value, ct),
+            _ => new ScreeningSubject(Name, null, [request.Name!.Trim()]),
+        };
+        if (subject is null)
         {
             return ApiResults.NotFound(request.EntityType == User ? "User not found" : "Destination account not found");
         }
-        var row = await ScreenAsync(db, lists, options.Value.Aml.MinMatch, request.EntityType!, request.EntityId, name, request.BirthDate, request.Country,
-            CurrentUser.From(principal).Id, time.UtcNow(), ct);
-        return ApiResults.Created(Response.From(row));
-    }
-
-    /// <summary>Screens and records; what automatic screening (registration, new destinations) will call too.</summary>
-    public static async Task<ScreeningRow> ScreenAsync(FinsoftDb db, WatchlistIndex lists, double minMatch, string entityType, Guid? entityId, string name,
-        string? birthDate, string? country, Guid? by, DateTime now, CancellationToken ct)
-    {
-        var (index, versions) = await lists.CurrentAsync(db, ct);
-        var matches = index.Screen(new ScreeningQuery(name, birthDate, country), minMatch)
-            .Select(m => new MatchDto(m.Source, m.Entry.EntryId, m.MatchedName, m.Score, m.MatchedOn)).ToList();
-        var row = new ScreeningRow
+        // Identifiers the analyst gives stand in for what is stored.
+        subject = subject with { BirthDate = request.BirthDate ?? subject.BirthDate, Country = request.Country?.Trim() ?? subject.Country };
+        var by = CurrentUser.From(principal).Id;
+        var row = await work.RunAsync<ScreeningRow>(async ct =>
         {
-            Id = Guid.CreateVersion7(), EntityType = entityType, EntityId = entityId, Name = name, BirthDate = birthDate, Country = country,
-            Status = matches.Count > 0 ? ScreeningStatus.PotentialMatch : ScreeningStatus.Clear,
-            Matches = JsonSerializer.Serialize(matches, Json.Options), ListVersions = JsonSerializer.Serialize(versions, Json.Options),
-            CreatedAt = now, ScreenedBy = by,
-        };
-        db.Screenings.Add(row);
-        await db.SaveChangesAsync(ct);
-        return row;
+            var screening = await screener.ScreenAsync(subject, by, ct);
+            await db.SaveChangesAsync(ct);
+            return screening;
+        }, ct, alsoRetry: DatabaseSetup.IsUniqueViolation);
+        return ApiResults.Created(Response.From(row.Value));
     }
 
     public static async Task<JsonBody> Get(Guid id, FinsoftDb db, CancellationToken ct) =>

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Finsoft.Api.Features.Aml;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.MoneyPath.Settlement;
 using Finsoft.Api.Infrastructure.Http;
@@ -14,7 +15,9 @@ public static class CreateDestinationAccount
 {
     public sealed record Request(string? AccountNumber, string? FriendlyName, string? HolderName);
 
-    public static async Task<JsonBody> Handle(Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, TimeProvider time, CancellationToken ct)
+    /// <summary>Registers a bank account to withdraw to; its holder is screened in the same commit (a match holds withdrawals to it for review).</summary>
+    public static async Task<JsonBody> Handle(Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, Screener screener, TimeProvider time,
+        CancellationToken ct)
     {
         var validation = new Validation().Required("account_number", request.AccountNumber, 18)
             .Required("friendly_name", request.FriendlyName, 100).Required("holder_name", request.HolderName, 200);
@@ -36,6 +39,7 @@ public static class CreateDestinationAccount
             HolderFullName = request.HolderName!.Trim(), VerificationStatus = VerificationStatus.Unverified, CreatedAt = now, UpdatedAt = now,
         };
         db.DestinationAccounts.Add(row);
+        await screener.ScreenAsync(ScreeningSubject.OfDestination(row.Id, row.HolderFullName), by: null, ct);
         try
         {
             await db.SaveChangesAsync(ct);

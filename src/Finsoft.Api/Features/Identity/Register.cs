@@ -1,3 +1,4 @@
+using Finsoft.Api.Features.Aml;
 using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
@@ -12,7 +13,8 @@ public static class Register
     public sealed record Request(string? FullName, string? Email, string? Password);
 
     /// <summary>Self-registration always creates a customer; no field a client sends can choose the role.</summary>
-    public static async Task<JsonBody> Handle(Request request, FinsoftDb db, Passwords passwords, AuditTrail audit, TimeProvider time, CancellationToken ct)
+    public static async Task<JsonBody> Handle(Request request, FinsoftDb db, Passwords passwords, Screener screener, AuditTrail audit, TimeProvider time,
+        CancellationToken ct)
     {
         var validation = new Validation().Required("full_name", request.FullName);
         Passwords.CheckEmail(validation, request.Email);
@@ -21,16 +23,17 @@ public static class Register
         {
             return validation.Result;
         }
-        var result = await CreateAsync(db, passwords, time, request.FullName!.Trim(), request.Email!, request.Password!, Roles.Customer, ct,
+        var result = await CreateAsync(db, passwords, screener, time, request.FullName!.Trim(), request.Email!, request.Password!, Roles.Customer, ct,
             user => audit.Add(db, AuditEvents.UserCreated, user.Id, user.Id, new { role = user.Role, self_registered = true }));
         return result is null ? ApiResults.Conflict("A user with this email already exists") : ApiResults.Created(UserDto.From(result));
     }
 
     /// <summary>
-    /// Creates a user; null when the email is taken (checked by the unique index, not by a racy read).
+    /// Creates a user, screened against the watch lists in the same commit (a match puts them under compliance
+    /// review from the start); null when the email is taken (checked by the unique index, not by a racy read).
     /// <paramref name="alsoStage"/> adds rows (the audit record) to the same commit.
     /// </summary>
-    public static async Task<UserRow?> CreateAsync(FinsoftDb db, Passwords passwords, TimeProvider time,
+    public static async Task<UserRow?> CreateAsync(FinsoftDb db, Passwords passwords, Screener screener, TimeProvider time,
         string fullName, string email, string password, string role, CancellationToken ct, Action<UserRow>? alsoStage = null)
     {
         var now = time.UtcNow();
@@ -46,6 +49,7 @@ public static class Register
         };
         db.Users.Add(user);
         alsoStage?.Invoke(user);
+        await screener.ScreenAsync(new ScreeningSubject(Screenings.User, user.Id, [fullName]), by: null, ct);
         try
         {
             await db.SaveChangesAsync(ct);

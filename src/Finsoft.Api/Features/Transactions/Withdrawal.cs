@@ -25,7 +25,8 @@ public static class Withdrawal
 
     /// <summary>
     /// Holds the funds and queues the payout: the answer is 202 with status PENDING; the bank settles
-    /// it later (COMPLETED, funds leave) or rejects it (FAILED, funds released).
+    /// it later (COMPLETED, funds leave) or rejects it (FAILED, funds released). To a destination whose holder
+    /// matches a watch list, the payout waits for an analyst's review before it goes to the bank.
     /// </summary>
     public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, MoneyEngine engine, SensitiveData sensitive, CancellationToken ct)
     {
@@ -65,6 +66,7 @@ public static class Withdrawal
         {
             Initiator = user, Ticket = IdempotencyTicket.Of(http), MustHold = (origin.Id, LedgerError.OriginNotFound), Description = request.Description,
             ExternalDestinationId = destination.Id,
+            ReviewReason = destination.ComplianceHold ? "The destination account's holder matches a watch list" : null,
         }, ct);
     }
 }

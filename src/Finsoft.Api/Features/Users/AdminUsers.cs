@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Finsoft.Api.Features.Aml;
 using Finsoft.Api.Features.Identity;
 using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
@@ -60,7 +61,7 @@ public static class AdminUsers
         return user is null ? UserNotFound() : ApiResults.Ok(UserDto.From(user));
     }
 
-    public static async Task<JsonBody> Create(CreateRequest request, ClaimsPrincipal principal, FinsoftDb db, Passwords passwords, AuditTrail audit,
+    public static async Task<JsonBody> Create(CreateRequest request, ClaimsPrincipal principal, FinsoftDb db, Passwords passwords, Screener screener, AuditTrail audit,
         TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation().Required("full_name", request.FullName);
@@ -72,7 +73,7 @@ public static class AdminUsers
             return validation.Result;
         }
         var admin = CurrentUser.From(principal);
-        var created = await Register.CreateAsync(db, passwords, time, request.FullName!.Trim(), request.Email!, request.Password!, request.Role!, ct,
+        var created = await Register.CreateAsync(db, passwords, screener, time, request.FullName!.Trim(), request.Email!, request.Password!, request.Role!, ct,
             user => audit.Add(db, AuditEvents.UserCreated, admin.Id, user.Id, new { role = user.Role }));
         return created is null ? ApiResults.Conflict("A user with this email already exists") : ApiResults.Created(UserDto.From(created));
     }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Finsoft.Api.Features.Aml;
 using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
@@ -11,28 +12,29 @@ using Microsoft.EntityFrameworkCore;
 namespace Finsoft.Api.Features.Users;
 
 /// <summary>
-/// Seed 003's profile: CUIT (check digit validated, one user per CUIT), phone (E.164) and company.
-/// CUIT and phone are stored encrypted; the CUIT's uniqueness is checked on its keyed hash.
-/// PUT replaces the whole profile (an absent field is cleared).
+/// Seed 003's profile: CUIT (check digit validated, one user per CUIT), phone (E.164) and company, with the
+/// birth date and country that screening compares. CUIT, phone and birth date are stored encrypted; the CUIT's
+/// uniqueness is checked on its keyed hash. PUT replaces the whole profile (an absent field is cleared), and the
+/// user is screened again against the watch lists in the same commit.
 /// </summary>
 public static class Profiles
 {
-    public sealed record Request(string? Cuit, string? Phone, string? Company);
+    public sealed record Request(string? Cuit, string? Phone, string? Company, string? BirthDate, string? Country);
 
-    public sealed record ProfileDto(Guid UserId, string? Cuit, string? Phone, string? Company, DateTime? UpdatedAt);
+    public sealed record ProfileDto(Guid UserId, string? Cuit, string? Phone, string? Company, string? BirthDate, string? Country, DateTime? UpdatedAt);
 
     public static Task<JsonBody> GetMine(ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, CancellationToken ct) =>
         GetAsync(CurrentUser.From(principal).Id, db, sensitive, ct);
 
-    public static Task<JsonBody> PutMine(Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, AuditTrail audit,
-        TimeProvider time, CancellationToken ct) =>
-        PutAsync(CurrentUser.From(principal).Id, request, principal, db, sensitive, audit, time, ct);
+    public static Task<JsonBody> PutMine(Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, Screener screener,
+        AuditTrail audit, TimeProvider time, CancellationToken ct) =>
+        PutAsync(CurrentUser.From(principal).Id, request, principal, db, sensitive, screener, audit, time, ct);
 
     public static Task<JsonBody> GetAny(Guid id, FinsoftDb db, SensitiveData sensitive, CancellationToken ct) => GetAsync(id, db, sensitive, ct);
 
-    public static Task<JsonBody> PutAny(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, AuditTrail audit,
-        TimeProvider time, CancellationToken ct) =>
-        PutAsync(id, request, principal, db, sensitive, audit, time, ct);
+    public static Task<JsonBody> PutAny(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, Screener screener,
+        AuditTrail audit, TimeProvider time, CancellationToken ct) =>
+        PutAsync(id, request, principal, db, sensitive, screener, audit, time, ct);
 
     private static async Task<JsonBody> GetAsync(Guid userId, FinsoftDb db, SensitiveData sensitive, CancellationToken ct)
     {
@@ -45,9 +47,19 @@ public static class Profiles
     }
 
     private static async Task<JsonBody> PutAsync(Guid userId, Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive,
-        AuditTrail audit, TimeProvider time, CancellationToken ct)
+        Screener screener, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation().Optional("company", request.Company, 200);
+        if (request.BirthDate is not null && (!DateOnly.TryParseExact(request.BirthDate, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var born) || born > DateOnly.FromDateTime(time.UtcNow()) || born.Year < 1900))
+        {
+            validation.Add("birth_date", "birth_date must be a date (yyyy-mm-dd) from 1900 to today.");
+        }
+        var country = request.Country?.Trim().ToUpperInvariant();
+        if (country is not null && !Finsoft.Screening.Countries.IsCode(country))
+        {
+            validation.Add("country", "country must be an ISO 3166-1 alpha-2 code, such as MX or AR.");
+        }
         Cuit? cuit = null;
         if (request.Cuit is not null && !Cuit.TryParse(request.Cuit, out cuit, out var cuitError))
         {
@@ -62,10 +74,13 @@ public static class Profiles
         {
             return validation.Result;
         }
-        if (!await db.Users.AnyAsync(u => u.Id == userId && u.DeletedAt == null, ct))
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId && u.DeletedAt == null).Select(u => new { u.FullName }).SingleOrDefaultAsync(ct);
+        if (user is null)
         {
             return AdminUsers.UserNotFound();
         }
+        // One transaction: the profile and the screening of the person it now describes commit together.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var row = await db.UserProfiles.SingleOrDefaultAsync(p => p.UserId == userId, ct);
         if (row is null)
         {
@@ -76,10 +91,16 @@ public static class Profiles
         row.CuitHash = cuit is null ? null : sensitive.Hash(SensitiveKinds.Cuit, cuit.Digits);
         row.Phone = request.Phone is null ? null : sensitive.Protect(phone);
         row.Company = string.IsNullOrWhiteSpace(request.Company) ? null : request.Company.Trim();
+        row.BirthDate = request.BirthDate is null ? null : sensitive.Protect(request.BirthDate);
+        row.Country = country;
         row.UpdatedAt = time.UtcNow();
         // Which fields were set, never their values: the audit trail must not become a copy of the data.
-        audit.Add(db, AuditEvents.ProfileChanged, CurrentUser.From(principal).Id, userId,
-            new { cuit = cuit is not null, phone = request.Phone is not null, company = row.Company is not null });
+        audit.Add(db, AuditEvents.ProfileChanged, CurrentUser.From(principal).Id, userId, new
+        {
+            cuit = cuit is not null, phone = request.Phone is not null, company = row.Company is not null, birth_date = row.BirthDate is not null,
+            country = row.Country is not null,
+        });
+        await screener.ScreenAsync(ScreeningSubject.OfUser(userId, user.FullName, row, sensitive), by: null, ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -88,6 +109,7 @@ public static class Profiles
         {
             return ApiResults.Conflict("This CUIT is registered to another user");
         }
+        await transaction.CommitAsync(ct);
         return ApiResults.Ok(ToDto(userId, row, sensitive));
     }
 
@@ -96,5 +118,7 @@ public static class Profiles
         row?.Cuit is { } cuit && Cuit.TryParse(sensitive.Reveal(cuit), out var parsed, out _) ? parsed!.Formatted : null,
         row?.Phone is { } phone ? sensitive.Reveal(phone) : null,
         row?.Company,
+        row?.BirthDate is { } birthDate ? sensitive.Reveal(birthDate) : null,
+        row?.Country,
         row?.UpdatedAt);
 }

@@ -25,11 +25,14 @@ public static class AuditEvents
     public const string AccessRevoked = "account.access_revoked";
     public const string BalanceAdjusted = "account.balance_adjusted";
     public const string LimitsChanged = "account.limits_changed";
+    public const string ReviewDecided = "review.decided";
+    public const string RescreeningScheduled = "screening.rescheduled";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         LoginSucceeded, LoginFailed, LockedOut, MfaEnrolled, MfaDisabled, MfaFailed, RecoveryCodeUsed, TokenReuse, PasswordChanged,
         UserCreated, RoleChanged, StatusChanged, UserDeleted, ProfileChanged, AccessGranted, AccessRevoked, BalanceAdjusted, LimitsChanged,
+        ReviewDecided, RescreeningScheduled,
     };
 }
 

@@ -44,7 +44,8 @@ public static class ApiResults
 
     public static JsonBody Deleted(string message) => Ok(new StatusMessage("Ok", message));
 
-    public static JsonBody Problem(int status, string error, IDictionary<string, string[]>? errors = null) =>
+    /// <param name="errorCode">What went wrong in a word a client can branch on (`insufficient_funds`, `compliance_review`), where there is one.</param>
+    public static JsonBody Problem(int status, string error, IDictionary<string, string[]>? errors = null, string? errorCode = null) =>
         new(status, Json.Serialize(new ProblemBody(
             Type: "about:blank",
             Title: ReasonPhrases.GetReasonPhrase(status),
@@ -52,7 +53,8 @@ public static class ApiResults
             Detail: error,
             Code: status,
             Error: error,
-            Errors: errors)), ProblemContentType);
+            Errors: errors,
+            ErrorCode: errorCode)), ProblemContentType);
 
     public static JsonBody NotFound(string error) => Problem(StatusCodes.Status404NotFound, error);
 
@@ -72,10 +74,13 @@ public static class ApiResults
 
 public sealed record StatusMessage(string Status, string Message);
 
+/// <summary>`code` is seed 000's copy of the status, which its clients read; <see cref="ErrorCode"/> names the problem itself.</summary>
 public sealed record ProblemBody(
     string Type, string Title, int Status, string Detail, int Code, string Error,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IDictionary<string, string[]>? Errors);
+    IDictionary<string, string[]>? Errors,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? ErrorCode = null);
 
 public static class OpenApiErrors
 {

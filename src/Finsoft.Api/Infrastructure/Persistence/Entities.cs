@@ -30,6 +30,9 @@ public sealed class UserRow : Http.IKeyedRow
 
     /// <summary>The time step of the last TOTP code accepted: a code is only good for a later step, so none works twice.</summary>
     public long? MfaLastStep { get; set; }
+
+    /// <summary>A watch-list match is open or confirmed for this user: the engine refuses to move their money.</summary>
+    public bool ComplianceHold { get; set; }
 }
 
 /// <summary>One sign-in: the refresh token's hash and the revocation switch for every access token it issued.</summary>
@@ -100,6 +103,9 @@ public sealed class DestinationAccountRow : Http.IKeyedRow
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public DateTime? DeletedAt { get; set; }
+
+    /// <summary>The holder's name matches a watch list (open or confirmed): withdrawals to it wait for an analyst.</summary>
+    public bool ComplianceHold { get; set; }
 }
 
 public sealed class TransactionRow : Http.IKeyedRow
@@ -134,6 +140,10 @@ public sealed class TransactionRow : Http.IKeyedRow
 
     /// <summary>For a payment: the platform's fee, kept from the amount; for a refund: the part of that fee it gives back.</summary>
     public long? FeeAmount { get; set; }
+
+    /// <summary>For a transaction held for a compliance review: the review, and where it stands (<see cref="ReviewStatus"/>).</summary>
+    public Guid? ReviewId { get; set; }
+    public string? ReviewStatus { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

@@ -44,6 +44,8 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<WatchlistVersionRow> WatchlistVersions => Set<WatchlistVersionRow>();
     public DbSet<WatchlistEntryRow> WatchlistEntries => Set<WatchlistEntryRow>();
     public DbSet<ScreeningRow> Screenings => Set<ScreeningRow>();
+    public DbSet<ReviewRow> Reviews => Set<ReviewRow>();
+    public DbSet<ScreeningScheduleRow> ScreeningSchedules => Set<ScreeningScheduleRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -94,6 +96,10 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         // Declared so that one SaveChanges inserts a version before its entries.
         modelBuilder.Entity<WatchlistEntryRow>().HasOne<WatchlistVersionRow>().WithMany().HasForeignKey(e => e.VersionId);
         modelBuilder.Entity<ScreeningRow>().ToTable("screenings");
+        modelBuilder.Entity<ReviewRow>().ToTable("reviews");
+        // Declared so that one SaveChanges inserts a screening before the reviews of its matches.
+        modelBuilder.Entity<ReviewRow>().HasOne<ScreeningRow>().WithMany().HasForeignKey(r => r.ScreeningId);
+        modelBuilder.Entity<ScreeningScheduleRow>().ToTable("screening_schedules").HasKey(s => new { s.EntityType, s.EntityId });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -16,7 +16,10 @@ public sealed class MfaRecoveryCodeRow
     public DateTime? UsedAt { get; set; }
 }
 
-/// <summary>Seed 003's profile. CUIT and phone are ciphertext; the CUIT's keyed hash keeps it unique without storing it plain.</summary>
+/// <summary>
+/// Seed 003's profile, with what screening compares (birth date, country). CUIT, phone and birth date are ciphertext;
+/// the CUIT's keyed hash keeps it unique without storing it plain.
+/// </summary>
 public sealed class UserProfileRow
 {
     public Guid UserId { get; set; }
@@ -24,6 +27,9 @@ public sealed class UserProfileRow
     public string? CuitHash { get; set; }
     public string? Phone { get; set; }
     public string? Company { get; set; }
+    public string? BirthDate { get; set; }
+    /// <summary>ISO 3166-1 alpha-2 country of residence.</summary>
+    public string? Country { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
 

@@ -10,7 +10,7 @@ namespace Finsoft.Api.MoneyPath.Engine;
 /// </summary>
 internal sealed class Batch(
     Dictionary<Guid, AccountRow> rows, Dictionary<Guid, TransactionRow> subjects, Dictionary<Guid, TransactionState> transactions,
-    Dictionary<Guid, bool> usableQuotes, HashSet<(Guid AccountId, Guid UserId)> grants, DateTime now)
+    Dictionary<Guid, bool> usableQuotes, HashSet<(Guid AccountId, Guid UserId)> grants, HashSet<Guid> usersUnderReview, DateTime now)
 {
     private readonly Dictionary<Guid, (TransactionRow After, string StatusBefore)> _changed = [];
 
@@ -35,12 +35,23 @@ internal sealed class Batch(
 
     public List<Guid> SpentQuotes { get; } = [];
 
+    /// <summary>Reviews opened for transactions held by their orders, written once the transactions are in.</summary>
+    public List<ReviewRow> Reviews { get; } = [];
+
     /// <summary>What features write with the transactions their orders made, once the ledger's rows are in.</summary>
     public List<(MoneyOrder.FollowUp Write, TransactionRow Transaction)> FollowUps { get; } = [];
 
     /// <summary>Whether the user owns the account or is one of its joint holders.</summary>
     public bool Holds(Guid? user, Guid account) =>
         user is { } id && rows.TryGetValue(account, out var row) && (row.UserId == id || grants.Contains((account, id)));
+
+    /// <summary>Whether the order is asked by, or pays from the wallet of, a user under compliance review.</summary>
+    public bool BlockedByReview(MoneyOrder order) =>
+        (order.Initiator is { } user && usersUnderReview.Contains(user.Id))
+        || (order.Command.Payer(Transactions) is { } payer && OwnerOf(payer) is { } owner && usersUnderReview.Contains(owner));
+
+    /// <summary>The user whose wallet the account is; none for the platform's own accounts.</summary>
+    public Guid? OwnerOf(Guid account) => rows.TryGetValue(account, out var row) ? row.UserId : null;
 
     /// <summary>The order's command, with what the lock says of the quote it spends.</summary>
     public MoneyCommand WithQuote(MoneyOrder order) => order is { Command: MoneyCommand.Convert convert, Conversion: { } conversion }
@@ -121,5 +132,14 @@ internal static class LockedRows
     public static TransactionState StateOf(TransactionRow t, (long Amount, long Fee) refunded = default) => new(t.Id, TransactionLifecycle.ParseType(t.Type)!.Value,
         TransactionLifecycle.ParseStatus(t.Status)!.Value, t.OriginAccountId, t.DestinationAccountId, new Money(t.Amount, Currency.Get(t.Currency)),
         t.HeldAmount, t.PayoutReference, t.ReversedById is not null, t.FxQuoteId is not null, t.FeeAmount ?? 0, refunded.Amount,
-        t.ReversalOfId, refunded.Fee);
+        t.ReversalOfId, refunded.Fee, ReviewOf(t.ReviewStatus));
+
+    private static ReviewState ReviewOf(string? status) => status switch
+    {
+        null => ReviewState.None,
+        ReviewStatus.Open => ReviewState.Open,
+        ReviewStatus.Approved => ReviewState.Approved,
+        ReviewStatus.Rejected => ReviewState.Rejected,
+        _ => throw new InvalidOperationException($"Unknown review status {status}."),
+    };
 }

@@ -34,7 +34,8 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         var transactions = subjects.Values.Select(t => LockedRows.StateOf(t, refunded.GetValueOrDefault(t.Id))).ToDictionary(t => t.Id);
         var ids = live.SelectMany(o => o.Command.Accounts(transactions)).Distinct().Order().ToArray();
         var rows = await LockAccountsAsync(ids, ct);
-        var batch = new Batch(rows, subjects, transactions, quotes, await HoldersAsync(live, rows, transactions, ct), time.UtcNow());
+        var batch = new Batch(rows, subjects, transactions, quotes, await HoldersAsync(live, rows, transactions, ct),
+            await UsersUnderReviewAsync(live, rows, transactions, ct), time.UtcNow());
 
         for (var n = 0; n < jobs.Count; n++)
         {
@@ -56,6 +57,11 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         // The head last: after it only new rows and rows this batch already holds are written.
         await ledger.AppendAsync(batch.Entries, batch.Created, batch.Events, ct);
         await ledger.UpdateTransactionsAsync(batch.Changed, ct); // after the inserts: a reversal's original points at the new row
+        if (batch.Reviews.Count > 0)
+        {
+            db.Reviews.AddRange(batch.Reviews);
+            await db.SaveChangesAsync(ct);
+        }
         await FollowUpAsync(batch, ct);
         return results.Select(r => r.Select(b => b!).ToArray()).ToArray();
     }
@@ -75,6 +81,10 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
             if (order.MustHold is { } must && !batch.Holds(order.Initiator?.Id, must.AccountId))
             {
                 outcomes.Add((i, new MoneyOutcome.Refused(must.Otherwise)));
+            }
+            else if (batch.BlockedByReview(order))
+            {
+                outcomes.Add((i, new MoneyOutcome.Refused(LedgerError.ComplianceReview)));
             }
             else
             {
@@ -109,6 +119,14 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         if (order.Conversion is { } conversion)
         {
             batch.SpentQuotes.Add(conversion.QuoteId);
+        }
+        if (records.Created is { ReviewId: { } reviewId } held)
+        {
+            batch.Reviews.Add(new ReviewRow
+            {
+                Id = reviewId, Kind = ReviewKind.Transaction, Status = ReviewStatus.Open, UserId = batch.OwnerOf(held.OriginAccountId!.Value),
+                Reason = order.ReviewReason!, TransactionId = held.Id, CreatedAt = batch.Now,
+            });
         }
         if (order.Then is { } then && records.Transaction is { } transaction)
         {
@@ -208,6 +226,33 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
             ? db.Accounts.FromSql($"SELECT * FROM accounts WHERE id = ANY({ids}) ORDER BY id FOR UPDATE")
             : db.Accounts.Where(a => ids.Contains(a.Id));
         return await query.AsNoTracking().ToDictionaryAsync(a => a.Id, ct);
+    }
+
+    /// <summary>
+    /// Who among the orders' initiators and the holders of the wallets they pay from is under compliance review,
+    /// read in the batch transaction (a partial index keeps it to the few who are).
+    /// </summary>
+    private async Task<HashSet<Guid>> UsersUnderReviewAsync(List<MoneyOrder> orders, Dictionary<Guid, AccountRow> rows,
+        Dictionary<Guid, TransactionState> transactions, CancellationToken ct)
+    {
+        var users = new HashSet<Guid>();
+        foreach (var order in orders)
+        {
+            if (order.Initiator is { } user)
+            {
+                users.Add(user.Id);
+            }
+            if (order.Command.Payer(transactions) is { } payer && rows.TryGetValue(payer, out var wallet) && wallet.UserId is { } owner)
+            {
+                users.Add(owner);
+            }
+        }
+        if (users.Count == 0)
+        {
+            return [];
+        }
+        var ids = users.ToArray();
+        return [.. await db.Users.AsNoTracking().Where(u => u.ComplianceHold && ids.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct)];
     }
 
     /// <summary>

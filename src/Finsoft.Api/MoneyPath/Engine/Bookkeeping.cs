@@ -28,7 +28,8 @@ public static class Bookkeeping
                 var row = New(order, TransactionType.Transfer, t.Hold ? Pending : Completed, t.Amount, t.OriginId, t.DestinationId, now);
                 row.HeldAmount = t.Hold ? t.Amount.Minor : null;
                 row.ExpiresAt = order.HoldUntil;
-                return Created(row, t.Hold ? EventTypes.HoldCreated : null);
+                OpenReview(row, order);
+                return Created(row, row.ReviewId is not null ? EventTypes.HeldForReview : t.Hold ? EventTypes.HoldCreated : null);
             }
             case MoneyCommand.Deposit d:
                 return Created(New(order, TransactionType.Deposit, Completed, d.Amount, null, d.WalletId, now));
@@ -37,7 +38,8 @@ public static class Bookkeeping
                 var row = New(order, TransactionType.Withdrawal, Pending, w.Amount, w.WalletId, null, now);
                 row.ExternalDestinationId = order.ExternalDestinationId;
                 row.PayoutReference = row.Id; // the first attempt's reference; a retry gives a new one
-                return Created(row);
+                OpenReview(row, order);
+                return Created(row, row.ReviewId is not null ? EventTypes.HeldForReview : null);
             }
             case MoneyCommand.Adjust a:
             {
@@ -106,6 +108,17 @@ public static class Bookkeeping
                 row.Description ??= $"Refund of payment {payment.Id}";
                 return Created(row);
             }
+            case MoneyCommand.ApproveReview:
+                return Moved(subject!, now, t =>
+                {
+                    t.ReviewStatus = ReviewStatus.Approved;
+                    if (t.HeldAmount is not null)
+                    {
+                        (t.Status, t.Amount) = (Completed, decision.Moved!.Value.Minor);
+                    }
+                }, EventTypes.ReviewApproved);
+            case MoneyCommand.RejectReview r:
+                return Moved(subject!, now, t => (t.Status, t.FailureReason, t.ReviewStatus) = (Failed, r.Reason, ReviewStatus.Rejected), EventTypes.ReviewRejected);
             default:
                 throw new InvalidOperationException($"{order.Command.GetType().Name} records nothing the engine knows how to write.");
         }
@@ -133,4 +146,18 @@ public static class Bookkeeping
         Amount = amount.Minor, Currency = amount.Currency.Code, Description = order.Description, InitiatedBy = order.InitiatorId,
         CreatedAt = now, UpdatedAt = now,
     };
+
+    /// <summary>Marks a new transaction held for review when its order says so; only one that holds its funds can be.</summary>
+    private static void OpenReview(TransactionRow row, MoneyOrder order)
+    {
+        if (order.ReviewReason is null)
+        {
+            return;
+        }
+        if (row.HeldAmount is null && row.Type != TransactionLifecycle.Wire(TransactionType.Withdrawal))
+        {
+            throw new InvalidOperationException("Only a withdrawal or a two-phase transfer can be held for review.");
+        }
+        (row.ReviewId, row.ReviewStatus) = (Guid.CreateVersion7(), ReviewStatus.Open);
+    }
 }

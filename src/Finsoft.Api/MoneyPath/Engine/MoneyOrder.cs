@@ -39,6 +39,12 @@ public sealed record MoneyOrder(MoneyCommand Command, Func<MoneyOutcome, JsonBod
     /// <summary>The quote and second currency of a cross-currency transfer.</summary>
     public Conversion? Conversion { get; init; }
 
+    /// <summary>
+    /// Why the transaction this order makes is held for a compliance review, if it is: it stays PENDING with its funds
+    /// held, and the engine opens the review with it; an analyst's approval sends it on, a rejection releases the funds.
+    /// </summary>
+    public string? ReviewReason { get; init; }
+
     /// <summary>Where the request came from, for the audit records the engine writes (adjustments, limits).</summary>
     public AuditOrigin? Origin { get; init; }
 

@@ -21,11 +21,15 @@ public static class EventTypes
     public const string PaymentFailed = "payment.failed";
     public const string PaymentRefunded = "payment.refunded";
     public const string PaymentRefundFailed = "payment.refund_failed";
+    public const string HeldForReview = "transaction.held_for_review";
+    public const string ReviewApproved = "transaction.review_approved";
+    public const string ReviewRejected = "transaction.review_rejected";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         TransactionCreated, TransactionCompleted, TransactionFailed, TransactionReversed, HoldCreated, HoldCaptured, HoldVoided, HoldExpired,
         WithdrawalSent, WithdrawalRetried, AccountLimitsChanged, PaymentSucceeded, PaymentFailed, PaymentRefunded, PaymentRefundFailed,
+        HeldForReview, ReviewApproved, ReviewRejected,
     };
 }
 

@@ -11,13 +11,16 @@ public sealed record TransactionDto(
     Guid? ReversalOfId, Guid? ReversedById, bool Reversed, string? FailureReason, DateTime CreatedAt, DateTime UpdatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? HeldAmount = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? ExpiresAt = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FxLeg? Fx = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FxLeg? Fx = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? ReviewId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReviewStatus = null)
 {
     public static TransactionDto From(TransactionRow t) => new(
         t.Id, t.Type, t.Status, Money.Format(t.Amount, global::Finsoft.Ledger.Currency.Get(t.Currency)), t.Currency, t.Description,
         t.OriginAccountId, t.DestinationAccountId, t.ExternalDestinationId, t.ReversalOfId, t.ReversedById,
         t.ReversedById is not null, t.FailureReason, t.CreatedAt, t.UpdatedAt,
-        t.HeldAmount is { } held ? Money.Format(held, global::Finsoft.Ledger.Currency.Get(t.Currency)) : null, t.ExpiresAt, FxLeg.Of(t));
+        t.HeldAmount is { } held ? Money.Format(held, global::Finsoft.Ledger.Currency.Get(t.Currency)) : null, t.ExpiresAt, FxLeg.Of(t),
+        t.ReviewId, t.ReviewStatus);
 }
 
 /// <summary>The second currency of a cross-currency transfer: what arrived, at which rate, by which quote.</summary>

@@ -12,7 +12,8 @@ namespace Finsoft.Api.MoneyPath.Settlement;
 /// <summary>
 /// Moves withdrawals through the bank: claims PENDING ones (PENDING → PROCESSING, a conditional
 /// update, so one node wins), sends them to the connector, and resends PROCESSING ones that have had
-/// no answer for a while (after a crash, say): the connector pays each reference once.
+/// no answer for a while (after a crash, say): the connector pays each reference once. A withdrawal held for a
+/// compliance review is not sent until an analyst approves it; the claim checks that under the same condition.
 /// </summary>
 public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<FinsoftOptions> options, TimeProvider time,
     ILogger<WithdrawalProcessor> logger) : PollingWorker(time, logger)
@@ -46,6 +47,7 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
 
         var pending = await db.Transactions.AsNoTracking()
             .Where(t => t.Type == Withdrawal && (t.Status == Pending || (t.Status == Processing && t.UpdatedAt < staleBefore)))
+            .Where(t => t.ReviewStatus == null || t.ReviewStatus == ReviewStatus.Approved) // one held for review waits for its analyst
             .OrderBy(t => t.CreatedAt).Take(50).ToListAsync(ct);
         foreach (var withdrawal in pending)
         {
@@ -72,7 +74,8 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
         {
             var now = Time.UtcNow();
             var claimed = await db.Transactions
-                .Where(t => t.Id == withdrawal.Id && t.Status == previousStatus && t.UpdatedAt == previousUpdate)
+                .Where(t => t.Id == withdrawal.Id && t.Status == previousStatus && t.UpdatedAt == previousUpdate
+                    && (t.ReviewStatus == null || t.ReviewStatus == ReviewStatus.Approved))
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, Processing).SetProperty(t => t.UpdatedAt, now)
                     .SetProperty(t => t.Attempts, t => t.Attempts + 1), ct);
             if (claimed == 0)

@@ -6,7 +6,8 @@ namespace Finsoft.Api.MoneyPath.Store;
 /// <summary>The one mapping from a ledger outcome to an HTTP problem.</summary>
 public static class LedgerProblems
 {
-    public static JsonBody ToProblem(this LedgerError error) => ApiResults.Problem(StatusOf(error.Code), error.Message);
+    public static JsonBody ToProblem(this LedgerError error) =>
+        ApiResults.Problem(StatusOf(error.Code), error.Message, errorCode: System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(error.Code.ToString()));
 
     public static int StatusOf(LedgerErrorCode code) => code switch
     {
@@ -15,7 +16,7 @@ public static class LedgerProblems
         LedgerErrorCode.OriginNotFound or LedgerErrorCode.DestinationNotFound or LedgerErrorCode.AccountNotFound
             or LedgerErrorCode.TransactionNotFound => StatusCodes.Status404NotFound,
         LedgerErrorCode.AccountNotEmpty or LedgerErrorCode.NotReversible or LedgerErrorCode.AlreadyReversed
-            or LedgerErrorCode.IllegalTransition or LedgerErrorCode.LimitNotMet => StatusCodes.Status409Conflict,
+            or LedgerErrorCode.IllegalTransition or LedgerErrorCode.LimitNotMet or LedgerErrorCode.ComplianceReview => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
 

@@ -128,7 +128,8 @@ public sealed class LedgerStore(FinsoftDb db, TimeProvider time)
             var updated = await db.Transactions.Where(t => t.Id == after.Id && t.Status == before).ExecuteUpdateAsync(s => s
                 .SetProperty(t => t.Status, after.Status).SetProperty(t => t.FailureReason, after.FailureReason)
                 .SetProperty(t => t.Amount, after.Amount).SetProperty(t => t.PayoutReference, after.PayoutReference)
-                .SetProperty(t => t.ReversedById, after.ReversedById).SetProperty(t => t.UpdatedAt, after.UpdatedAt), ct);
+                .SetProperty(t => t.ReversedById, after.ReversedById).SetProperty(t => t.ReviewStatus, after.ReviewStatus)
+                .SetProperty(t => t.UpdatedAt, after.UpdatedAt), ct);
             if (updated != 1)
             {
                 throw new InvalidOperationException($"Transaction {after.Id} left {before} while the batch held it locked.");

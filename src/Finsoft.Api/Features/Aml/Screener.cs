@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Finsoft.Api.Host;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
+using Finsoft.Screening;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Finsoft.Api.Features.Aml;
+
+/// <summary>What is screened: a user (full name and company), a destination account's holder, or a bare name.</summary>
+public sealed record ScreeningSubject(string EntityType, Guid? EntityId, IReadOnlyList<string> Names, string? BirthDate = null, string? Country = null)
+{
+    /// <summary>A user as stored: name, and from the profile the company, birth date and country; null when there is no such user.</summary>
+    public static async Task<ScreeningSubject?> OfUserAsync(FinsoftDb db, SensitiveData sensitive, Guid id, CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == id && u.DeletedAt == null).Select(u => new { u.FullName }).FirstOrDefaultAsync(ct);
+        if (user is null)
+        {
+            return null;
+        }
+        var profile = await db.UserProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.UserId == id, ct);
+        return OfUser(id, user.FullName, profile, sensitive);
+    }
+
+    public static ScreeningSubject OfUser(Guid id, string fullName, UserProfileRow? profile, SensitiveData sensitive) =>
+        new(Screenings.User, id, profile?.Company is { } company ? [fullName, company] : [fullName],
+            profile?.BirthDate is { } birthDate ? sensitive.Reveal(birthDate) : null, profile?.Country);
+
+    public static async Task<ScreeningSubject?> OfDestinationAsync(FinsoftDb db, Guid id, CancellationToken ct) =>
+        await db.DestinationAccounts.AsNoTracking().Where(d => d.Id == id && d.DeletedAt == null).Select(d => d.HolderFullName).FirstOrDefaultAsync(ct)
+            is { } holder ? OfDestination(id, holder) : null;
+
+    public static ScreeningSubject OfDestination(Guid id, string holder) => new(Screenings.DestinationAccount, id, [holder]);
+}
+
+/// <summary>
+/// Screens a subject against the lists in force and stages what that records: the screening; a review for each
+/// match nobody has decided yet; and the entity's compliance hold. A match this entity already has a review for
+/// links to it: one undecided or confirmed stays so, one dismissed is remembered and does not come back. Runs
+/// in the caller's database transaction, after locking the entity's row, so screenings and decisions about one
+/// entity apply one at a time; the caller saves.
+/// </summary>
+public sealed class Screener(FinsoftDb db, WatchlistIndex lists, IOptions<FinsoftOptions> options, TimeProvider time)
+{
+    public async Task<ScreeningRow> ScreenAsync(ScreeningSubject subject, Guid? by, CancellationToken ct)
+    {
+        await ComplianceHolds.LockAsync(db, subject.EntityType, subject.EntityId, ct);
+        var (index, versions) = await lists.CurrentAsync(db, ct);
+        var found = Best(index, subject, options.Value.Aml.MinMatch);
+        var earlier = subject.EntityId is { } id && found.Count > 0
+            ? await db.Reviews.Where(r => r.EntityId == id && r.Kind == ReviewKind.ScreeningMatch).ToListAsync(ct)
+            : [];
+        var now = time.UtcNow();
+        var screening = new ScreeningRow
+        {
+            Id = Guid.CreateVersion7(), EntityType = subject.EntityType, EntityId = subject.EntityId, Name = subject.Names[0],
+            BirthDate = subject.BirthDate, Country = subject.Country, Status = ScreeningStatus.Clear, Matches = "[]",
+            ListVersions = JsonSerializer.Serialize(versions, Json.Options), CreatedAt = now, ScreenedBy = by,
+        };
+        var matches = new List<Screenings.MatchDto>();
+        var statuses = new List<string>();
+        foreach (var match in found)
+        {
+            var before = earlier.Where(r => r.Source == match.Source && r.EntryId == match.Entry.EntryId).ToList();
+            var review = before.FirstOrDefault(r => ReviewStatus.Holding.Contains(r.Status));
+            if (review is null && before.Count > 0)
+            {
+                continue; // dismissed for this entity before: remembered
+            }
+            if (review is null)
+            {
+                review = new ReviewRow
+                {
+                    Id = Guid.CreateVersion7(), Kind = ReviewKind.ScreeningMatch, Status = ReviewStatus.Open,
+                    UserId = subject.EntityType == Screenings.User ? subject.EntityId : null,
+                    Reason = $"{subject.Names[0]} resembles {match.MatchedName} on {match.Source} (score {match.Score:0.00})",
+                    ScreeningId = screening.Id, EntityType = subject.EntityType, EntityId = subject.EntityId, Source = match.Source,
+                    EntryId = match.Entry.EntryId, MatchedName = match.MatchedName, Score = match.Score, CreatedAt = now,
+                };
+                db.Reviews.Add(review);
+            }
+            statuses.Add(review.Status);
+            matches.Add(new Screenings.MatchDto(match.Source, match.Entry.EntryId, match.MatchedName, match.Score, match.MatchedOn, review.Id));
+        }
+        screening.Matches = JsonSerializer.Serialize(matches, Json.Options);
+        screening.Status = ScreeningStatusOf(statuses);
+        db.Screenings.Add(screening);
+        await ComplianceHolds.SetAsync(db, subject.EntityType, subject.EntityId,
+            held: statuses.Count > 0 || await ComplianceHolds.HasHoldingReviewAsync(db, subject.EntityId, ct), ct);
+        await ScheduleNextAsync(subject, now, ct);
+        return screening;
+    }
+
+    /// <summary>A screened user or destination is next rescreened one interval from now: the default one until an analyst sets another.</summary>
+    private async Task ScheduleNextAsync(ScreeningSubject subject, DateTime now, CancellationToken ct)
+    {
+        if (subject is not { EntityId: { } id, EntityType: Screenings.User or Screenings.DestinationAccount })
+        {
+            return;
+        }
+        var schedule = await db.ScreeningSchedules.FirstOrDefaultAsync(s => s.EntityType == subject.EntityType && s.EntityId == id, ct);
+        if (schedule is null)
+        {
+            schedule = new ScreeningScheduleRow { EntityType = subject.EntityType, EntityId = id, IntervalDays = options.Value.Aml.RescreenIntervalDays };
+            db.ScreeningSchedules.Add(schedule);
+        }
+        (schedule.NextDueAt, schedule.UpdatedAt) = (now.AddDays(schedule.IntervalDays), now);
+    }
+
+    /// <summary>A screening's status from its matches' reviews: confirmed if any is, a potential match while any is undecided.</summary>
+    public static string ScreeningStatusOf(IReadOnlyCollection<string> reviewStatuses) =>
+        reviewStatuses.Contains(ReviewStatus.Confirmed) ? ScreeningStatus.ConfirmedMatch
+        : reviewStatuses.Any(ReviewStatus.Undecided.Contains) ? ScreeningStatus.PotentialMatch
+        : reviewStatuses.Count > 0 ? ScreeningStatus.Dismissed
+        : ScreeningStatus.Clear;
+
+    /// <summary>Each listed entry once, at the best score any of the subject's names reached.</summary>
+    private static List<ScreeningMatch> Best(ScreeningIndex index, ScreeningSubject subject, double minMatch) =>
+        subject.Names.Where(n => !string.IsNullOrWhiteSpace(n))
+            .SelectMany(name => index.Screen(new ScreeningQuery(name, subject.BirthDate, subject.Country), minMatch))
+            .GroupBy(m => (m.Source, m.Entry.EntryId)).Select(g => g.MaxBy(m => m.Score)!)
+            .OrderByDescending(m => m.Score).ToList();
+}

@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using System.Text;
+using Finsoft.Api.Host;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.MoneyPath.Store;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Features.Aml;
+
+/// <summary>
+/// Loads `Finsoft:Aml:WatchlistFiles` at start, before the node serves: each source's files (its main file first,
+/// then any OFAC aliases) become its next version, unless their digest is the one its latest version was loaded
+/// from, so restarts do not pile up identical versions. A file that is missing or malformed stops the start.
+/// </summary>
+public static class WatchlistFiles
+{
+    public static async Task LoadAsync(IServiceProvider services, AmlOptions options, CancellationToken ct)
+    {
+        foreach (var files in options.WatchlistFiles.GroupBy(f => f.Source.Trim()))
+        {
+            var source = files.Key;
+            var list = files.ToList();
+            if (source.Length == 0 || list[0].Format is not (Watchlists.OfacSdn or Watchlists.FtmJsonl)
+                || list.Skip(1).Any(f => f.Format != Watchlists.OfacAlt))
+            {
+                throw new StartupException($"Finsoft:Aml:WatchlistFiles for source '{source}': name the source, then its {Watchlists.OfacSdn} or " +
+                    $"{Watchlists.FtmJsonl} file, then any {Watchlists.OfacAlt} files.");
+            }
+            var texts = new List<string>();
+            foreach (var file in list)
+            {
+                if (!File.Exists(file.Path))
+                {
+                    throw new StartupException($"Finsoft:Aml:WatchlistFiles: {file.Path} does not exist.");
+                }
+                texts.Add(await File.ReadAllTextAsync(file.Path, Encoding.UTF8, ct));
+            }
+            var digest = Digest(list, texts);
+
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
+            var logger = scope.ServiceProvider.GetRequiredService<ILogger<WatchlistFile>>();
+            var latest = await WatchlistIndex.Latest(db).Where(v => v.Source == source).Select(v => v.ContentSha256).FirstOrDefaultAsync(ct);
+            if (latest == digest)
+            {
+                logger.LogInformation("Watch list {Source} is unchanged since its last load", source);
+                continue;
+            }
+            var work = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+            var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().UtcNow();
+            for (var i = 0; i < list.Count; i++)
+            {
+                var (loaded, problem) = await Watchlists.LoadAsync(db, work, source, list[i].Format, texts[i], by: null, now, ct, i == 0 ? digest : null);
+                if (loaded is null)
+                {
+                    throw new StartupException($"Finsoft:Aml:WatchlistFiles: {list[i].Path}: {problem}");
+                }
+                logger.LogInformation("Loaded {Path} into watch list {Source} version {Version} ({Entries} entries)", list[i].Path, source, loaded.Version,
+                    loaded.EntryCount);
+            }
+        }
+    }
+
+    private static string Digest(IReadOnlyList<WatchlistFile> files, IReadOnlyList<string> texts)
+    {
+        var all = string.Join('\n', files.Select((f, i) => $"{f.Format}:{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(texts[i])))}"));
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(all)));
+    }
+}
