@@ -9,7 +9,9 @@ using System.Text.Json;
 // Workloads: uniform (transfers between random wallets), hot (every transfer into one wallet), batch
 // (1,000 transfers a request; an operation is one transfer), deposit (admin deposits), capture (a hold
 // then its capture; an operation is one capture), and two references that move no money: health
-// (GET /health, no token) and me (GET /auth/me: a token and its session check).
+// (GET /health, no token) and me (GET /auth/me: a token and its session check). --monitoring on (the default)
+// keeps transaction monitoring on with velocity limits above this load's own rate, so every rule is evaluated on
+// every movement and none holds one for review; --monitoring off switches it off, to measure what it costs.
 var options = Options.Parse(args);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
 {
@@ -52,7 +54,7 @@ static string PeakRssMib(int pid)
 }
 
 internal sealed record Options(string Url, string Target, int[] Clients, string[] Workloads, int Seconds, int BatchSeconds, int BatchClients, int ApiPid,
-    string AdminEmail, string AdminPassword, int WarmupSeconds)
+    string AdminEmail, string AdminPassword, int WarmupSeconds, bool Monitoring)
 {
     public static Options Parse(string[] args)
     {
@@ -63,7 +65,7 @@ internal sealed record Options(string Url, string Target, int[] Clients, string[
             int.Parse(Get("seconds", "10"), CultureInfo.InvariantCulture), int.Parse(Get("batch-seconds", "0"), CultureInfo.InvariantCulture),
             int.Parse(Get("batch-clients", "2"), CultureInfo.InvariantCulture), int.Parse(Get("api-pid", "0"), CultureInfo.InvariantCulture),
             Get("admin-email", "admin@bench.test"), Get("admin-password", "bench-operator-secret-1"),
-            int.Parse(Get("warmup-seconds", "20"), CultureInfo.InvariantCulture));
+            int.Parse(Get("warmup-seconds", "20"), CultureInfo.InvariantCulture), Get("monitoring", "on") != "off");
     }
 }
 
@@ -77,6 +79,17 @@ internal sealed record World(IReadOnlyList<User> Users, Guid[] AllAccounts, Guid
     public static async Task<World> CreateAsync(HttpClient http, Options options)
     {
         var admin = await LoginAsync(http, options.AdminEmail, options.AdminPassword);
+        object rules = options.Monitoring
+            ? new { enabled = true, velocity = new { hour_count = 1_000_000, day_count = 1_000_000, day_amount = new Dictionary<string, string> { ["*"] = "1000000000.00" } } }
+            : new { enabled = false };
+        try
+        {
+            await SendAsync(http, HttpMethod.Put, "/api/v1/risk/rules", rules, admin);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains(": 404 ", StringComparison.Ordinal))
+        {
+            // An older build (BENCH_API_SOURCE) without transaction monitoring.
+        }
         var users = await Task.WhenAll(Enumerable.Range(0, UserCount + 1).Select(async i =>
         {
             var email = $"bench-{Guid.NewGuid():N}@bench.test";

@@ -24,6 +24,9 @@ public enum LedgerErrorCode
 
     /// <summary>The user is under a compliance review (a watch-list match) and moves no money until an analyst decides.</summary>
     ComplianceReview,
+
+    /// <summary>Transaction monitoring judged the movement too risky to make.</summary>
+    RiskBlocked,
 }
 
 /// <summary>A business outcome that refuses an operation, with the text the API shows.</summary>

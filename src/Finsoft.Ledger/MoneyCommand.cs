@@ -206,7 +206,7 @@ public abstract record MoneyCommand
             [.. Ends(transactions, RefundId), ClearingId, FeeIncomeId];
     }
 
-    /// <summary>An analyst approved a transaction held for review: a withdrawal may go to the bank, a held transfer is captured in full.</summary>
+    /// <summary>An analyst approved a transaction held for review: a withdrawal or pay-in may go to its bank or provider, a held transfer is captured in full.</summary>
     public sealed record ApproveReview(Guid TransactionId) : MoneyCommand
     {
         public override Guid? Subject => TransactionId;

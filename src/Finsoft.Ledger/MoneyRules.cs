@@ -331,7 +331,7 @@ public static class MoneyRules
         return Math.Clamp(due - payment.FeeRefunded, 0, amount);
     }
 
-    /// <summary>Approved: a held withdrawal goes on to the bank (nothing moves yet); a held transfer is captured in full.</summary>
+    /// <summary>Approved: a held withdrawal or pay-in goes on to its bank or provider (nothing moves yet); a held transfer is captured in full.</summary>
     private static Result<Step> Approve(MoneyCommand.ApproveReview a, Books books)
     {
         var found = AwaitingReview(books, a.TransactionId);
@@ -340,16 +340,16 @@ public static class MoneyRules
             return found.Error!;
         }
         var held = found.Value with { Review = ReviewState.Approved };
-        if (held.Type == TransactionType.Withdrawal)
+        if (held.Type is TransactionType.Withdrawal or TransactionType.Payment)
         {
-            return new Step(LedgerCommand.Nothing, held);
+            return new Step(LedgerCommand.Nothing, held); // its bank or provider is asked now; nothing has moved yet
         }
         var amount = Held(held);
         return new Step(LedgerCommand.Capture(held.Id, held.OriginId!.Value, held.DestinationId!.Value, amount, amount),
             held with { Status = TransactionStatus.Completed }) { Moved = amount };
     }
 
-    /// <summary>Rejected: the funds held for the transaction are released and it fails.</summary>
+    /// <summary>Rejected: the funds held for the transaction (none for a pay-in) are released and it fails.</summary>
     private static Result<Step> RejectHeld(MoneyCommand.RejectReview r, Books books)
     {
         var found = AwaitingReview(books, r.TransactionId);
@@ -358,17 +358,20 @@ public static class MoneyRules
             return found.Error!;
         }
         var held = found.Value with { Review = ReviewState.Rejected, Status = TransactionStatus.Failed };
-        var books2 = held.Type == TransactionType.Withdrawal
-            ? new LedgerCommand([], [new HoldChange(held.OriginId!.Value, checked(-held.Amount.Minor))])
-            : LedgerCommand.Void(held.Id, held.OriginId!.Value, Held(held));
+        var books2 = held.Type switch
+        {
+            TransactionType.Withdrawal => new LedgerCommand([], [new HoldChange(held.OriginId!.Value, checked(-held.Amount.Minor))]),
+            TransactionType.Payment => LedgerCommand.Nothing, // a pay-in books nothing until its provider collects
+            _ => LedgerCommand.Void(held.Id, held.OriginId!.Value, Held(held)),
+        };
         return new Step(books2, held);
     }
 
-    /// <summary>A withdrawal or two-phase transfer still pending with its review open.</summary>
+    /// <summary>A withdrawal, pay-in or two-phase transfer still pending with its review open.</summary>
     private static Result<TransactionState> AwaitingReview(Books books, Guid id) => books.Transaction(id) switch
     {
         null or { Review: ReviewState.None } => LedgerError.TransactionNotFound,
-        { Type: not (TransactionType.Withdrawal or TransactionType.Transfer) } => LedgerError.TransactionNotFound,
+        { Type: not (TransactionType.Withdrawal or TransactionType.Transfer or TransactionType.Payment) } => LedgerError.TransactionNotFound,
         { Type: TransactionType.Transfer, IsHold: false } => LedgerError.TransactionNotFound,
         { Review: not ReviewState.Open } or { Status: not TransactionStatus.Pending } => NotUnderReview,
         var t => t,

@@ -114,6 +114,9 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         ["GET /api/v1/reviews"] = Policies.Insights,
         ["GET /api/v1/reviews/{id:guid}"] = Policies.Insights,
         ["POST /api/v1/reviews/{id:guid}/decision"] = Policies.Insights,
+        ["GET /api/v1/risk/customers/{user_id:guid}"] = Policies.Insights,
+        ["GET /api/v1/risk/rules"] = Policies.Admin,
+        ["PUT /api/v1/risk/rules"] = Policies.Admin,
         // Last: it ends the session it is called with.
         ["POST /api/v1/auth/logout"] = Policies.SignedIn,
     };
@@ -177,7 +180,7 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         var path = route[(space + 1)..].Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{accountId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{deliveryId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-            .Replace("{entity_type}", "user", StringComparison.Ordinal).Replace("{entity_id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+            .Replace("{user_id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal).Replace("{entity_type}", "user", StringComparison.Ordinal).Replace("{entity_id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
         return (new HttpMethod(route[..space]), path);
     }
 

@@ -140,7 +140,8 @@ public abstract class EngineTests(DatabaseKind kind)
     /// <summary>What each applied command must announce: the outbox's contract, written out independently of the engine.</summary>
     private static string[] ExpectedEvents(Generated generated, Decision decision) => generated.Command switch
     {
-        MoneyCommand.Transfer { Hold: true } or MoneyCommand.Withdraw when generated.HeldForReview => [EventTypes.TransactionCreated, EventTypes.HeldForReview],
+        MoneyCommand.Transfer { Hold: true } or MoneyCommand.Withdraw or MoneyCommand.OpenPayIn when generated.HeldForReview =>
+            [EventTypes.TransactionCreated, EventTypes.HeldForReview],
         MoneyCommand.Transfer { Hold: true } => [EventTypes.TransactionCreated, EventTypes.HoldCreated],
         MoneyCommand.Transfer or MoneyCommand.Deposit or MoneyCommand.Convert => [EventTypes.TransactionCreated, EventTypes.TransactionCompleted],
         MoneyCommand.Adjust => decision.Books.Entries.Count == 0 ? [] : [EventTypes.TransactionCreated, EventTypes.TransactionCompleted],
@@ -188,7 +189,7 @@ public abstract class EngineTests(DatabaseKind kind)
             case 13:
             {
                 var amount = Amount(Mxn, 5_000);
-                return new(new MoneyCommand.OpenPayIn(Wallet(), amount, new Money(random.Next(0, (int)amount.Minor + 1), Mxn)));
+                return new(new MoneyCommand.OpenPayIn(Wallet(), amount, new Money(random.Next(0, (int)amount.Minor + 1), Mxn)), HeldForReview: random.Next(4) == 0);
             }
             case 14:
             case 15:
@@ -200,7 +201,9 @@ public abstract class EngineTests(DatabaseKind kind)
             case 17:
                 return new(new MoneyCommand.Refund(Pick(payments, missing), w.ClearingMxn, w.FeeIncomeMxn, random.Next(2) == 0 ? null : Amount(Mxn, 2_000)));
             case 18:
-                var refund = Pick(refunds, missing);
+                // Mostly one the provider is still working on (the only kind it can settle or refuse); sometimes any.
+                var inFlight = transactions.Values.Where(t => t.Type == TransactionType.Refund && t.Status == TransactionStatus.Processing).Select(t => t.Id);
+                var refund = Pick(random.Next(4) == 0 ? refunds : inFlight, missing);
                 return random.Next(2) == 0
                     ? new(new MoneyCommand.SettleRefund(refund))
                     : new(new MoneyCommand.FailRefund(refund, transactions.TryGetValue(refund, out var r) ? r.ReversalOf ?? missing : missing,

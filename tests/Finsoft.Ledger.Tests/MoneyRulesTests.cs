@@ -261,6 +261,15 @@ public sealed class MoneyRulesTests
         Assert.Equal((0L, -300L), (Delta(rejected, Alice), Delta(rejected, Alice, held: true)));
         Assert.Equal((TransactionStatus.Failed, ReviewState.Rejected), (rejected.Decisions[0]!.Subject!.Status, rejected.Decisions[0]!.Subject!.Review));
 
+        // A held pay-in: nothing has moved either way; approval lets its provider be asked, rejection fails it.
+        var payIn = new TransactionState(Guid.NewGuid(), TransactionType.Payment, TransactionStatus.Pending, null, Bob.Id, new Money(500, Mxn), null, null, false,
+            Fee: 20, Review: ReviewState.Open);
+        var payIns = BatchPlanner.Plan([Bob], [payIn], [new MoneyCommand.ApproveReview(payIn.Id)]);
+        Assert.Equal((TransactionStatus.Pending, ReviewState.Approved), (payIns.Decisions[0]!.Subject!.Status, payIns.Decisions[0]!.Subject!.Review));
+        var refusedPayIn = BatchPlanner.Plan([Bob], [payIn], [new MoneyCommand.RejectReview(payIn.Id, "no")]);
+        Assert.Equal((TransactionStatus.Failed, ReviewState.Rejected), (refusedPayIn.Decisions[0]!.Subject!.Status, refusedPayIn.Decisions[0]!.Subject!.Review));
+        Assert.DoesNotContain(payIns.Deltas.Concat(refusedPayIn.Deltas), d => d.Balance != 0 || d.Held != 0);
+
         // Never held, or gone: nothing to decide.
         Assert.Equal(LedgerError.TransactionNotFound, PlanReviews(new MoneyCommand.ApproveReview(Hold.Id)).Refusals[0]!.Error);
         Assert.Equal(LedgerError.TransactionNotFound, PlanReviews(new MoneyCommand.RejectReview(Guid.NewGuid(), "x")).Refusals[0]!.Error);

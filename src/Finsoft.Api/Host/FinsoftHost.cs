@@ -2,6 +2,7 @@ using Finsoft.Api.MoneyPath.Verification;
 using System.Data.Common;
 using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Features.Aml;
+using Finsoft.Api.Features.Risk;
 using Finsoft.Api.Features.DestinationAccounts;
 using Finsoft.Api.Features.Health;
 using Finsoft.Api.Features.Identity;
@@ -84,6 +85,7 @@ public static class FinsoftHost
         builder.Services.AddPayments();
         builder.Services.AddWebhooks(options.Webhooks);
         builder.Services.AddAml();
+        builder.Services.AddRisk();
         builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
         builder.Services.AddHostedService<WithdrawalProcessor>();
         builder.Services.AddHostedService<SimulatedBankSettlement>();
@@ -128,6 +130,7 @@ public static class FinsoftHost
         app.MapPayments();
         app.MapWebhooks();
         app.MapAml();
+        app.MapRisk();
         return app;
     }
 

@@ -37,6 +37,8 @@ public sealed class FinsoftOptions
 
     public AmlOptions Aml { get; set; } = new();
 
+    public RiskOptions Risk { get; set; } = new();
+
     /// <summary>How long a claimed Idempotency-Key answers 409 before a retry may take over a claim whose process died.</summary>
     public int IdempotencyLeaseSeconds { get; set; } = 30;
 
@@ -145,6 +147,16 @@ public sealed class AmlOptions
 
     /// <summary>Watch lists loaded at start, in order (a source's aliases after its main file); unchanged files are not loaded again.</summary>
     public List<WatchlistFile> WatchlistFiles { get; set; } = [];
+}
+
+/// <summary>Customer risk rating.</summary>
+public sealed class RiskOptions
+{
+    /// <summary>
+    /// ISO 3166-1 alpha-2 codes of countries whose residents rate higher: by default the jurisdictions the FATF calls
+    /// to act against (North Korea, Iran, Myanmar); set the list your compliance officer keeps.
+    /// </summary>
+    public List<string> HighRiskCountries { get; set; } = ["KP", "IR", "MM"];
 }
 
 /// <summary>One file of a watch list: <c>Finsoft__Aml__WatchlistFiles__0__Source=ofac</c>, <c>…__Format=ofac-sdn-csv</c>, <c>…__Path=/lists/sdn.csv</c>.</summary>

@@ -54,7 +54,7 @@ public static class Rescreening
                 schedule = new ScreeningScheduleRow { EntityType = entityType, EntityId = entityId };
                 db.ScreeningSchedules.Add(schedule);
             }
-            (schedule.IntervalDays, schedule.NextDueAt, schedule.UpdatedAt) = (days, now.AddDays(days), now);
+            (schedule.IntervalDays, schedule.NextDueAt, schedule.UpdatedAt, schedule.SetByAnalyst) = (days, now.AddDays(days), now, true);
             audit.Add(db, AuditEvents.RescreeningScheduled, analyst, entityType == Screenings.User ? entityId : null,
                 new { entity_type = entityType, entity_id = entityId, interval_days = days });
             await db.SaveChangesAsync(ct);

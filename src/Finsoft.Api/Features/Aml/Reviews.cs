@@ -6,6 +6,7 @@ using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Api.MoneyPath.Outbox;
+using Finsoft.Api.MoneyPath.Payments;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
@@ -36,6 +37,8 @@ public static class Reviews
 
     private static readonly string[] Statuses =
         [ReviewStatus.Open, ReviewStatus.AwaitingSecond, ReviewStatus.Confirmed, ReviewStatus.Dismissed, ReviewStatus.Approved, ReviewStatus.Rejected];
+
+    private static readonly string PaymentType = TransactionLifecycle.Wire(TransactionType.Payment);
 
     private static readonly LedgerError AlreadyDecided = new(LedgerErrorCode.IllegalTransition, "The review has already been decided");
     private static readonly LedgerError FourEyes =
@@ -78,7 +81,7 @@ public static class Reviews
             : ApiResults.NotFound("Review not found");
 
     public static async Task<JsonBody> Decide(Guid id, DecisionRequest request, ClaimsPrincipal principal, FinsoftDb db, UnitOfWork work, MoneyEngine engine,
-        AuditTrail audit, TimeProvider time, CancellationToken ct)
+        Risk.CustomerRisk risk, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var review = await db.Reviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
         if (review is null)
@@ -97,10 +100,17 @@ public static class Reviews
         }
         var analyst = CurrentUser.From(principal);
         var note = request.Note!.Trim();
-        return review.Kind == ReviewKind.Transaction
-            ? await DecideTransactionAsync(review, request.Decision == Approve, note, analyst, engine, audit, time)
-            : (await work.RunAsync<JsonBody>(ct => DecideMatchAsync(db, review, request.Decision == Confirm, note, analyst.Id, audit, time, ct), ct,
-                alsoRetry: DatabaseSetup.IsUniqueViolation)).ToResponse();
+        if (review.Kind == ReviewKind.Transaction)
+        {
+            return await DecideTransactionAsync(review, request.Decision == Approve, note, analyst, engine, audit, time);
+        }
+        var decided = await work.RunAsync<JsonBody>(ct => DecideMatchAsync(db, review, request.Decision == Confirm, note, analyst.Id, audit, time, ct), ct,
+            alsoRetry: DatabaseSetup.IsUniqueViolation);
+        if (decided.IsSuccess && review.UserId is { } user)
+        {
+            await risk.RecomputeAsync(user, ct); // the match weighs in the customer's risk, which sets their limits
+        }
+        return decided.ToResponse();
     }
 
     private static async Task<Result<JsonBody>> DecideMatchAsync(FinsoftDb db, ReviewRow read, bool confirm, string note, Guid analyst, AuditTrail audit,
@@ -177,7 +187,7 @@ public static class Reviews
         })
         {
             Initiator = analyst,
-            Then = async (db, _, ct) =>
+            Then = async (db, transaction, ct) =>
             {
                 var updated = await db.Reviews.Where(r => r.Id == review.Id && r.Status == ReviewStatus.Open).ExecuteUpdateAsync(s => s
                     .SetProperty(r => r.Status, status).SetProperty(r => r.DecidedBy, analyst.Id).SetProperty(r => r.DecidedAt, now)
@@ -189,7 +199,10 @@ public static class Reviews
                 audit.Add(db, AuditEvents.ReviewDecided, analyst.Id, review.UserId,
                     new { review_id = review.Id, kind = review.Kind, transaction_id = review.TransactionId, decision = approve ? Approve : Reject, status, note });
                 await db.SaveChangesAsync(ct);
-                return Array.Empty<PendingEvent>();
+                // A rejected pay-in's own row fails with it, and says so to whoever watches payments.
+                return !approve && transaction.Type == PaymentType
+                    ? await PaymentBook.Failed(transaction.FailureReason ?? "Rejected in compliance review")(db, transaction, ct)
+                    : [];
             },
         }, CancellationToken.None);
     }

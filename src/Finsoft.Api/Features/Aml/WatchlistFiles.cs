@@ -48,16 +48,21 @@ public static class WatchlistFiles
             }
             var work = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
             var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().UtcNow();
+            var version = 0;
             for (var i = 0; i < list.Count; i++)
             {
-                var (loaded, problem) = await Watchlists.LoadAsync(db, work, source, list[i].Format, texts[i], by: null, now, ct, i == 0 ? digest : null);
+                var (loaded, problem) = await Watchlists.LoadAsync(db, work, source, list[i].Format, texts[i], by: null, now, ct);
                 if (loaded is null)
                 {
                     throw new StartupException($"Finsoft:Aml:WatchlistFiles: {list[i].Path}: {problem}");
                 }
+                version = loaded.Version;
                 logger.LogInformation("Loaded {Path} into watch list {Source} version {Version} ({Entries} entries)", list[i].Path, source, loaded.Version,
                     loaded.EntryCount);
             }
+            // Only once every file is in: a start that failed half-way loads them all again next time.
+            await db.WatchlistVersions.Where(v => v.Source == source && v.Version == version)
+                .ExecuteUpdateAsync(s => s.SetProperty(v => v.ContentSha256, digest), ct);
         }
     }
 

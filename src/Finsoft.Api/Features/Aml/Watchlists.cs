@@ -47,9 +47,8 @@ public static class Watchlists
     }
 
     /// <summary>Parses and stores one file as the source's next version (or, for aliases, into its latest); a malformed file stores nothing.</summary>
-    /// <param name="contentSha256">The digest of the files it came from, when loaded from files at start.</param>
     public static async Task<(VersionDto? Loaded, string? Problem)> LoadAsync(FinsoftDb db, UnitOfWork work, string source, string format, string text,
-        Guid? by, DateTime now, CancellationToken ct, string? contentSha256 = null)
+        Guid? by, DateTime now, CancellationToken ct)
     {
         if (format == OfacAlt)
         {
@@ -75,7 +74,6 @@ public static class Watchlists
             var version = new WatchlistVersionRow
             {
                 Id = Guid.CreateVersion7(), Source = source, Version = previous + 1, Format = format, EntryCount = entries.Count, LoadedAt = now, LoadedBy = by,
-                ContentSha256 = contentSha256,
             };
             db.WatchlistVersions.Add(version);
             db.WatchlistEntries.AddRange(entries.Select(e => new WatchlistEntryRow

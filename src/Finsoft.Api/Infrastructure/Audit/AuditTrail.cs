@@ -27,12 +27,13 @@ public static class AuditEvents
     public const string LimitsChanged = "account.limits_changed";
     public const string ReviewDecided = "review.decided";
     public const string RescreeningScheduled = "screening.rescheduled";
+    public const string MonitoringRulesChanged = "risk.rules_changed";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         LoginSucceeded, LoginFailed, LockedOut, MfaEnrolled, MfaDisabled, MfaFailed, RecoveryCodeUsed, TokenReuse, PasswordChanged,
         UserCreated, RoleChanged, StatusChanged, UserDeleted, ProfileChanged, AccessGranted, AccessRevoked, BalanceAdjusted, LimitsChanged,
-        ReviewDecided, RescreeningScheduled,
+        ReviewDecided, RescreeningScheduled, MonitoringRulesChanged,
     };
 }
 

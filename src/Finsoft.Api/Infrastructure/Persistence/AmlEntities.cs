@@ -122,4 +122,7 @@ public sealed class ScreeningScheduleRow
     public int IntervalDays { get; set; }
     public DateTime NextDueAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>An analyst chose the interval; otherwise the customer's risk level does.</summary>
+    public bool SetByAnalyst { get; set; }
 }

@@ -33,6 +33,9 @@ public sealed class UserRow : Http.IKeyedRow
 
     /// <summary>A watch-list match is open or confirmed for this user: the engine refuses to move their money.</summary>
     public bool ComplianceHold { get; set; }
+
+    /// <summary>`low`, `medium` or `high` (see <see cref="CustomerRiskRow"/>): sets monitoring's hard limits.</summary>
+    public string RiskLevel { get; set; } = "low";
 }
 
 /// <summary>One sign-in: the refresh token's hash and the revocation switch for every access token it issued.</summary>
@@ -144,6 +147,11 @@ public sealed class TransactionRow : Http.IKeyedRow
     /// <summary>For a transaction held for a compliance review: the review, and where it stands (<see cref="ReviewStatus"/>).</summary>
     public Guid? ReviewId { get; set; }
     public string? ReviewStatus { get; set; }
+
+    /// <summary>What transaction monitoring decided: its score, `allow` or `review`, and the rules that fired (JSON).</summary>
+    public int? RiskScore { get; set; }
+    public string? RiskOutcome { get; set; }
+    public string? RiskRules { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

@@ -46,6 +46,10 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<ScreeningRow> Screenings => Set<ScreeningRow>();
     public DbSet<ReviewRow> Reviews => Set<ReviewRow>();
     public DbSet<ScreeningScheduleRow> ScreeningSchedules => Set<ScreeningScheduleRow>();
+    public DbSet<CustomerRiskRow> CustomerRisks => Set<CustomerRiskRow>();
+    public DbSet<AccountActivityRow> AccountActivity => Set<AccountActivityRow>();
+    public DbSet<RiskBlockRow> RiskBlocks => Set<RiskBlockRow>();
+    public DbSet<MonitoringRulesRow> MonitoringRules => Set<MonitoringRulesRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -100,6 +104,10 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         // Declared so that one SaveChanges inserts a screening before the reviews of its matches.
         modelBuilder.Entity<ReviewRow>().HasOne<ScreeningRow>().WithMany().HasForeignKey(r => r.ScreeningId);
         modelBuilder.Entity<ScreeningScheduleRow>().ToTable("screening_schedules").HasKey(s => new { s.EntityType, s.EntityId });
+        modelBuilder.Entity<CustomerRiskRow>().ToTable("customer_risk").HasKey(r => r.UserId);
+        modelBuilder.Entity<AccountActivityRow>().ToTable("account_activity").HasKey(a => new { a.AccountId, a.Hour, a.Direction });
+        modelBuilder.Entity<RiskBlockRow>().ToTable("risk_blocks");
+        modelBuilder.Entity<MonitoringRulesRow>().ToTable("monitoring_rules").Property(r => r.Id).ValueGeneratedNever();
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -2,9 +2,11 @@ using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Idempotency;
+using Finsoft.Api.MoneyPath.Monitoring;
 using Finsoft.Api.MoneyPath.Outbox;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Ledger;
+using Finsoft.Ledger.Monitoring;
 using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.MoneyPath.Engine;
@@ -17,7 +19,8 @@ namespace Finsoft.Api.MoneyPath.Engine;
 /// under their keys, and commit. A deadlock, serialisation failure, busy SQLite or a key another node
 /// stored meanwhile rolls everything back and runs the batch again.
 /// </summary>
-public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore ledger, IdempotencyStore keys, AuditTrail audit, TimeProvider time)
+public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore ledger, IdempotencyStore keys, AuditTrail audit, MonitoringRulesCache monitoring,
+    TimeProvider time)
 {
     public async Task<JsonBody[][]> RunAsync(IReadOnlyList<EngineJob> jobs, CancellationToken ct) =>
         (await work.RunAsync<JsonBody[][]>(async ct => await DecideAndWriteAsync(jobs, ct), ct, alsoRetry: DatabaseSetup.IsUniqueViolation)).Value;
@@ -34,12 +37,16 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         var transactions = subjects.Values.Select(t => LockedRows.StateOf(t, refunded.GetValueOrDefault(t.Id))).ToDictionary(t => t.Id);
         var ids = live.SelectMany(o => o.Command.Accounts(transactions)).Distinct().Order().ToArray();
         var rows = await LockAccountsAsync(ids, ct);
-        var batch = new Batch(rows, subjects, transactions, quotes, await HoldersAsync(live, rows, transactions, ct),
-            await UsersUnderReviewAsync(live, rows, transactions, ct), time.UtcNow());
+        var rules = await monitoring.CurrentAsync(db, ct);
+        var watching = rules.Enabled && live.Any(BatchMonitor.Watches);
+        var users = await UsersAsync(live, rows, transactions, withRiskLevels: watching, ct);
+        var now = time.UtcNow();
+        var batch = new Batch(rows, subjects, transactions, quotes, await HoldersAsync(live, rows, transactions, ct), users.UnderReview, now);
+        var monitor = watching ? await BatchMonitor.PrepareAsync(db, rules, live, rows, users.Levels, now, ct) : null;
 
         for (var n = 0; n < jobs.Count; n++)
         {
-            foreach (var (i, outcome) in Decide(jobs[n], results[n], batch))
+            foreach (var (i, outcome) in Decide(jobs[n], results[n], batch, monitor))
             {
                 var order = jobs[n].Orders[i];
                 var body = order.Render(outcome);
@@ -57,6 +64,10 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         // The head last: after it only new rows and rows this batch already holds are written.
         await ledger.AppendAsync(batch.Entries, batch.Created, batch.Events, ct);
         await ledger.UpdateTransactionsAsync(batch.Changed, ct); // after the inserts: a reversal's original points at the new row
+        if (monitor is not null)
+        {
+            await monitor.WriteAsync(db, ct);
+        }
         if (batch.Reviews.Count > 0)
         {
             db.Reviews.AddRange(batch.Reviews);
@@ -66,14 +77,18 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         return results.Select(r => r.Select(b => b!).ToArray()).ToArray();
     }
 
-    /// <summary>Decides one job's live orders against the batch's running state, and stages what they write.</summary>
-    private List<(int Index, MoneyOutcome Outcome)> Decide(EngineJob job, JsonBody?[] results, Batch batch)
+    /// <summary>
+    /// Decides one job's live orders against the batch's running state, and stages what they write. Monitoring judges
+    /// each order before the planner; the order it lets go on (held for review, or as asked) is the one planned.
+    /// </summary>
+    private List<(int Index, MoneyOutcome Outcome)> Decide(EngineJob job, JsonBody?[] results, Batch batch, BatchMonitor? monitor)
     {
         var outcomes = new List<(int, MoneyOutcome)>();
         var planned = new List<int>();
-        for (var i = 0; i < job.Orders.Count; i++)
+        var orders = job.Orders.ToArray();
+        for (var i = 0; i < orders.Length; i++)
         {
-            var order = job.Orders[i];
+            var order = orders[i];
             if (results[i] is not null)
             {
                 continue;
@@ -86,6 +101,16 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
             {
                 outcomes.Add((i, new MoneyOutcome.Refused(LedgerError.ComplianceReview)));
             }
+            else if (monitor?.Assess(order) is { } risk)
+            {
+                if (risk.Outcome == RiskOutcome.Block)
+                {
+                    outcomes.Add((i, new MoneyOutcome.Refused(monitor.Block(order, risk))));
+                    continue;
+                }
+                orders[i] = BatchMonitor.Apply(order, risk);
+                planned.Add(i);
+            }
             else
             {
                 planned.Add(i);
@@ -96,16 +121,22 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
             return [.. outcomes, .. planned.Select(i => (i, (MoneyOutcome)new MoneyOutcome.Refused(LedgerError.BatchAborted)))];
         }
 
-        var commands = planned.Select(i => batch.WithQuote(job.Orders[i])).ToList();
+        var commands = planned.Select(i => batch.WithQuote(orders[i])).ToList();
         var touched = commands.SelectMany(c => c.Accounts(batch.Transactions)).Distinct().Where(batch.Accounts.ContainsKey).Select(id => batch.Accounts[id]);
         var plan = BatchPlanner.Plan(touched, batch.Transactions.Values, commands, job.Atomic);
         batch.Take(plan);
         for (var c = 0; c < planned.Count; c++)
         {
-            var order = job.Orders[planned[c]];
-            outcomes.Add((planned[c], plan.Decisions[c] is { } decision
-                ? Record(order, decision, batch)
-                : new MoneyOutcome.Refused(plan.Refusals[c]!.Error)));
+            var order = orders[planned[c]];
+            if (plan.Decisions[c] is { } decision)
+            {
+                monitor?.Count(order);
+                outcomes.Add((planned[c], Record(order, decision, batch)));
+            }
+            else
+            {
+                outcomes.Add((planned[c], new MoneyOutcome.Refused(plan.Refusals[c]!.Error)));
+            }
         }
         return outcomes;
     }
@@ -122,9 +153,10 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         }
         if (records.Created is { ReviewId: { } reviewId } held)
         {
+            var wallet = held.OriginAccountId ?? held.DestinationAccountId!.Value; // a pay-in's wallet is its destination
             batch.Reviews.Add(new ReviewRow
             {
-                Id = reviewId, Kind = ReviewKind.Transaction, Status = ReviewStatus.Open, UserId = batch.OwnerOf(held.OriginAccountId!.Value),
+                Id = reviewId, Kind = ReviewKind.Transaction, Status = ReviewStatus.Open, UserId = batch.OwnerOf(wallet),
                 Reason = order.ReviewReason!, TransactionId = held.Id, CreatedAt = batch.Now,
             });
         }
@@ -229,11 +261,12 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
     }
 
     /// <summary>
-    /// Who among the orders' initiators and the holders of the wallets they pay from is under compliance review,
-    /// read in the batch transaction (a partial index keeps it to the few who are).
+    /// Who among the orders' initiators and the holders of the wallets they pay from is under compliance review, and,
+    /// when monitoring watches the batch, each one's risk level; read in the batch transaction (without levels, a
+    /// partial index keeps the read to the few under review).
     /// </summary>
-    private async Task<HashSet<Guid>> UsersUnderReviewAsync(List<MoneyOrder> orders, Dictionary<Guid, AccountRow> rows,
-        Dictionary<Guid, TransactionState> transactions, CancellationToken ct)
+    private async Task<(HashSet<Guid> UnderReview, Dictionary<Guid, RiskLevel> Levels)> UsersAsync(List<MoneyOrder> orders, Dictionary<Guid, AccountRow> rows,
+        Dictionary<Guid, TransactionState> transactions, bool withRiskLevels, CancellationToken ct)
     {
         var users = new HashSet<Guid>();
         foreach (var order in orders)
@@ -249,10 +282,15 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         }
         if (users.Count == 0)
         {
-            return [];
+            return ([], []);
         }
         var ids = users.ToArray();
-        return [.. await db.Users.AsNoTracking().Where(u => u.ComplianceHold && ids.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct)];
+        if (!withRiskLevels)
+        {
+            return ([.. await db.Users.AsNoTracking().Where(u => u.ComplianceHold && ids.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct)], []);
+        }
+        var facts = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.ComplianceHold, u.RiskLevel }).ToListAsync(ct);
+        return ([.. facts.Where(u => u.ComplianceHold).Select(u => u.Id)], facts.ToDictionary(u => u.Id, u => CustomerRiskLevels.Parse(u.RiskLevel)));
     }
 
     /// <summary>

@@ -91,7 +91,8 @@ public static class Bookkeeping
             {
                 var row = New(order, TransactionType.Payment, Pending, p.Amount, null, p.WalletId, now);
                 row.FeeAmount = p.Fee.Minor;
-                return Created(row);
+                OpenReview(row, order);
+                return Created(row, row.ReviewId is not null ? EventTypes.HeldForReview : null);
             }
             case MoneyCommand.SettlePayIn or MoneyCommand.SettleRefund:
                 return Moved(subject!, now, t => t.Status = Completed);
@@ -140,23 +141,34 @@ public static class Bookkeeping
         return after;
     }
 
-    private static TransactionRow New(MoneyOrder order, TransactionType type, string status, Money amount, Guid? origin, Guid? destination, DateTime now) => new()
+    private static TransactionRow New(MoneyOrder order, TransactionType type, string status, Money amount, Guid? origin, Guid? destination, DateTime now)
     {
-        Id = Guid.CreateVersion7(), Type = TransactionLifecycle.Wire(type), Status = status, OriginAccountId = origin, DestinationAccountId = destination,
-        Amount = amount.Minor, Currency = amount.Currency.Code, Description = order.Description, InitiatedBy = order.InitiatorId,
-        CreatedAt = now, UpdatedAt = now,
-    };
+        var row = new TransactionRow
+        {
+            Id = Guid.CreateVersion7(), Type = TransactionLifecycle.Wire(type), Status = status, OriginAccountId = origin, DestinationAccountId = destination,
+            Amount = amount.Minor, Currency = amount.Currency.Code, Description = order.Description, InitiatedBy = order.InitiatorId,
+            CreatedAt = now, UpdatedAt = now,
+        };
+        if (order.Risk is { } risk)
+        {
+            Monitoring.BatchMonitor.Stamp(row, risk);
+        }
+        return row;
+    }
 
-    /// <summary>Marks a new transaction held for review when its order says so; only one that holds its funds can be.</summary>
+    /// <summary>
+    /// Marks a new transaction held for review when its order says so; only one that waits anyway can be: a two-phase
+    /// transfer, a withdrawal before the bank, a pay-in before its provider.
+    /// </summary>
     private static void OpenReview(TransactionRow row, MoneyOrder order)
     {
         if (order.ReviewReason is null)
         {
             return;
         }
-        if (row.HeldAmount is null && row.Type != TransactionLifecycle.Wire(TransactionType.Withdrawal))
+        if (row.HeldAmount is null && row.Type != TransactionLifecycle.Wire(TransactionType.Withdrawal) && row.Type != TransactionLifecycle.Wire(TransactionType.Payment))
         {
-            throw new InvalidOperationException("Only a withdrawal or a two-phase transfer can be held for review.");
+            throw new InvalidOperationException("Only a two-phase transfer, a withdrawal or a pay-in can be held for review.");
         }
         (row.ReviewId, row.ReviewStatus) = (Guid.CreateVersion7(), ReviewStatus.Open);
     }

@@ -45,6 +45,9 @@ public sealed record MoneyOrder(MoneyCommand Command, Func<MoneyOutcome, JsonBod
     /// </summary>
     public string? ReviewReason { get; init; }
 
+    /// <summary>What transaction monitoring decided about the order, written on the transaction it makes.</summary>
+    public Finsoft.Ledger.Monitoring.RiskAssessment? Risk { get; init; }
+
     /// <summary>Where the request came from, for the audit records the engine writes (adjustments, limits).</summary>
     public AuditOrigin? Origin { get; init; }
 

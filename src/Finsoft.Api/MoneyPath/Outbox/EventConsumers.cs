@@ -21,6 +21,9 @@ public interface IEventConsumer
     /// dispatcher then moves its cursor to the head, read before asking, without reading the events.
     /// </summary>
     Task<bool> IsIdleAsync(CancellationToken ct) => Task.FromResult(false);
+
+    /// <summary>False when the consumer needs only which accounts each event is about: the dispatcher then leaves the data unread (empty).</summary>
+    bool ReadsData => true;
 }
 
 /// <summary>
@@ -67,7 +70,14 @@ public sealed class EventDispatcher(IServiceScopeFactory scopes, IEnumerable<IEv
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Position, head), ct);
             return 0;
         }
-        var events = await db.Events.AsNoTracking().Where(e => e.Position > position).OrderBy(e => e.Position).Take(PageSize).ToListAsync(ct);
+        var page = db.Events.AsNoTracking().Where(e => e.Position > position).OrderBy(e => e.Position).Take(PageSize);
+        var events = consumer.ReadsData
+            ? await page.ToListAsync(ct)
+            : await page.Select(e => new EventRow
+            {
+                Position = e.Position, Type = e.Type, OccurredAt = e.OccurredAt, OriginAccountId = e.OriginAccountId, DestinationAccountId = e.DestinationAccountId,
+                Data = "",
+            }).ToListAsync(ct);
         if (events.Count == 0)
         {
             return 0;

@@ -13,14 +13,24 @@ public sealed record TransactionDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? ExpiresAt = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FxLeg? Fx = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? ReviewId = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReviewStatus = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReviewStatus = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RiskDecision? Risk = null)
 {
     public static TransactionDto From(TransactionRow t) => new(
         t.Id, t.Type, t.Status, Money.Format(t.Amount, global::Finsoft.Ledger.Currency.Get(t.Currency)), t.Currency, t.Description,
         t.OriginAccountId, t.DestinationAccountId, t.ExternalDestinationId, t.ReversalOfId, t.ReversedById,
         t.ReversedById is not null, t.FailureReason, t.CreatedAt, t.UpdatedAt,
         t.HeldAmount is { } held ? Money.Format(held, global::Finsoft.Ledger.Currency.Get(t.Currency)) : null, t.ExpiresAt, FxLeg.Of(t),
-        t.ReviewId, t.ReviewStatus);
+        t.ReviewId, t.ReviewStatus, RiskDecision.Of(t));
+}
+
+/// <summary>What transaction monitoring decided about a transaction: its score, `allow` or `review`, and the rules that fired.</summary>
+public sealed record RiskDecision(int Score, string Outcome, IReadOnlyList<Finsoft.Ledger.Monitoring.FiredRule> Rules)
+{
+    public static RiskDecision? Of(TransactionRow t) => t is { RiskScore: { } score, RiskOutcome: { } outcome }
+        ? new RiskDecision(score, outcome,
+            System.Text.Json.JsonSerializer.Deserialize<List<Finsoft.Ledger.Monitoring.FiredRule>>(t.RiskRules ?? "[]", Infrastructure.Http.Json.Options) ?? [])
+        : null;
 }
 
 /// <summary>The second currency of a cross-currency transfer: what arrived, at which rate, by which quote.</summary>

@@ -29,7 +29,7 @@ public static class JournalRows
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO transactions (id, type, status, origin_account_id, destination_account_id, external_destination_id, amount, currency,
                     description, initiated_by, reversal_of_id, attempts, held_amount, expires_at, payout_reference, counter_amount, counter_currency,
-                    fx_rate, fx_quote_id, fee_amount, review_id, review_status, created_at, updated_at)
+                    fx_rate, fx_quote_id, fee_amount, review_id, review_status, risk_score, risk_outcome, risk_rules, created_at, updated_at)
                 SELECT * FROM unnest({t.Select(x => x.Id).ToArray()}, {t.Select(x => x.Type).ToArray()}, {t.Select(x => x.Status).ToArray()},
                     {t.Select(x => x.OriginAccountId).ToArray()}, {t.Select(x => x.DestinationAccountId).ToArray()},
                     {t.Select(x => x.ExternalDestinationId).ToArray()}, {t.Select(x => x.Amount).ToArray()}, {t.Select(x => x.Currency).ToArray()},
@@ -37,7 +37,9 @@ public static class JournalRows
                     {t.Select(x => x.Attempts).ToArray()}, {t.Select(x => x.HeldAmount).ToArray()}, {t.Select(x => x.ExpiresAt).ToArray()},
                     {t.Select(x => x.PayoutReference).ToArray()}, {t.Select(x => x.CounterAmount).ToArray()}, {t.Select(x => x.CounterCurrency).ToArray()},
                     {t.Select(x => x.FxRate).ToArray()}, {t.Select(x => x.FxQuoteId).ToArray()}, {t.Select(x => x.FeeAmount).ToArray()},
-                    {t.Select(x => x.ReviewId).ToArray()}, {t.Select(x => x.ReviewStatus).ToArray()}, {t.Select(x => x.CreatedAt).ToArray()},
+                    {t.Select(x => x.ReviewId).ToArray()}, {t.Select(x => x.ReviewStatus).ToArray()},
+                    {t.Select(x => x.RiskScore).ToArray()}, {t.Select(x => x.RiskOutcome).ToArray()}, {t.Select(x => x.RiskRules).ToArray()},
+                    {t.Select(x => x.CreatedAt).ToArray()},
                     {t.Select(x => x.UpdatedAt).ToArray()})
                 """, ct);
         }

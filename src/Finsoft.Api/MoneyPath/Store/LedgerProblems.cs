@@ -17,7 +17,7 @@ public static class LedgerProblems
             or LedgerErrorCode.TransactionNotFound => StatusCodes.Status404NotFound,
         LedgerErrorCode.AccountNotEmpty or LedgerErrorCode.NotReversible or LedgerErrorCode.AlreadyReversed
             or LedgerErrorCode.IllegalTransition or LedgerErrorCode.LimitNotMet or LedgerErrorCode.ComplianceReview => StatusCodes.Status409Conflict,
-        _ => StatusCodes.Status422UnprocessableEntity,
+        _ => StatusCodes.Status422UnprocessableEntity, // RiskBlocked too: the request is understood and refused as it stands
     };
 
     /// <summary>Unwraps a unit of work: its body on success, its problem otherwise.</summary>
