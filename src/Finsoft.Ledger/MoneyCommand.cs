@@ -110,6 +110,8 @@ public abstract record MoneyCommand
         public override Guid? Subject => WithdrawalId;
 
         public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => Ends(transactions, WithdrawalId);
+
+        public override Guid? Payer(IReadOnlyDictionary<Guid, TransactionState> transactions) => transactions.GetValueOrDefault(WithdrawalId)?.OriginId;
     }
 
     /// <summary>Sends a completed transfer back, from its receiver to its sender.</summary>
@@ -212,6 +214,9 @@ public abstract record MoneyCommand
         public override Guid? Subject => TransactionId;
 
         public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => Ends(transactions, TransactionId);
+
+        /// <summary>Approval lets money leave the origin (a pay-in has none): not while its holder is under compliance review.</summary>
+        public override Guid? Payer(IReadOnlyDictionary<Guid, TransactionState> transactions) => transactions.GetValueOrDefault(TransactionId)?.OriginId;
     }
 
     /// <summary>An analyst rejected a transaction held for review: its funds are released and it fails, for good.</summary>

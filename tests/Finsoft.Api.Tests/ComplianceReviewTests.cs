@@ -167,6 +167,61 @@ public abstract class ComplianceReviewTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task Money_already_on_its_way_stops_when_its_owner_comes_under_review_and_no_analyst_decides_their_own()
+    {
+        // The bank worker makes one pass at start and then only when the test asks.
+        await using var app = await TestApp.StartAsync(kind, new Dictionary<string, string?> { ["Finsoft:Bank:PollMilliseconds"] = "3600000" });
+        var api = app.Api();
+        var admin = await api.AdminAsync();
+        var analyst = await api.CreateUserAsync(admin.Token, "analyst");
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, "/api/v1/risk/rules",
+            new { new_destination = new { amount = new Dictionary<string, string> { ["*"] = "15.00" }, score = 60 } }, admin.Token);
+        var karimov = await RegisterAsync(api, "Rustam Karimov"); // clear when registered: no list loaded yet
+        var wallet = await api.CreateAccountAsync(karimov.Token);
+        var other = await api.CreateAccountAsync((await api.RegisterAsync()).Token);
+        await api.DepositAsync(admin.Token, wallet, "100.00");
+        var destination = await api.VerifiedDestinationAsync(karimov.Token, holder: "Rustam Karimov");
+        var withdrawal = (await api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/transactions/withdrawal",
+            new { origin_account_id = wallet, external_destination_account_id = destination, amount = "10.00" }, karimov.Token)).GetProperty("id").GetGuid();
+        var held = await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/transactions/transfer",
+            new { origin_account_id = wallet, destination_account_id = other, amount = "20.00" }, karimov.Token);
+        var heldReview = held.GetProperty("review_id").GetGuid();
+
+        // The list arrives; an analyst screens him: a potential match, so his money stops where it is.
+        await ScreeningTests.LoadAsync(api, admin.Token, "ofac", "ofac-sdn-csv", ScreeningTests.SdnCsv);
+        await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/aml/screenings", new { entity_type = "user", entity_id = karimov.UserId },
+            analyst.Token);
+        var bank = new Finsoft.Api.MoneyPath.Settlement.WithdrawalProcessor(app.Services.GetRequiredService<IServiceScopeFactory>(),
+            app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Finsoft.Api.Host.FinsoftOptions>>(), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Finsoft.Api.MoneyPath.Settlement.WithdrawalProcessor>.Instance);
+        await bank.ProcessAsync(resendAll: false, CancellationToken.None);
+        Assert.Equal(0, await app.WithDbAsync(db => db.SimulatedPayouts.CountAsync()));
+        var approving = await api.PostAsync($"/api/v1/reviews/{heldReview}/decision", new { decision = "approve", note = "Regular rent" }, analyst.Token);
+        Assert.Equal("compliance_review", (await ApiClient.BodyAsync(approving)).GetProperty("error_code").GetString());
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/reviews/{heldReview}/decision", new { decision = "reject", note = "Owner under review" },
+            analyst.Token);
+
+        // Nobody decides a review about themselves: a matched analyst cannot dismiss their own match.
+        var match = await SingleOpenMatchAsync(api, admin.Token, karimov.UserId);
+        var namesake = await api.CreateUserAsync(admin.Token, "analyst");
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/admin/users/{namesake.UserId}/profile", new { company = "Rustam Karimov" },
+            admin.Token);
+        var own = await SingleOpenMatchAsync(api, admin.Token, namesake.UserId);
+        await ApiClient.AssertProblemAsync(await api.PostAsync($"/api/v1/reviews/{own.GetProperty("id").GetGuid()}/decision",
+            new { decision = "dismiss", note = "That is not me" }, namesake.Token), HttpStatusCode.Forbidden);
+
+        // Dismissed: the withdrawal goes on to the bank.
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/reviews/{match.GetProperty("id").GetGuid()}/decision",
+            new { decision = "dismiss", note = "Born 1990 in Monterrey, not the listed man" }, analyst.Token);
+        await bank.ProcessAsync(resendAll: false, CancellationToken.None);
+        Assert.Equal(1, await app.WithDbAsync(db => db.SimulatedPayouts.CountAsync()));
+        Assert.Equal("PROCESSING", (await api.WaitForStatusAsync(karimov.Token, withdrawal, "PROCESSING")).Status);
+        // 100.00 in; the rejected 20.00 released; the 10.00 withdrawal still held until the bank settles it.
+        Assert.Equal("90.00", (await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{wallet}", token: karimov.Token))
+            .GetProperty("available_balance").GetString());
+    }
+
+    [DbFact]
     public async Task A_new_list_version_and_a_due_schedule_rescreen_people_already_registered()
     {
         await using var app = await TestApp.StartAsync(kind);

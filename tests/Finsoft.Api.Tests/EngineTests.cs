@@ -176,6 +176,8 @@ public abstract class EngineTests(DatabaseKind kind)
         var transfers = transactions.Values.Where(t => t.Type == TransactionType.Transfer).Select(t => t.Id);
         var payments = transactions.Values.Where(t => t.Type == TransactionType.Payment).Select(t => t.Id);
         var refunds = transactions.Values.Where(t => t.Type == TransactionType.Refund).Select(t => t.Id);
+        // Payments their provider is working on: the only ones it can settle or decline.
+        var paying = transactions.Values.Where(t => t.Type == TransactionType.Payment && t.Status == TransactionStatus.Processing).Select(t => t.Id);
         // Transactions awaiting review, and one never held or already decided, which the planner refuses.
         var reviewed = transactions.Values.Where(t => t.Review == ReviewState.Open).Concat(transactions.Values.Where(t => t.Review != ReviewState.Open).Take(1))
             .Select(t => t.Id);
@@ -193,10 +195,10 @@ public abstract class EngineTests(DatabaseKind kind)
             }
             case 14:
             case 15:
-                return new(new MoneyCommand.SettlePayIn(Pick(payments, missing), w.ClearingMxn, w.FeeIncomeMxn));
+                return new(new MoneyCommand.SettlePayIn(Pick(random.Next(4) == 0 ? payments : paying, missing), w.ClearingMxn, w.FeeIncomeMxn));
             case 16:
                 return random.Next(2) == 0
-                    ? new(new MoneyCommand.FailPayIn(Pick(payments, missing), "declined in test"))
+                    ? new(new MoneyCommand.FailPayIn(Pick(random.Next(4) == 0 ? payments : paying, missing), "declined in test"))
                     : new(new MoneyCommand.Refund(Pick(payments, missing), w.ClearingMxn, w.FeeIncomeMxn, random.Next(2) == 0 ? null : Amount(Mxn, 2_000)));
             case 17:
                 return new(new MoneyCommand.Refund(Pick(payments, missing), w.ClearingMxn, w.FeeIncomeMxn, random.Next(2) == 0 ? null : Amount(Mxn, 2_000)));

@@ -42,11 +42,11 @@ public abstract class MonitoringTests(DatabaseKind kind)
         // The first three in an hour go through, each with its decision; the fourth is held for review.
         for (var i = 0; i < 3; i++)
         {
-            var made = await TransferAsync(api, alice.Token, from, to, "10.00");
+            var made = await TransferAsync(api, admin.Token, alice.Token, from, to, "10.00");
             Assert.Equal(("COMPLETED", 0, "allow"), (made.GetProperty("status").GetString(), made.GetProperty("risk").GetProperty("score").GetInt32(),
                 made.GetProperty("risk").GetProperty("outcome").GetString()));
         }
-        var held = await TransferAsync(api, alice.Token, from, to, "10.00");
+        var held = await TransferAsync(api, admin.Token, alice.Token, from, to, "10.00");
         Assert.Equal(("PENDING", "review", "open"), (held.GetProperty("status").GetString(), held.GetProperty("risk").GetProperty("outcome").GetString(),
             held.GetProperty("review_status").GetString()));
         Assert.Equal("velocity_hour", held.GetProperty("risk").GetProperty("rules")[0].GetProperty("rule").GetString());
@@ -63,7 +63,7 @@ public abstract class MonitoringTests(DatabaseKind kind)
         Assert.Equal("COMPLETED", (await api.WaitForStatusAsync(alice.Token, heldId, "COMPLETED")).Status);
         Assert.Equal("40.00", await api.BalanceAsync(bob.Token, to));
 
-        var rejected = await TransferAsync(api, alice.Token, from, to, "20.00");
+        var rejected = await TransferAsync(api, admin.Token, alice.Token, from, to, "20.00");
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/reviews/{rejected.GetProperty("review_id").GetGuid()}/decision",
             new { decision = "reject", note = "Unusual" }, analyst.Token);
         Assert.Equal("FAILED", (await api.WaitForStatusAsync(alice.Token, rejected.GetProperty("id").GetGuid(), "FAILED")).Status);
@@ -82,13 +82,18 @@ public abstract class MonitoringTests(DatabaseKind kind)
 
         // Switched off, the same movement goes through without a decision.
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, "/api/v1/risk/rules", new { enabled = false }, admin.Token);
-        var free = await TransferAsync(api, alice.Token, from, to, "1000.01");
+        var free = await TransferAsync(api, admin.Token, alice.Token, from, to, "1000.01");
         Assert.False(free.TryGetProperty("risk", out _));
 
         // The rules are the admin's; changes are audited and bad ones refused.
         await ApiClient.AssertProblemAsync(await api.SendAsync(HttpMethod.Put, "/api/v1/risk/rules", new { review_score = 95, block_score = 90 }, admin.Token),
             HttpStatusCode.UnprocessableEntity);
         await ApiClient.AssertProblemAsync(await api.SendAsync(HttpMethod.Put, "/api/v1/risk/rules", new { surprise = 1 }, admin.Token), HttpStatusCode.BadRequest);
+        foreach (var nulled in new object[] { new { hard_limit = (object?)null }, new { velocity = (object?)null },
+            new { hard_limit = new Dictionary<string, object?> { ["low"] = null } } })
+        {
+            await ApiClient.AssertProblemAsync(await api.SendAsync(HttpMethod.Put, "/api/v1/risk/rules", nulled, admin.Token), HttpStatusCode.UnprocessableEntity);
+        }
         Assert.Equal(HttpStatusCode.Forbidden, (await api.SendAsync(HttpMethod.Put, "/api/v1/risk/rules", new { enabled = true }, analyst.Token)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync("/api/v1/risk/rules", alice.Token)).StatusCode);
         var audit = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/admin/audit?event=risk.rules_changed", token: admin.Token);
@@ -112,12 +117,12 @@ public abstract class MonitoringTests(DatabaseKind kind)
 
         // Structuring (to destinations paid before, so the new-destination rule stays out of it): two amounts just under
         // 500.00 pass, the third in the day is held; one below the band is not counted.
-        await TransferAsync(api, alice.Token, from, to, "1.00");
-        await TransferAsync(api, alice.Token, from, other, "1.00");
-        Assert.Equal("allow", Outcome(await TransferAsync(api, alice.Token, from, to, "460.00")));
-        Assert.Equal("allow", Outcome(await TransferAsync(api, alice.Token, from, to, "440.00")));
-        Assert.Equal("allow", Outcome(await TransferAsync(api, alice.Token, from, to, "499.99")));
-        var third = await TransferAsync(api, alice.Token, from, other, "451.00");
+        await TransferAsync(api, admin.Token, alice.Token, from, to, "1.00");
+        await TransferAsync(api, admin.Token, alice.Token, from, other, "1.00");
+        Assert.Equal("allow", Outcome(await TransferAsync(api, admin.Token, alice.Token, from, to, "460.00")));
+        Assert.Equal("allow", Outcome(await TransferAsync(api, admin.Token, alice.Token, from, to, "440.00")));
+        Assert.Equal("allow", Outcome(await TransferAsync(api, admin.Token, alice.Token, from, to, "499.99")));
+        var third = await TransferAsync(api, admin.Token, alice.Token, from, other, "451.00");
         Assert.Equal(("review", "structuring"), (Outcome(third), third.GetProperty("risk").GetProperty("rules")[0].GetProperty("rule").GetString()));
 
         // A new destination: 150.00 or more to a wallet never paid is held; to one already paid it is not.
@@ -126,22 +131,37 @@ public abstract class MonitoringTests(DatabaseKind kind)
         var dave = await api.RegisterAsync();
         var daveFrom = await api.CreateAccountAsync(dave.Token);
         await api.DepositAsync(admin.Token, daveFrom, "1000.00");
-        Assert.Equal("review", Outcome(await TransferAsync(api, dave.Token, daveFrom, fresh, "150.00")));
-        Assert.Equal("allow", Outcome(await TransferAsync(api, dave.Token, daveFrom, fresh, "149.99")));
-        Assert.Equal("allow", Outcome(await TransferAsync(api, dave.Token, daveFrom, fresh, "150.00"))); // paid before now
+        Assert.Equal("review", Outcome(await TransferAsync(api, admin.Token, dave.Token, daveFrom, fresh, "150.00")));
+        Assert.Equal("allow", Outcome(await TransferAsync(api, admin.Token, dave.Token, daveFrom, fresh, "149.99")));
+        Assert.Equal("allow", Outcome(await TransferAsync(api, admin.Token, dave.Token, daveFrom, fresh, "150.00"))); // paid before now
 
         // A dormant account waking up with 200.00 or more.
         var erin = await api.RegisterAsync();
         var sleepy = await api.CreateAccountAsync(erin.Token);
         await api.DepositAsync(admin.Token, sleepy, "1000.00");
-        Assert.Equal("allow", Outcome(await TransferAsync(api, erin.Token, sleepy, fresh, "10.00")));
+        Assert.Equal("allow", Outcome(await TransferAsync(api, admin.Token, erin.Token, sleepy, fresh, "10.00")));
         var longAgo = DateTime.UtcNow.AddDays(-120);
         await app.WithDbAsync(db => db.Accounts.Where(a => a.Id == sleepy)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, longAgo).SetProperty(a => a.CreatedAt, longAgo)));
-        Assert.Equal("allow", Outcome(await TransferAsync(api, erin.Token, sleepy, fresh, "199.99"))); // small: and it wakes the account
+        Assert.Equal("allow", Outcome(await TransferAsync(api, admin.Token, erin.Token, sleepy, fresh, "199.99"))); // small: and it wakes the account
         await app.WithDbAsync(db => db.Accounts.Where(a => a.Id == sleepy).ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, longAgo)));
-        var woken = await TransferAsync(api, erin.Token, sleepy, fresh, "200.00");
+        var woken = await TransferAsync(api, admin.Token, erin.Token, sleepy, fresh, "200.00");
         Assert.Equal(("review", "dormant_account"), (Outcome(woken), woken.GetProperty("risk").GetProperty("rules")[0].GetProperty("rule").GetString()));
+
+        // An atomic batch cannot wait for an analyst in part: the transfer that would be held refuses the batch.
+        var frank = await api.RegisterAsync();
+        var stranger = await api.CreateAccountAsync(frank.Token);
+        var atomic = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/transactions/batch", new
+        {
+            atomic = true,
+            transfers = new object[]
+            {
+                new { origin_account_id = daveFrom, destination_account_id = fresh, amount = "1.00" },
+                new { origin_account_id = daveFrom, destination_account_id = stranger, amount = "300.00" },
+            },
+        }, dave.Token);
+        Assert.Equal(0, atomic.GetProperty("succeeded").GetInt32());
+        Assert.Equal("risk_blocked", atomic.GetProperty("results")[1].GetProperty("error").GetProperty("error_code").GetString());
     }
 
     [DbFact]
@@ -163,7 +183,7 @@ public abstract class MonitoringTests(DatabaseKind kind)
         Assert.Equal(["watch_list", "country", "customer_age", "mfa", "volume", "velocity", "review_history"],
             rating.GetProperty("factors").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
         Assert.Equal(100, rating.GetProperty("factors").EnumerateArray().Sum(f => f.GetProperty("weight").GetInt32()));
-        Assert.Equal("allow", Outcome(await TransferAsync(api, customer.Token, from, to, "100.00")));
+        Assert.Equal("allow", Outcome(await TransferAsync(api, admin.Token, customer.Token, from, to, "100.00")));
 
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, "/api/v1/users/me/profile", new { country = "KP" }, customer.Token);
         rating = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/risk/customers/{customer.UserId}", token: analyst.Token);
@@ -177,11 +197,16 @@ public abstract class MonitoringTests(DatabaseKind kind)
         Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync($"/api/v1/risk/customers/{customer.UserId}", customer.Token)).StatusCode);
     }
 
-    private static async Task<JsonElement> TransferAsync(ApiClient api, string token, Guid from, Guid to, string amount)
+    /// <summary>Makes the transfer and returns it as staff see it: the customer's own view never shows monitoring's judgement.</summary>
+    private static async Task<JsonElement> TransferAsync(ApiClient api, string staffToken, string token, Guid from, Guid to, string amount)
     {
         using var response = await api.TransferAsync(token, from, to, amount);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return await ApiClient.BodyAsync(response);
+        var made = await ApiClient.BodyAsync(response);
+        var id = made.GetProperty("id").GetGuid();
+        Assert.False(made.TryGetProperty("risk", out _));
+        Assert.False((await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/transactions/{id}", token: token)).TryGetProperty("risk", out _));
+        return await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/transactions/{id}", token: staffToken);
     }
 
     private static string Outcome(JsonElement transaction) => transaction.GetProperty("risk").GetProperty("outcome").GetString()!;

@@ -86,7 +86,7 @@ public abstract class PaymentTests(DatabaseKind kind)
         async Task<(Guid Payment, Guid Review)> HeldAsync(string amount)
         {
             var payment = (await PayAsync(w, card, amount)).GetProperty("id").GetGuid();
-            var transaction = await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/transactions/{payment}", token: w.Alice.Token);
+            var transaction = await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/transactions/{payment}", token: analyst.Token);
             Assert.Equal(("open", "review", "velocity_hour"), (transaction.GetProperty("review_status").GetString(),
                 transaction.GetProperty("risk").GetProperty("outcome").GetString(), transaction.GetProperty("risk").GetProperty("rules")[0].GetProperty("rule").GetString()));
             return (payment, transaction.GetProperty("review_id").GetGuid());

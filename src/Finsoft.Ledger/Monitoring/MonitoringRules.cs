@@ -41,6 +41,14 @@ public sealed record MonitoringRules
     /// <summary>What is wrong with the rules, field by field; empty when they can be used.</summary>
     public Dictionary<string, string[]> Problems()
     {
+        // A section sent as null is refused, not taken as its default.
+        if (HardLimit is null || HardLimit.Values.Any(v => v is null) || Velocity?.DayAmount is null || NewDestination?.Amount is null
+            || Structuring?.Threshold is null || Dormant?.Amount is null
+            || new[] { HardLimit.Values.SelectMany(v => v.Values), Velocity.DayAmount.Values, NewDestination.Amount.Values, Structuring.Threshold.Values,
+                Dormant.Amount.Values }.SelectMany(v => v).Any(v => v is null))
+        {
+            return new() { ["rules"] = ["No section, limit or amount may be null; leave a field out to take its default."] };
+        }
         var problems = new Dictionary<string, string[]>();
         void Check(bool ok, string field, string message)
         {

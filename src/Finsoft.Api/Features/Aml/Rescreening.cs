@@ -94,6 +94,8 @@ public sealed class RescreeningWorker(IServiceScopeFactory scopes, Microsoft.Ext
         {
             var screened = await RunAsync(async (services, ct) =>
             {
+                // The entity first, as every screening and decision about it does: then the schedule (a profile change writes both).
+                await ComplianceHolds.LockAsync(services.GetRequiredService<FinsoftDb>(), schedule.EntityType, schedule.EntityId, ct);
                 var claimed = await services.GetRequiredService<FinsoftDb>().ScreeningSchedules
                     .Where(s => s.EntityType == schedule.EntityType && s.EntityId == schedule.EntityId && s.NextDueAt == schedule.NextDueAt)
                     .ExecuteUpdateAsync(s => s.SetProperty(x => x.NextDueAt, now.AddDays(schedule.IntervalDays)), ct);
@@ -125,9 +127,10 @@ public sealed class RescreeningWorker(IServiceScopeFactory scopes, Microsoft.Ext
             {
                 continue; // another node has it
             }
-            var count = await RescreenAgainstChangesAsync(scope.ServiceProvider, version, ct);
+            var claim = new Claim(db, version.Id, now, Time);
+            var count = await RescreenAgainstChangesAsync(scope.ServiceProvider, version, claim, ct);
             // Only if still ours: aliases added meanwhile clear the claim, and the version is rescreened again.
-            await db.WatchlistVersions.Where(v => v.Id == version.Id && v.RescreenClaimedAt == now)
+            await db.WatchlistVersions.Where(v => v.Id == version.Id && v.RescreenClaimedAt == claim.At)
                 .ExecuteUpdateAsync(s => s.SetProperty(v => v.RescreenedAt, Time.UtcNow()), ct);
             logger.LogInformation("Rescreened {Count} users and destinations against {Source} version {Version}", count, version.Source, version.Version);
             screened += count;
@@ -135,7 +138,27 @@ public sealed class RescreeningWorker(IServiceScopeFactory scopes, Microsoft.Ext
         return screened;
     }
 
-    private async Task<int> RescreenAgainstChangesAsync(IServiceProvider services, WatchlistVersionRow version, CancellationToken ct)
+    /// <summary>This node's lease on rescreening one version, renewed as the pass goes so a long pass keeps it.</summary>
+    private sealed class Claim(FinsoftDb db, Guid versionId, DateTime at, TimeProvider time)
+    {
+        public DateTime At { get; private set; } = at;
+
+        /// <summary>Moves the lease on; false when it is no longer ours (aliases loaded meanwhile, or another node took it).</summary>
+        public async Task<bool> RenewAsync(CancellationToken ct)
+        {
+            var now = time.UtcNow();
+            var held = At;
+            if (await db.WatchlistVersions.Where(v => v.Id == versionId && v.RescreenClaimedAt == held)
+                .ExecuteUpdateAsync(s => s.SetProperty(v => v.RescreenClaimedAt, now), ct) != 1)
+            {
+                return false;
+            }
+            At = now;
+            return true;
+        }
+    }
+
+    private async Task<int> RescreenAgainstChangesAsync(IServiceProvider services, WatchlistVersionRow version, Claim claim, CancellationToken ct)
     {
         var db = services.GetRequiredService<FinsoftDb>();
         var changed = await WatchlistChanges.SincePreviousAsync(db, version, ct);
@@ -148,8 +171,13 @@ public sealed class RescreeningWorker(IServiceScopeFactory scopes, Microsoft.Ext
         var looser = Math.Max(0.5, options.Value.Aml.MinMatch - 0.1);
         var sensitive = services.GetRequiredService<Infrastructure.Security.SensitiveData>();
         var screened = 0;
+        var seen = 0;
         await foreach (var subject in Subjects(db, sensitive, ct))
         {
+            if (++seen % 500 == 0 && !await claim.RenewAsync(ct))
+            {
+                return screened; // no longer ours: whoever holds it now does the whole pass
+            }
             if (subject.Names.Any(n => candidates.Screen(new Finsoft.Screening.ScreeningQuery(n, subject.BirthDate, subject.Country), looser).Count > 0))
             {
                 screened += await RunAsync((inner, ct) => ScreenAsync(inner, subject.EntityType, subject.EntityId!.Value, ct), ct) ? 1 : 0;

@@ -99,6 +99,10 @@ public static class Reviews
             return validation.Result;
         }
         var analyst = CurrentUser.From(principal);
+        if (review.UserId == analyst.Id || review.EntityId == analyst.Id)
+        {
+            return ApiResults.Problem(StatusCodes.Status403Forbidden, "A review about yourself or your own money is for another analyst to decide");
+        }
         var note = request.Note!.Trim();
         if (review.Kind == ReviewKind.Transaction)
         {

@@ -42,7 +42,7 @@ public sealed record ScreeningSubject(string EntityType, Guid? EntityId, IReadOn
 /// in the caller's database transaction, after locking the entity's row, so screenings and decisions about one
 /// entity apply one at a time; the caller saves.
 /// </summary>
-public sealed class Screener(FinsoftDb db, WatchlistIndex lists, IOptions<FinsoftOptions> options, TimeProvider time)
+public sealed class Screener(FinsoftDb db, WatchlistIndex lists, SensitiveData sensitive, IOptions<FinsoftOptions> options, TimeProvider time)
 {
     public async Task<ScreeningRow> ScreenAsync(ScreeningSubject subject, Guid? by, CancellationToken ct)
     {
@@ -56,7 +56,8 @@ public sealed class Screener(FinsoftDb db, WatchlistIndex lists, IOptions<Finsof
         var screening = new ScreeningRow
         {
             Id = Guid.CreateVersion7(), EntityType = subject.EntityType, EntityId = subject.EntityId, Name = subject.Names[0],
-            BirthDate = subject.BirthDate, Country = subject.Country, Status = ScreeningStatus.Clear, Matches = "[]",
+            BirthDate = subject.BirthDate is { } born ? sensitive.Protect(born) : null, // encrypted, as in the profile
+            Country = subject.Country, Status = ScreeningStatus.Clear, Matches = "[]",
             ListVersions = JsonSerializer.Serialize(versions, Json.Options), CreatedAt = now, ScreenedBy = by,
         };
         var matches = new List<Screenings.MatchDto>();
@@ -68,6 +69,13 @@ public sealed class Screener(FinsoftDb db, WatchlistIndex lists, IOptions<Finsof
             if (review is null && before.Count > 0)
             {
                 continue; // dismissed for this entity before: remembered
+            }
+            if (subject.EntityId is null)
+            {
+                // An analyst's lookup of a bare name: the answer is the screening itself; there is no one to hold or review.
+                statuses.Add(ReviewStatus.Open);
+                matches.Add(new Screenings.MatchDto(match.Source, match.Entry.EntryId, match.MatchedName, match.Score, match.MatchedOn));
+                continue;
             }
             if (review is null)
             {

@@ -33,7 +33,8 @@ public static class Screenings
     public sealed record Response(Guid Id, string EntityType, Guid? EntityId, string Name, string? BirthDate, string? Country, string Status,
         IReadOnlyList<MatchDto> Matches, IReadOnlyList<ListVersion> ListVersions, DateTime ScreenedAt)
     {
-        public static Response From(ScreeningRow s) => new(s.Id, s.EntityType, s.EntityId, s.Name, s.BirthDate, s.Country, s.Status,
+        public static Response From(ScreeningRow s, SensitiveData sensitive) => new(s.Id, s.EntityType, s.EntityId, s.Name,
+            s.BirthDate is { } born ? sensitive.Reveal(born) : null, s.Country, s.Status,
             JsonSerializer.Deserialize<List<MatchDto>>(s.Matches, Json.Options) ?? [], JsonSerializer.Deserialize<List<ListVersion>>(s.ListVersions, Json.Options) ?? [],
             s.CreatedAt);
     }
@@ -82,16 +83,16 @@ public static class Screenings
             await db.SaveChangesAsync(ct);
             return screening;
         }, ct, alsoRetry: DatabaseSetup.IsUniqueViolation);
-        return ApiResults.Created(Response.From(row.Value));
+        return ApiResults.Created(Response.From(row.Value, sensitive));
     }
 
-    public static async Task<JsonBody> Get(Guid id, FinsoftDb db, CancellationToken ct) =>
+    public static async Task<JsonBody> Get(Guid id, FinsoftDb db, SensitiveData sensitive, CancellationToken ct) =>
         await db.Screenings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) is { } row
-            ? ApiResults.Ok(Response.From(row))
+            ? ApiResults.Ok(Response.From(row, sensitive))
             : ApiResults.NotFound("Screening not found");
 
     public static async Task<JsonBody> List([Microsoft.AspNetCore.Mvc.FromQuery(Name = "entity_id")] Guid? entityId, string? status, int? limit,
-        string? cursor, HttpRequest http, FinsoftDb db, CancellationToken ct)
+        string? cursor, HttpRequest http, FinsoftDb db, SensitiveData sensitive, CancellationToken ct)
     {
         if (status is not (null or ScreeningStatus.Clear or ScreeningStatus.PotentialMatch or ScreeningStatus.ConfirmedMatch or ScreeningStatus.Dismissed))
         {
@@ -110,7 +111,7 @@ public static class Screenings
         {
             query = query.Where(s => s.Status == status);
         }
-        return await PageResponse.ReadAsync(query, page, newestFirst: true, http, Response.From, ct);
+        return await PageResponse.ReadAsync(query, page, newestFirst: true, http, s => Response.From(s, sensitive), ct);
     }
 
     private static bool IsBirthDate(string text) =>

@@ -16,6 +16,37 @@ public static class WatchlistFiles
 {
     public static async Task LoadAsync(IServiceProvider services, AmlOptions options, CancellationToken ct)
     {
+        if (options.WatchlistFiles.Count == 0)
+        {
+            return;
+        }
+        // Nodes starting together load one at a time: the later ones find the files already in (PostgreSQL's advisory lock;
+        // SQLite serves one process).
+        await using var lockScope = services.CreateAsyncScope();
+        var lockDb = lockScope.ServiceProvider.GetRequiredService<FinsoftDb>();
+        var postgres = lockDb.Database.IsNpgsql();
+        if (postgres)
+        {
+            await lockDb.Database.OpenConnectionAsync(ct);
+            await lockDb.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({AdvisoryLockKey})", ct);
+        }
+        try
+        {
+            await LoadFilesAsync(services, options, ct);
+        }
+        finally
+        {
+            if (postgres)
+            {
+                await lockDb.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
+            }
+        }
+    }
+
+    private const long AdvisoryLockKey = 0x46534C4953545321; // "FSLISTS!"
+
+    private static async Task LoadFilesAsync(IServiceProvider services, AmlOptions options, CancellationToken ct)
+    {
         foreach (var files in options.WatchlistFiles.GroupBy(f => f.Source.Trim()))
         {
             var source = files.Key;

@@ -73,8 +73,10 @@ public sealed class CustomerRisk(FinsoftDb db, IOptions<FinsoftOptions> options,
         return (hours.Sum(), hours.Count == 0 ? 0 : hours.Max());
     }
 
+    /// <summary>The rating, the user's level and the schedule change together.</summary>
     private async Task StoreAsync(Rating rating, CancellationToken ct)
     {
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var row = await db.CustomerRisks.FirstOrDefaultAsync(r => r.UserId == rating.UserId, ct);
         if (row is null)
         {
@@ -88,7 +90,7 @@ public sealed class CustomerRisk(FinsoftDb db, IOptions<FinsoftOptions> options,
         }
         catch (DbUpdateException e) when (DatabaseSetup.IsUniqueViolation(e))
         {
-            db.ChangeTracker.Clear(); // another node stored it at the same moment; theirs is as fresh
+            db.ChangeTracker.Clear(); // another node stored it at the same moment; theirs is as fresh (and this transaction rolls back)
             return;
         }
         await db.Users.Where(u => u.Id == rating.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.RiskLevel, rating.Level), ct);
@@ -98,6 +100,10 @@ public sealed class CustomerRisk(FinsoftDb db, IOptions<FinsoftOptions> options,
         var due = rating.UpdatedAt.AddDays(interval);
         await db.ScreeningSchedules.Where(s => s.EntityType == Screenings.User && s.EntityId == rating.UserId && !s.SetByAnalyst && s.IntervalDays != interval)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.NextDueAt, x => x.NextDueAt < due ? x.NextDueAt : due).SetProperty(x => x.IntervalDays, interval), ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
     }
 
     /// <summary>Low: the default interval; medium at most half a year; high at most a month.</summary>

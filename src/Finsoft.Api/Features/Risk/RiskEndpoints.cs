@@ -63,6 +63,11 @@ public static class RiskEndpoints
         var document = JsonSerializer.Serialize(rules, RulesJson);
         var saved = await work.RunAsync<RulesDto>(async ct =>
         {
+            if (db.Database.IsNpgsql())
+            {
+                // Two admins at once: the second waits and takes the next version (SQLite's writer is alone anyway).
+                await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM monitoring_rules WHERE id = 1 FOR UPDATE", ct);
+            }
             var row = await db.MonitoringRules.FirstOrDefaultAsync(ct);
             if (row is null)
             {

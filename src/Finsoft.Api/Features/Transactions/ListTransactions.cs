@@ -33,7 +33,8 @@ public static class ListTransactions
         {
             return validation.Result;
         }
-        var query = await db.TransactionsVisibleToAsync(CurrentUser.From(principal), ct);
+        var user = CurrentUser.From(principal);
+        var query = await db.TransactionsVisibleToAsync(user, ct);
         if (parsedType is { } t)
         {
             var wire = TransactionLifecycle.Wire(t);
@@ -58,7 +59,7 @@ public static class ListTransactions
             var toUtc = u.ToUniversalTime();
             query = query.Where(x => x.CreatedAt <= toUtc);
         }
-        return await PageAsync(query, limit, cursor, http, ct);
+        return await PageAsync(query, limit, cursor, http, user, ct);
     }
 
     public static async Task<JsonBody> HandleForAccount(Guid id, int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
@@ -68,17 +69,19 @@ public static class ListTransactions
         {
             return ApiResults.NotFound("Account not found");
         }
-        return await PageAsync(db.Transactions.Where(t => t.OriginAccountId == id || t.DestinationAccountId == id), limit, cursor, http, ct);
+        return await PageAsync(db.Transactions.Where(t => t.OriginAccountId == id || t.DestinationAccountId == id), limit, cursor, http, user, ct);
     }
 
     /// <summary>Newest first, by (created_at, id) so rows created in the same instant are neither lost nor repeated.</summary>
-    private static async Task<JsonBody> PageAsync(IQueryable<TransactionRow> query, int? limit, string? cursor, HttpRequest http, CancellationToken ct)
+    private static async Task<JsonBody> PageAsync(IQueryable<TransactionRow> query, int? limit, string? cursor, HttpRequest http, CurrentUser user,
+        CancellationToken ct)
     {
         if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
         {
             return problem!;
         }
-        return await PageResponse.ReadAsync(query, page, newestFirst: true, http, TransactionDto.From, ct);
+        Func<TransactionRow, TransactionDto> show = user.SeesEveryAccount ? TransactionDto.ForStaff : TransactionDto.From;
+        return await PageResponse.ReadAsync(query, page, newestFirst: true, http, show, ct);
     }
 }
 
@@ -86,7 +89,9 @@ public static class GetTransaction
 {
     public static async Task<JsonBody> Handle(Guid id, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
     {
-        var transaction = await (await db.TransactionsVisibleToAsync(CurrentUser.From(principal), ct)).AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
-        return transaction is null ? ApiResults.NotFound("Transaction not found") : ApiResults.Ok(TransactionDto.From(transaction));
+        var user = CurrentUser.From(principal);
+        var transaction = await (await db.TransactionsVisibleToAsync(user, ct)).AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
+        return transaction is null ? ApiResults.NotFound("Transaction not found")
+            : ApiResults.Ok(user.SeesEveryAccount ? TransactionDto.ForStaff(transaction) : TransactionDto.From(transaction));
     }
 }

@@ -39,7 +39,7 @@ public static class ScreeningStatus
     public const string Dismissed = "dismissed";
 }
 
-/// <summary>A screening: who or what, against which list versions, what it found (JSON).</summary>
+/// <summary>A screening: who or what (the birth date encrypted, like the profile's), against which list versions, what it found (JSON).</summary>
 public sealed class ScreeningRow : Http.IKeyedRow
 {
     public Guid Id { get; set; }

@@ -103,9 +103,10 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
             }
             else if (monitor?.Assess(order) is { } risk)
             {
-                if (risk.Outcome == RiskOutcome.Block)
+                // An atomic job is all or nothing: one of its orders cannot wait for an analyst while the others go through.
+                if (risk.Outcome == RiskOutcome.Block || (job.Atomic && risk.Outcome == RiskOutcome.Review))
                 {
-                    outcomes.Add((i, new MoneyOutcome.Refused(monitor.Block(order, risk))));
+                    outcomes.Add((i, new MoneyOutcome.Refused(monitor.Block(order, risk, wouldReview: risk.Outcome == RiskOutcome.Review))));
                     continue;
                 }
                 orders[i] = BatchMonitor.Apply(order, risk);

@@ -84,8 +84,11 @@ internal sealed class BatchMonitor
         }
         : order with { Risk = risk };
 
-    /// <summary>Keeps a blocked order's decision, and the refusal that answers it.</summary>
-    public LedgerError Block(MoneyOrder order, RiskAssessment risk)
+    /// <summary>
+    /// Keeps a blocked order's decision, and the refusal that answers it. <paramref name="wouldReview"/>: the order would
+    /// have waited for review, but it is part of an atomic batch, which cannot be held in part.
+    /// </summary>
+    public LedgerError Block(MoneyOrder order, RiskAssessment risk, bool wouldReview = false)
     {
         var (accountId, _, amount, _) = Describe(order);
         var account = _accounts[accountId];
@@ -96,7 +99,9 @@ internal sealed class BatchMonitor
             Amount = amount.Minor, Currency = amount.Currency.Code,
             Score = risk.Score, Rules = JsonSerializer.Serialize(risk.Fired, Json.Options), CreatedAt = _now,
         });
-        return new LedgerError(LedgerErrorCode.RiskBlocked, $"Blocked by transaction monitoring: {risk.Reasons}");
+        return new LedgerError(LedgerErrorCode.RiskBlocked, wouldReview
+            ? $"Transaction monitoring would hold this transfer for review ({risk.Reasons}); an atomic batch cannot wait in part, so send it on its own"
+            : $"Blocked by transaction monitoring: {risk.Reasons}");
     }
 
     /// <summary>Adds a watched order the planner made to its account's counters.</summary>

@@ -16,7 +16,11 @@ public sealed record TransactionDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReviewStatus = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RiskDecision? Risk = null)
 {
-    public static TransactionDto From(TransactionRow t) => new(
+    /// <summary>As a customer, an event or a webhook sees it: without monitoring's judgement, which would tip a suspect off.</summary>
+    public static TransactionDto From(TransactionRow t) => ForStaff(t) with { Risk = null };
+
+    /// <summary>As staff see it, with monitoring's decision.</summary>
+    public static TransactionDto ForStaff(TransactionRow t) => new(
         t.Id, t.Type, t.Status, Money.Format(t.Amount, global::Finsoft.Ledger.Currency.Get(t.Currency)), t.Currency, t.Description,
         t.OriginAccountId, t.DestinationAccountId, t.ExternalDestinationId, t.ReversalOfId, t.ReversedById,
         t.ReversedById is not null, t.FailureReason, t.CreatedAt, t.UpdatedAt,
@@ -24,7 +28,7 @@ public sealed record TransactionDto(
         t.ReviewId, t.ReviewStatus, RiskDecision.Of(t));
 }
 
-/// <summary>What transaction monitoring decided about a transaction: its score, `allow` or `review`, and the rules that fired.</summary>
+/// <summary>What transaction monitoring decided about a transaction: its score, `allow` or `review`, and the rules that fired (staff only).</summary>
 public sealed record RiskDecision(int Score, string Outcome, IReadOnlyList<Finsoft.Ledger.Monitoring.FiredRule> Rules)
 {
     public static RiskDecision? Of(TransactionRow t) => t is { RiskScore: { } score, RiskOutcome: { } outcome }

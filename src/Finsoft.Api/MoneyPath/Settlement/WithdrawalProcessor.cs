@@ -13,7 +13,8 @@ namespace Finsoft.Api.MoneyPath.Settlement;
 /// Moves withdrawals through the bank: claims PENDING ones (PENDING → PROCESSING, a conditional
 /// update, so one node wins), sends them to the connector, and resends PROCESSING ones that have had
 /// no answer for a while (after a crash, say): the connector pays each reference once. A withdrawal held for a
-/// compliance review is not sent until an analyst approves it; the claim checks that under the same condition.
+/// compliance review is not sent until an analyst approves it, nor one whose owner or destination is under a
+/// compliance hold (it waits, funds held, until the hold is lifted).
 /// </summary>
 public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<FinsoftOptions> options, TimeProvider time,
     ILogger<WithdrawalProcessor> logger) : PollingWorker(time, logger)
@@ -48,6 +49,9 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
         var pending = await db.Transactions.AsNoTracking()
             .Where(t => t.Type == Withdrawal && (t.Status == Pending || (t.Status == Processing && t.UpdatedAt < staleBefore)))
             .Where(t => t.ReviewStatus == null || t.ReviewStatus == ReviewStatus.Approved) // one held for review waits for its analyst
+            // Nor one whose owner came under review since, or whose payee did (unless an analyst approved this very payout).
+            .Where(t => !db.Accounts.Any(a => a.Id == t.OriginAccountId && db.Users.Any(u => u.Id == a.UserId && u.ComplianceHold))
+                && (t.ReviewStatus == ReviewStatus.Approved || !db.DestinationAccounts.Any(d => d.Id == t.ExternalDestinationId && d.ComplianceHold)))
             .OrderBy(t => t.CreatedAt).Take(50).ToListAsync(ct);
         foreach (var withdrawal in pending)
         {
