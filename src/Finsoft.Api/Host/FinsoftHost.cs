@@ -53,8 +53,13 @@ public static class FinsoftHost
         }
         PaymentFee.Validate(options.Payments);
         builder.Services.AddOptions<FinsoftOptions>().Bind(section);
+        builder.AddFinsoftLogs(options.Logging);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.AddServerHeader = false; // no need to tell anyone what serves them
+        });
 
         builder.Services.AddFinsoftDatabase(builder.Configuration, options);
         builder.Services.AddFinsoftAuth(options, SigningKey.Resolve(options, builder.Environment));
@@ -97,6 +102,7 @@ public static class FinsoftHost
         builder.Services.AddHostedService(services => services.GetRequiredService<IdempotencyKeyExpiry>());
 
         var app = builder.Build();
+        app.UseFinsoftEdge(options.ForwardedHeaders); // first: the client's real address before anything records it
         app.UseExceptionHandler();
         app.UseStatusCodePages(context => ApiResults.WriteProblemAsync(context.HttpContext, context.HttpContext.Response.StatusCode,
             ReasonOf(context.HttpContext.Response.StatusCode)));
@@ -108,13 +114,17 @@ public static class FinsoftHost
             return next(context);
         });
         app.UseAuthentication();
+        app.UseUserLogScope();
         if (options.RateLimit.Enabled)
         {
             app.UseRateLimiter(); // after authentication: the per-user limit needs to know the user
         }
         app.UseAuthorization();
 
-        app.MapFinsoftOpenApi();
+        if (options.ApiDocs.Enabled)
+        {
+            app.MapFinsoftOpenApi();
+        }
         app.MapFinsoftHealth();
         app.MapIdentity();
         app.MapAccounts();

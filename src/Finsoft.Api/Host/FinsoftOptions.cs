@@ -39,6 +39,12 @@ public sealed class FinsoftOptions
 
     public RiskOptions Risk { get; set; } = new();
 
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+
+    public ApiDocsOptions ApiDocs { get; set; } = new();
+
+    public LogOptions Logging { get; set; } = new();
+
     /// <summary>How long a claimed Idempotency-Key answers 409 before a retry may take over a claim whose process died.</summary>
     public int IdempotencyLeaseSeconds { get; set; } = 30;
 
@@ -147,6 +153,20 @@ public sealed class AmlOptions
 
     /// <summary>Watch lists loaded at start, in order (a source's aliases after its main file); unchanged files are not loaded again.</summary>
     public List<WatchlistFile> WatchlistFiles { get; set; } = [];
+}
+
+/// <summary>How the process writes its log.</summary>
+public sealed class LogOptions
+{
+    /// <summary>`json` (one object a line, for a log pipeline) or `text`; unset: `text` in Development, `json` elsewhere.</summary>
+    public string? Format { get; set; }
+}
+
+/// <summary>The OpenAPI document and Swagger UI.</summary>
+public sealed class ApiDocsOptions
+{
+    /// <summary>Serve them; a production deployment may prefer not to describe itself to everyone.</summary>
+    public bool Enabled { get; set; } = true;
 }
 
 /// <summary>Customer risk rating.</summary>

@@ -45,16 +45,41 @@ public sealed class ApiProcess : IDisposable
 
     public int Port { get; }
 
+    /// <summary>Every line the process wrote to standard output and error, in order.</summary>
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _output];
+            }
+        }
+    }
+
+    private readonly List<string> _output = [];
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.Add(line);
+            }
+        }
+    }
+
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
     public async Task StartAsync()
     {
         var start = StartInfo(_environment, "--urls", BaseAddress.ToString().TrimEnd('/'));
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment.TryAdd("Logging__LogLevel__Default", "Warning");
         start.Environment["Finsoft__RateLimit__Enabled"] = "false";
         _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, line) => Keep(line.Data);
+        _process.ErrorDataReceived += (_, line) => Keep(line.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
