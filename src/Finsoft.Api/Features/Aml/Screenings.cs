@@ -1,15 +1,12 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
-using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.Infrastructure.Security;
 using Finsoft.Api.MoneyPath.Store;
-using Finsoft.Screening;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Finsoft.Api.Features.Aml;
 
