@@ -268,11 +268,11 @@ public abstract class ComplianceReviewTests(DatabaseKind kind)
     [DbFact]
     public async Task Watch_list_files_named_in_configuration_load_at_start_and_not_again_while_unchanged()
     {
-        var directory = Directory.CreateTempSubdirectory("finsoft-lists-");
+        var directory = Scratch.NewDirectory("lists");
         try
         {
-            var sdn = Path.Combine(directory.FullName, "sdn.csv");
-            var alt = Path.Combine(directory.FullName, "alt.csv");
+            var sdn = Path.Combine(directory, "sdn.csv");
+            var alt = Path.Combine(directory, "alt.csv");
             await File.WriteAllTextAsync(sdn, ScreeningTests.SdnCsv);
             await File.WriteAllTextAsync(alt, ScreeningTests.AltCsv);
             var settings = new Dictionary<string, string?>
@@ -304,7 +304,7 @@ public abstract class ComplianceReviewTests(DatabaseKind kind)
         }
         finally
         {
-            directory.Delete(recursive: true);
+            Scratch.TryDelete(directory);
         }
     }
 

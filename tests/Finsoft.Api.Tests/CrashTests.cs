@@ -25,7 +25,7 @@ public abstract class CrashTests(DatabaseKind kind)
     public async Task Killing_an_api_process_and_the_database_mid_run_loses_and_duplicates_nothing()
     {
         using var server = kind == DatabaseKind.Postgres ? PostgresServer.StartDurable() : null;
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "finsoft-crash-" + Guid.NewGuid().ToString("N")[..8]);
+        var dataDirectory = Scratch.NewPath("crash");
         var environment = new Dictionary<string, string>
         {
             ["Finsoft__DataDirectory"] = dataDirectory,

@@ -15,8 +15,7 @@ public abstract class SchemaTests(DatabaseKind kind)
     [DbFact]
     public async Task A_newer_build_upgrades_an_older_database_without_losing_data()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "finsoft-upgrade-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dataDirectory);
+        var dataDirectory = Scratch.NewDirectory("upgrade");
         var overrides = new Dictionary<string, string?> { ["Finsoft:DataDirectory"] = dataDirectory };
         DbContextOptions<FinsoftDb> options;
         if (kind == DatabaseKind.Postgres)
@@ -95,8 +94,7 @@ public sealed class StartupTests
 {
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(Dictionary<string, string> environment, params string[] args)
     {
-        var workingDirectory = Path.Combine(Path.GetTempPath(), "finsoft-cwd-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(workingDirectory);
+        var workingDirectory = Scratch.NewDirectory("cwd");
         var start = ApiProcess.StartInfo(environment, args);
         start.WorkingDirectory = workingDirectory;
         using var process = Process.Start(start)!;
@@ -110,7 +108,7 @@ public sealed class StartupTests
     [Fact]
     public async Task The_migrate_command_creates_the_schema_from_any_working_directory()
     {
-        var data = Path.Combine(Path.GetTempPath(), "finsoft-migrate-" + Guid.NewGuid().ToString("N")[..8]);
+        var data = Scratch.NewPath("migrate");
         var (exit, _, stderr) = await RunAsync(new() { ["Finsoft__DataDirectory"] = data, ["Finsoft__Jwt__SigningKey"] = new string('k', 40) }, "migrate");
         Assert.True(exit == 0, stderr);
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "finsoft.db")}");
@@ -129,7 +127,7 @@ public sealed class StartupTests
     {
         var environment = new Dictionary<string, string>
         {
-            ["Finsoft__DataDirectory"] = Path.Combine(Path.GetTempPath(), "finsoft-bad-" + Guid.NewGuid().ToString("N")[..8]),
+            ["Finsoft__DataDirectory"] = Scratch.NewPath("bad-config"),
             ["Finsoft__Jwt__SigningKey"] = new string('k', 40),
             [key] = value,
         };

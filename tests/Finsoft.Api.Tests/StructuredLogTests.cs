@@ -10,12 +10,12 @@ public sealed class StructuredLogTests
     [Fact]
     public async Task A_full_scenario_at_debug_level_logs_json_lines_with_request_trace_and_user_ids_and_no_secret()
     {
-        var data = Directory.CreateTempSubdirectory("finsoft-logs-");
+        var data = Scratch.NewDirectory("logs");
         try
         {
             using var node = new ApiProcess(new Dictionary<string, string>
             {
-                ["Finsoft__DataDirectory"] = data.FullName, ["Finsoft__Database__Provider"] = "Sqlite",
+                ["Finsoft__DataDirectory"] = data, ["Finsoft__Database__Provider"] = "Sqlite",
                 ["Finsoft__Jwt__SigningKey"] = new string('l', 48),
                 ["Finsoft__Bootstrap__AdminEmail"] = TestApp.AdminEmail, ["Finsoft__Bootstrap__AdminPassword"] = TestApp.AdminPassword,
                 ["Finsoft__Logging__Format"] = "json", ["Logging__LogLevel__Default"] = "Debug",
@@ -71,7 +71,7 @@ public sealed class StructuredLogTests
         }
         finally
         {
-            data.Delete(recursive: true);
+            Scratch.TryDelete(data);
         }
     }
 }

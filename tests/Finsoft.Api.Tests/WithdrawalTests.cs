@@ -129,9 +129,7 @@ public abstract class WithdrawalTests(DatabaseKind kind)
         await first.WithDbAsync(db => db.Transactions.Where(t => t.Id == id)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, "PROCESSING")));
         await first.WithDbAsync(db => db.SimulatedPayouts.Where(p => p.Reference == id).ExecuteDeleteAsync());
-        await first.DisposeAsync();
-
-        await using var restarted = first.Sibling();
+        await using var restarted = await first.RestartAsync();
         var restartedApi = restarted.Api();
         Assert.Equal("COMPLETED", (await restartedApi.WaitForStatusAsync(user.Token, id, "COMPLETED", "FAILED")).Status);
         Assert.Equal("900.00", await restartedApi.BalanceAsync(user.Token, account));

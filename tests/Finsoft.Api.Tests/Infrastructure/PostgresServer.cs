@@ -4,9 +4,9 @@ using Npgsql;
 namespace Finsoft.Api.Tests.Infrastructure;
 
 /// <summary>
-/// A private, throw-away PostgreSQL server for the test run: initdb into a temp directory, started
-/// on a random loopback port, stopped and deleted when the test process exits. Every test gets its
-/// own database in it.
+/// A private, throw-away PostgreSQL server for the test run: initdb into the run's scratch directory,
+/// started on a random loopback port, killed and deleted when the test process exits (or, when the test
+/// host is killed first, by the next run: see <see cref="Scratch"/>). Every test gets its own database in it.
 /// </summary>
 public sealed class PostgresServer : IDisposable
 {
@@ -60,6 +60,15 @@ public sealed class PostgresServer : IDisposable
         return name;
     }
 
+    /// <summary>Drops a test's database once its app is gone, so a run's disk use stays that of the tests in flight.</summary>
+    public async Task DropDatabaseAsync(string name)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Stops the server at once (like a crash) and starts it again on the same port and data.</summary>
     public void Restart()
     {
@@ -70,8 +79,7 @@ public sealed class PostgresServer : IDisposable
     private static PostgresServer Start(bool durable)
     {
         var bin = FindBinDirectory() ?? throw new InvalidOperationException(MissingReason());
-        var root = Path.Combine(Path.GetTempPath(), "finsoft-pg-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(root);
+        var root = Scratch.NewDirectory("pg");
         var server = new PostgresServer(root, bin, ApiProcess.FreePort(), durable);
         if (RunningAsRoot)
         {
@@ -108,23 +116,11 @@ public sealed class PostgresServer : IDisposable
         }
     }
 
+    // Not pg_ctl stop: the test host is killed soon after its last test, and this has to be done by then.
     private void Destroy()
     {
-        try
-        {
-            PgCtl($"stop -m immediate -D {DataDirectory}");
-        }
-        catch (InvalidOperationException)
-        {
-            // already stopped
-        }
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        Scratch.StopPostgresServersIn(_root);
+        Scratch.TryDelete(_root);
     }
 
     private static bool RunningAsRoot => Environment.UserName == "root";

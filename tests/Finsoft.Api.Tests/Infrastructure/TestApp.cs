@@ -40,8 +40,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     /// </param>
     public static async Task<TestApp> StartAsync(DatabaseKind kind, IDictionary<string, string?>? overrides = null, bool overKestrel = false)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "finsoft-test-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(dataDirectory);
+        var dataDirectory = Scratch.NewDirectory("app");
         var settings = new Dictionary<string, string?>
         {
             ["Finsoft:DataDirectory"] = dataDirectory,
@@ -55,10 +54,11 @@ public sealed class TestApp : WebApplicationFactory<Program>
             // Every test signs in from the same address; the rate-limit tests turn this back on.
             ["Finsoft:RateLimit:Enabled"] = "false",
         };
+        string? database = null;
         if (kind == DatabaseKind.Postgres)
         {
-            var server = PostgresServer.Instance;
-            settings["ConnectionStrings:Finsoft"] = server.ConnectionString(await server.CreateDatabaseAsync());
+            database = await PostgresServer.Instance.CreateDatabaseAsync();
+            settings["ConnectionStrings:Finsoft"] = PostgresServer.Instance.ConnectionString(database);
         }
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
@@ -68,12 +68,12 @@ public sealed class TestApp : WebApplicationFactory<Program>
         {
             var port = ApiProcess.FreePort();
             settings["Finsoft:Payments:WebhookBaseUrl"] = $"http://127.0.0.1:{port}";
-            var real = new TestApp(kind, settings, dataDirectory) { _address = new Uri($"http://127.0.0.1:{port}") };
+            var real = new TestApp(kind, settings, dataDirectory) { _address = new Uri($"http://127.0.0.1:{port}"), _ownedDatabase = database, _ownsDataDirectory = true };
             real.UseKestrel(port);
             real.StartServer();
             return real;
         }
-        var app = new TestApp(kind, settings, dataDirectory);
+        var app = new TestApp(kind, settings, dataDirectory) { _ownedDatabase = database, _ownsDataDirectory = true };
         _ = app.Server; // start now, so migrations and the bootstrap admin are in place
         return app;
     }
@@ -91,8 +91,37 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return sibling;
     }
 
+    /// <summary>Stops this app and starts another on its database and data directory, as a process restart does.</summary>
+    public async Task<TestApp> RestartAsync()
+    {
+        var (database, ownsDataDirectory) = (_ownedDatabase, _ownsDataDirectory);
+        (_ownedDatabase, _ownsDataDirectory) = (null, false);
+        await DisposeAsync();
+        var restarted = Sibling();
+        (restarted._ownedDatabase, restarted._ownsDataDirectory) = (database, ownsDataDirectory);
+        return restarted;
+    }
+
     /// <summary>The loopback address of an app started over Kestrel; null for one in memory.</summary>
     private Uri? _address;
+
+    // What the first app of a database made and deletes when it is disposed (its siblings are disposed before it).
+    private string? _ownedDatabase;
+    private bool _ownsDataDirectory;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownedDatabase is not null)
+        {
+            await PostgresServer.Instance.DropDatabaseAsync(_ownedDatabase);
+        }
+        if (_ownsDataDirectory)
+        {
+            Scratch.TryDelete(DataDirectory);
+        }
+        GC.SuppressFinalize(this);
+    }
 
     public ApiClient Api() => new(CreateClient(new WebApplicationFactoryClientOptions
     {
@@ -109,7 +138,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.ConfigureLogging(logging => logging.AddProvider(ServerLog));
+        // Only to the test's own log: the console would repeat every warning of every test in the run's output.
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(ServerLog));
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
