@@ -21,6 +21,7 @@ using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Security;
 using Finsoft.Api.MoneyPath.Settlement;
 using Finsoft.Api.Host;
+using Finsoft.Api.Host.Observability;
 using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.MoneyPath.Idempotency;
@@ -54,7 +55,15 @@ public static class FinsoftHost
         PaymentFee.Validate(options.Payments);
         builder.Services.AddOptions<FinsoftOptions>().Bind(section);
         builder.AddFinsoftLogs(options.Logging);
+        builder.AddFinsoftTelemetry(options);
         builder.Services.AddSingleton(TimeProvider.System);
+        if (options.ShutdownTimeoutSeconds < 1)
+        {
+            throw new StartupException("Finsoft:ShutdownTimeoutSeconds must be at least 1.");
+        }
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
+        builder.Services.AddSingleton<GracefulShutdown>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<GracefulShutdown>());
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
@@ -109,8 +118,12 @@ public static class FinsoftHost
         app.UseMiddleware<BodySizeLimit>(options.MaxRequestBodyBytes);
         app.Use((context, next) =>
         {
-            // The id the audit trail records, so a client's report can be matched to the event.
+            // The id the audit trail records, and the trace the logs and spans carry, so a client's report can be matched to both.
             context.Response.Headers["X-Request-Id"] = context.TraceIdentifier;
+            if (Telemetry.TraceParent(System.Diagnostics.Activity.Current) is { } traceParent)
+            {
+                context.Response.Headers["traceparent"] = traceParent;
+            }
             return next(context);
         });
         app.UseAuthentication();

@@ -45,8 +45,18 @@ public sealed class FinsoftOptions
 
     public LogOptions Logging { get; set; } = new();
 
+    public MetricsOptions Metrics { get; set; } = new();
+
+    public TracingOptions Tracing { get; set; } = new();
+
     /// <summary>How long a claimed Idempotency-Key answers 409 before a retry may take over a claim whose process died.</summary>
     public int IdempotencyLeaseSeconds { get; set; } = 30;
+
+    /// <summary>How long a SIGTERM may take, drain delay included, before what is still running is abandoned.</summary>
+    public int ShutdownTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>How long a node shutting down goes on serving while not ready; unset: 5 s in Production, 0 elsewhere.</summary>
+    public int? ShutdownDrainSeconds { get; set; }
 
     /// <summary>How long an FX quote's price holds.</summary>
     public int FxQuoteSeconds { get; set; } = 60;
@@ -160,6 +170,23 @@ public sealed class LogOptions
 {
     /// <summary>`json` (one object a line, for a log pipeline) or `text`; unset: `text` in Development, `json` elsewhere.</summary>
     public string? Format { get; set; }
+}
+
+/// <summary>Prometheus metrics, served on a port of their own so the public API port never shows them.</summary>
+public sealed class MetricsOptions
+{
+    /// <summary>The port `/metrics` is served on; unset, there is no `/metrics` at all.</summary>
+    public int? Port { get; set; }
+
+    /// <summary>The host part of the listener's prefix: `*` (every interface, for a Prometheus elsewhere) or `localhost`.</summary>
+    public string Host { get; set; } = "*";
+}
+
+/// <summary>OpenTelemetry traces.</summary>
+public sealed class TracingOptions
+{
+    /// <summary>Record spans; also on whenever `OTEL_EXPORTER_OTLP_ENDPOINT` names a collector to export them to.</summary>
+    public bool Enabled { get; set; }
 }
 
 /// <summary>The OpenAPI document and Swagger UI.</summary>

@@ -2,7 +2,8 @@ namespace Finsoft.Api.Host;
 
 /// <summary>
 /// A background loop that does one pass of work, then waits. A failed pass is logged and tried again
-/// on the next tick: the work itself is written to be safe to repeat.
+/// on the next tick: the work itself is written to be safe to repeat. On shutdown the pass under way
+/// finishes (the host's shutdown timeout still bounds it) and the wait for the next one ends.
 /// </summary>
 public abstract class PollingWorker(TimeProvider time, ILogger logger) : BackgroundService
 {
@@ -18,7 +19,7 @@ public abstract class PollingWorker(TimeProvider time, ILogger logger) : Backgro
         {
             try
             {
-                await RunOnceAsync(stoppingToken);
+                await RunOnceAsync(CancellationToken.None);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

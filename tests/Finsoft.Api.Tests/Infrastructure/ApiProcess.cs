@@ -109,6 +109,21 @@ public sealed class ApiProcess : IDisposable
         throw new TimeoutException("Finsoft did not become ready");
     }
 
+    /// <summary>SIGTERM, as a rolling deploy or an orchestrator stops a node.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits for the process to end by itself and answers its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process!.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no flushing, as in a crash.</summary>
     public void Kill()
     {

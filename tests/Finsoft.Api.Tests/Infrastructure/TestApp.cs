@@ -38,7 +38,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
     /// Listen on a loopback port (a real HTTP server), for tests where the app is called from outside the test's
     /// own client: the simulated payment providers post their events to it.
     /// </param>
-    public static async Task<TestApp> StartAsync(DatabaseKind kind, IDictionary<string, string?>? overrides = null, bool overKestrel = false)
+    /// <param name="services">Changes to the app's services (a test's own exporter, say), made after the app's own.</param>
+    public static async Task<TestApp> StartAsync(DatabaseKind kind, IDictionary<string, string?>? overrides = null, bool overKestrel = false,
+        Action<IServiceCollection>? services = null)
     {
         var dataDirectory = Scratch.NewDirectory("app");
         var settings = new Dictionary<string, string?>
@@ -68,12 +70,12 @@ public sealed class TestApp : WebApplicationFactory<Program>
         {
             var port = ApiProcess.FreePort();
             settings["Finsoft:Payments:WebhookBaseUrl"] = $"http://127.0.0.1:{port}";
-            var real = new TestApp(kind, settings, dataDirectory) { _address = new Uri($"http://127.0.0.1:{port}"), _ownedDatabase = database, _ownsDataDirectory = true };
+            var real = new TestApp(kind, settings, dataDirectory) { _services = services, _address = new Uri($"http://127.0.0.1:{port}"), _ownedDatabase = database, _ownsDataDirectory = true };
             real.UseKestrel(port);
             real.StartServer();
             return real;
         }
-        var app = new TestApp(kind, settings, dataDirectory) { _ownedDatabase = database, _ownsDataDirectory = true };
+        var app = new TestApp(kind, settings, dataDirectory) { _services = services, _ownedDatabase = database, _ownsDataDirectory = true };
         _ = app.Server; // start now, so migrations and the bootstrap admin are in place
         return app;
     }
@@ -107,6 +109,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     // What the first app of a database made and deletes when it is disposed (its siblings are disposed before it).
     private string? _ownedDatabase;
+    private Action<IServiceCollection>? _services;
     private bool _ownsDataDirectory;
 
     public override async ValueTask DisposeAsync()
@@ -143,6 +146,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
         }
     }
 }

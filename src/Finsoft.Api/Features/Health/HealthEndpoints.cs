@@ -1,3 +1,4 @@
+using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -10,11 +11,13 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddFinsoftHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseReachable>("database", tags: [Ready]);
+        services.AddHealthChecks()
+            .AddCheck<GracefulShutdown.NotStopping>("not_stopping", tags: [Ready])
+            .AddCheck<DatabaseReachable>("database", tags: [Ready]);
         return services;
     }
 
-    /// <summary>/health says the process is alive; /health/ready also says the database answers.</summary>
+    /// <summary>/health says the process is alive; /health/ready also says it is not shutting down and the database answers.</summary>
     public static IEndpointRouteBuilder MapFinsoftHealth(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

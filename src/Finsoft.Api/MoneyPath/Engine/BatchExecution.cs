@@ -1,3 +1,4 @@
+using Finsoft.Api.Host.Observability;
 using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
@@ -22,8 +23,18 @@ namespace Finsoft.Api.MoneyPath.Engine;
 public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore ledger, IdempotencyStore keys, AuditTrail audit, MonitoringRulesCache monitoring,
     TimeProvider time)
 {
-    public async Task<JsonBody[][]> RunAsync(IReadOnlyList<EngineJob> jobs, CancellationToken ct) =>
-        (await work.RunAsync<JsonBody[][]>(async ct => await DecideAndWriteAsync(jobs, ct), ct, alsoRetry: DatabaseSetup.IsUniqueViolation)).Value;
+    /// <summary>The batch of the latest attempt: once the work has committed, the one that was written.</summary>
+    private Batch? _attempt;
+
+    public async Task<JsonBody[][]> RunAsync(IReadOnlyList<EngineJob> jobs, CancellationToken ct)
+    {
+        var results = (await work.RunAsync<JsonBody[][]>(async ct => await DecideAndWriteAsync(jobs, ct), ct, alsoRetry: DatabaseSetup.IsUniqueViolation)).Value;
+        if (_attempt is { } committed)
+        {
+            FinsoftMetrics.Committed(committed.Created, committed.Changed);
+        }
+        return results;
+    }
 
     private async Task<JsonBody[][]> DecideAndWriteAsync(IReadOnlyList<EngineJob> jobs, CancellationToken ct)
     {
@@ -42,6 +53,7 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         var users = await UsersAsync(live, rows, transactions, withRiskLevels: watching, ct);
         var now = time.UtcNow();
         var batch = new Batch(rows, subjects, transactions, quotes, await HoldersAsync(live, rows, transactions, ct), users.UnderReview, now);
+        _attempt = batch;
         var monitor = watching ? await BatchMonitor.PrepareAsync(db, rules, live, rows, users.Levels, now, ct) : null;
 
         for (var n = 0; n < jobs.Count; n++)

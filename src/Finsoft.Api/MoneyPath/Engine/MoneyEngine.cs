@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Finsoft.Api.Host;
+using Finsoft.Api.Host.Observability;
 using Finsoft.Api.Infrastructure.Http;
 using Microsoft.Extensions.Options;
 
@@ -37,6 +39,7 @@ public sealed class MoneyEngine(IServiceScopeFactory scopes, IOptions<FinsoftOpt
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        FinsoftMetrics.ObserveQueue(() => _queue.Reader.Count);
         // SQLite has one writer at a time anyway. PostgreSQL may have more (Engine:PostgresWriters), but on the
         // bench a second loop mostly waited for the account and head locks the first one held.
         var writers = target.Provider == DatabaseProvider.Sqlite ? 1 : Math.Max(1, Settings.PostgresWriters);
@@ -86,10 +89,18 @@ public sealed class MoneyEngine(IServiceScopeFactory scopes, IOptions<FinsoftOpt
 
     private async Task RunAsync(List<EngineJob> jobs, CancellationToken stop)
     {
+        // A root of its own: the batch serves many requests, so it links to each of their spans rather than joining one.
+        using var span = Telemetry.Engine.StartActivity("engine batch", ActivityKind.Internal, parentContext: default,
+            links: jobs.Where(j => j.Origin != default).Select(j => new ActivityLink(j.Origin)));
+        var orders = jobs.Sum(j => j.Orders.Count);
+        span?.SetTag("finsoft.batch.jobs", jobs.Count);
+        span?.SetTag("finsoft.batch.orders", orders);
         try
         {
+            var started = Stopwatch.GetTimestamp();
             await using var scope = scopes.CreateAsyncScope();
             var results = await scope.ServiceProvider.GetRequiredService<BatchExecution>().RunAsync(jobs, stop);
+            FinsoftMetrics.Batch(orders, Stopwatch.GetElapsedTime(started));
             for (var i = 0; i < jobs.Count; i++)
             {
                 jobs[i].Completion.TrySetResult(results[i]);
@@ -97,6 +108,8 @@ public sealed class MoneyEngine(IServiceScopeFactory scopes, IOptions<FinsoftOpt
         }
         catch (Exception e) when (jobs.Count > 1)
         {
+            span?.SetStatus(ActivityStatusCode.Error, "split into single jobs");
+            FinsoftMetrics.BatchFailed();
             // Something other than a business refusal or a retryable conflict: run each job alone so the
             // one that causes it fails by itself and the others still go through.
             logger.LogWarning(e, "A batch of {Jobs} jobs failed; running them one by one", jobs.Count);
@@ -107,6 +120,7 @@ public sealed class MoneyEngine(IServiceScopeFactory scopes, IOptions<FinsoftOpt
         }
         catch (Exception e)
         {
+            span?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             logger.LogError(e, "A money job failed");
             jobs[0].Completion.TrySetException(e);
         }

@@ -92,4 +92,7 @@ public sealed class EngineJob(IReadOnlyList<MoneyOrder> orders, bool atomic)
     public bool Atomic { get; } = atomic;
 
     public TaskCompletionSource<JsonBody[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The span of the request that submitted the job, for the batch span to link to.</summary>
+    public System.Diagnostics.ActivityContext Origin { get; } = System.Diagnostics.Activity.Current?.Context ?? default;
 }

@@ -1,3 +1,4 @@
+using Finsoft.Api.Host.Observability;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 
@@ -15,12 +16,15 @@ public static class IdempotentReplay
     {
         if (existing.RequestHash != fingerprint)
         {
+            FinsoftMetrics.Replayed("different_request");
             return DifferentRequest;
         }
         if (existing.StatusCode is not { } status)
         {
+            FinsoftMetrics.Replayed("in_progress");
             return StillRunning;
         }
+        FinsoftMetrics.Replayed("replayed");
         var replay = new JsonBody(status, existing.ResponseBody ?? "", status >= 400 ? ApiResults.ProblemContentType : "application/json");
         replay.Headers[IdempotencyTicket.ReplayedHeader] = "true";
         return replay;

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Finsoft.Api.Host.Observability;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +26,9 @@ public sealed class UnitOfWork(FinsoftDb db, ILogger<UnitOfWork> logger)
                 var result = await work(ct);
                 if (result.IsSuccess)
                 {
+                    var committing = Stopwatch.GetTimestamp();
                     await transaction.CommitAsync(ct);
+                    FinsoftMetrics.Commit(Stopwatch.GetElapsedTime(committing));
                 }
                 else
                 {
@@ -35,6 +39,7 @@ public sealed class UnitOfWork(FinsoftDb db, ILogger<UnitOfWork> logger)
             catch (Exception e) when (attempt < MaxAttempts && (DatabaseSetup.IsTransient(e) || alsoRetry?.Invoke(e) == true))
             {
                 logger.LogDebug("Transient database conflict (attempt {Attempt}); retrying: {Message}", attempt, e.Message);
+                FinsoftMetrics.Retried(DatabaseSetup.IsTransient(e) ? "conflict" : "other");
                 await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
             }
         }
