@@ -121,6 +121,21 @@ public abstract class BadInputTests(DatabaseKind kind)
             .Where(p => p.GetProperty("in").GetString() == "query").Select(p => p.GetProperty("name").GetString()!).Distinct().ToList();
         Assert.Contains("account_id", queryNames);
         Assert.All(queryNames, name => Assert.Equal(name.ToLowerInvariant(), name));
+
+        // Every operation is named, once, and described; only what anyone may call goes without a token.
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(o => (Path: path.Name, Method: o.Name, Operation: o.Value))).ToList();
+        Assert.True(operations.Count > 90);
+        var ids = operations.Select(o => o.Operation.GetProperty("operationId").GetString()!).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(operations, o => Assert.False(string.IsNullOrWhiteSpace(o.Operation.GetProperty("summary").GetString())));
+        Assert.All(operations, o => Assert.False(string.IsNullOrWhiteSpace(o.Operation.GetProperty("description").GetString())));
+        Assert.False(document.TryGetProperty("security", out _));
+        var open = operations.Where(o => !o.Operation.TryGetProperty("security", out _)).Select(o => $"{o.Method} {o.Path}").Order().ToList();
+        // A provider's event is signed, not sent with a token.
+        Assert.Equal(["post /api/v1/auth/login", "post /api/v1/auth/mfa/login", "post /api/v1/auth/refresh", "post /api/v1/payments/webhook/{provider}",
+            "post /api/v1/users"], open);
+        Assert.Equal("transfer", transfer.GetProperty("operationId").GetString());
     }
 }
 

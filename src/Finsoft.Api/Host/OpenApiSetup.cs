@@ -17,15 +17,21 @@ public static class OpenApiSetup
             {
                 document.Info.Title = "Finsoft API";
                 document.Info.Description = "Wallets, transfers, withdrawals and a double-entry journal that proves itself.";
+                document.Info.Contact = new OpenApiContact { Name = "Finsoft" };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
                 {
                     Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT",
                 };
-                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
+                foreach (var server in document.Servers ?? [])
+                {
+                    server.Url = server.Url?.TrimEnd('/'); // the paths begin with one
+                }
                 return Task.CompletedTask;
             });
+            openApi.AddOperationTransformer((operation, context, _) =>
+                OpenApiOperations.DescribeAsync(operation, context, new OpenApiSecuritySchemeReference("Bearer", context.Document)));
             openApi.AddOperationTransformer((operation, context, _) =>
             {
                 if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IdempotencyHeaderMetadata>().Any())
