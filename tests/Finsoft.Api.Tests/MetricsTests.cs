@@ -16,7 +16,7 @@ public sealed class MetricsTests
         {
             ["Finsoft__DataDirectory"] = data, ["Finsoft__Database__Provider"] = "Sqlite", ["Finsoft__Jwt__SigningKey"] = new string('m', 48),
             ["Finsoft__Bootstrap__AdminEmail"] = TestApp.AdminEmail, ["Finsoft__Bootstrap__AdminPassword"] = TestApp.AdminPassword,
-            ["Finsoft__Metrics__Port"] = metricsPort.ToString(CultureInfo.InvariantCulture), ["Finsoft__Metrics__Host"] = "127.0.0.1",
+            ["Finsoft__Metrics__Port"] = metricsPort.ToString(CultureInfo.InvariantCulture), // on every interface, as by default
         });
         await node.StartAsync();
         using var http = new HttpClient { BaseAddress = node.BaseAddress };

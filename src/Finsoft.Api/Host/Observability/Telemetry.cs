@@ -30,13 +30,13 @@ public static class Telemetry
             }
             telemetry.WithMetrics(metrics => metrics
                 .AddMeter(FinsoftMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Npgsql", "System.Runtime")
-                .AddPrometheusHttpListener(listener => (listener.Host, listener.Port) = (options.Metrics.Host, port)));
+                .AddPrometheusHttpListener(listener => Listen(listener, options.Metrics.Host, port)));
         }
         if (options.Tracing.Enabled || otlp)
         {
             telemetry.WithTracing(tracing =>
             {
-                tracing.AddAspNetCoreInstrumentation(http => http.RecordException = true)
+                tracing.AddAspNetCoreInstrumentation()
                     .AddSource("Npgsql", Engine.Name);
                 if (otlp)
                 {
@@ -44,6 +44,22 @@ public static class Telemetry
                 }
             });
         }
+    }
+
+    private static void Listen(OpenTelemetry.Exporter.PrometheusHttpListenerOptions listener, string host, int port)
+    {
+        listener.Port = port;
+        if (host is not ("*" or "+"))
+        {
+            listener.Host = host;
+            return;
+        }
+        // The exporter makes its prefix from a host name (a wildcard is not one); HttpListener itself takes `*`.
+        listener.ConfigureHttpListener = (_, http) =>
+        {
+            http.Prefixes.Clear();
+            http.Prefixes.Add($"http://{host}:{port}/");
+        };
     }
 
     /// <summary>The request's trace id and span in W3C `traceparent` form, for a client to quote when it reports a problem.</summary>
