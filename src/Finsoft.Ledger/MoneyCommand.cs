@@ -8,10 +8,14 @@ namespace Finsoft.Ledger;
 /// the fee they returned; for a refund, <see cref="Fee"/> is the part of the payment's fee it returns, and
 /// <see cref="ReversalOf"/> its payment. <see cref="Review"/> is where a transaction held for a compliance review stands.
 /// </summary>
+/// <param name="PayerHold">
+/// A two-phase transfer its payer asked for (captured or voided by them, or lapsing at its expiry), as against a transfer
+/// that monitoring turned into a hold for review: approving that review leaves a payer's hold to its payer.
+/// </param>
 public sealed record TransactionState(
     Guid Id, TransactionType Type, TransactionStatus Status, Guid? OriginId, Guid? DestinationId, Money Amount, long? Held,
     Guid? PayoutReference, bool Reversed, bool Converted = false, long Fee = 0, long Refunded = 0, Guid? ReversalOf = null, long FeeRefunded = 0,
-    ReviewState Review = ReviewState.None)
+    ReviewState Review = ReviewState.None, bool PayerHold = false)
 {
     public bool IsHold => Type == TransactionType.Transfer && Held is not null;
 }

@@ -331,7 +331,10 @@ public static class MoneyRules
         return Math.Clamp(due - payment.FeeRefunded, 0, amount);
     }
 
-    /// <summary>Approved: a held withdrawal or pay-in goes on to its bank or provider (nothing moves yet); a held transfer is captured in full.</summary>
+    /// <summary>
+    /// Approved: a held withdrawal or pay-in goes on to its bank or provider (nothing moves yet); a two-phase transfer its
+    /// payer asked for goes back to them to capture or void; a transfer monitoring held is captured in full.
+    /// </summary>
     private static Result<Step> Approve(MoneyCommand.ApproveReview a, Books books)
     {
         var found = AwaitingReview(books, a.TransactionId);
@@ -340,9 +343,9 @@ public static class MoneyRules
             return found.Error!;
         }
         var held = found.Value with { Review = ReviewState.Approved };
-        if (held.Type is TransactionType.Withdrawal or TransactionType.Payment)
+        if (held.Type is TransactionType.Withdrawal or TransactionType.Payment || held.PayerHold)
         {
-            return new Step(LedgerCommand.Nothing, held); // its bank or provider is asked now; nothing has moved yet
+            return new Step(LedgerCommand.Nothing, held); // its bank, provider or payer acts now; nothing has moved yet
         }
         var amount = Held(held);
         return new Step(LedgerCommand.Capture(held.Id, held.OriginId!.Value, held.DestinationId!.Value, amount, amount),

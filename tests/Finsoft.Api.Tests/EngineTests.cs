@@ -96,7 +96,7 @@ public abstract class EngineTests(DatabaseKind kind)
             return outcome is MoneyOutcome.Refused r ? r.Error.ToProblem() : global::Finsoft.Api.Infrastructure.Http.ApiResults.Ok(new { });
         })
         {
-            Initiator = world.Admin, Description = "engine test", HoldUntil = command.Command is MoneyCommand.Transfer { Hold: true } ? DateTime.UtcNow.AddDays(1) : null,
+            Initiator = world.Admin, Description = "engine test", HoldUntil = command.PayerHold ? DateTime.UtcNow.AddDays(1) : null,
             Conversion = command.Command is MoneyCommand.Convert c ? new Conversion(c.Received, "0.05", command.Quote!.Value) : null,
             ReviewReason = command.HeldForReview ? "engine test" : null,
         }, CancellationToken.None)).ToList();
@@ -158,14 +158,15 @@ public abstract class EngineTests(DatabaseKind kind)
         MoneyCommand.OpenPayIn or MoneyCommand.Refund => [EventTypes.TransactionCreated],
         MoneyCommand.SettlePayIn or MoneyCommand.SettleRefund => [EventTypes.TransactionCompleted],
         MoneyCommand.FailPayIn or MoneyCommand.FailRefund => [EventTypes.TransactionFailed],
-        MoneyCommand.ApproveReview => decision.Subject!.Type == TransactionType.Transfer
+        // A transfer monitoring held is captured by its approval; a payer's own hold, a withdrawal or a pay-in waits on.
+        MoneyCommand.ApproveReview => decision.Subject!.Status == TransactionStatus.Completed
             ? [EventTypes.ReviewApproved, EventTypes.TransactionCompleted] : [EventTypes.ReviewApproved],
         MoneyCommand.RejectReview => [EventTypes.ReviewRejected, EventTypes.TransactionFailed],
         _ => throw new InvalidOperationException(generated.Command.ToString()),
     };
 
     /// <summary>A command, the quote a conversion spends, and whether what it starts is held for a compliance review.</summary>
-    private sealed record Generated(MoneyCommand Command, Guid? Quote = null, bool HeldForReview = false);
+    private sealed record Generated(MoneyCommand Command, Guid? Quote = null, bool HeldForReview = false, bool PayerHold = false);
 
     private static Generated Generate(World w, Random random, Dictionary<Guid, TransactionState> transactions, Dictionary<Guid, bool> quotes,
         List<Guid> fresh)
@@ -216,7 +217,10 @@ public abstract class EngineTests(DatabaseKind kind)
             case 1:
                 var from = Wallet();
                 var hold = random.Next(3) == 0;
-                return new(new MoneyCommand.Transfer(from, random.Next(10) == 0 ? from : Wallet(), Amount(Mxn), hold), HeldForReview: hold && random.Next(2) == 0);
+                var review = hold && random.Next(2) == 0;
+                // A hold for review is the payer's own two-phase transfer (with an expiry) or one that monitoring made (none).
+                return new(new MoneyCommand.Transfer(from, random.Next(10) == 0 ? from : Wallet(), Amount(Mxn), hold), HeldForReview: review,
+                    PayerHold: hold && (!review || random.Next(2) == 0));
             case 2:
                 return new(new MoneyCommand.Capture(Pick(random.Next(4) == 0 ? holds : open, missing), random.Next(2) == 0 ? null : Amount(Mxn, 800)));
             case 3:

@@ -102,6 +102,43 @@ public abstract class MonitoringTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task A_hold_its_payer_asked_for_stays_theirs_to_capture_after_its_review_is_approved()
+    {
+        await using var app = await TestApp.StartAsync(kind);
+        var api = app.Api();
+        var admin = await api.AdminAsync();
+        var analyst = await api.CreateUserAsync(admin.Token, "analyst");
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, "/api/v1/risk/rules", TightRules(hourCount: 1), admin.Token);
+        var alice = await api.RegisterAsync();
+        var bob = await api.RegisterAsync();
+        var from = await api.CreateAccountAsync(alice.Token);
+        var to = await api.CreateAccountAsync(bob.Token);
+        await api.DepositAsync(admin.Token, from, "100.00");
+        await TransferAsync(api, admin.Token, alice.Token, from, to, "1.00");
+
+        // The second movement in the hour is held for review: a two-phase hold, with the expiry its payer chose.
+        var expires = DateTime.UtcNow.AddDays(2);
+        var hold = await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/transactions/transfer",
+            new { origin_account_id = from, destination_account_id = to, amount = "10.00", hold = true, expires_at = expires }, alice.Token);
+        var id = hold.GetProperty("id").GetGuid();
+        var held = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/transactions/{id}", token: admin.Token);
+        Assert.Equal(("PENDING", "open"), (held.GetProperty("status").GetString(), held.GetProperty("review_status").GetString()));
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/reviews/{held.GetProperty("review_id").GetGuid()}/decision",
+            new { decision = "approve", note = "Known supplier" }, analyst.Token);
+
+        // Approved, it is the payer's hold again, not captured by the approval: still pending, still expiring, captured in part by them.
+        var approved = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/transactions/{id}", token: alice.Token);
+        Assert.Equal(("PENDING", "approved"), (approved.GetProperty("status").GetString(), approved.GetProperty("review_status").GetString()));
+        Assert.Equal(expires, approved.GetProperty("expires_at").GetDateTime().ToUniversalTime(), TimeSpan.FromSeconds(1));
+        Assert.Equal("1.00", await api.BalanceAsync(bob.Token, to));
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/transactions/{id}/capture", new { amount = "6.00" }, alice.Token);
+        Assert.Equal("7.00", await api.BalanceAsync(bob.Token, to));
+        var account = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{from}", token: alice.Token);
+        Assert.Equal(("93.00", "0.00"), (account.GetProperty("balance").GetString(), account.GetProperty("held").GetString()));
+        Assert.True((await api.VerifyLedgerAsync()).GetProperty("ok").GetBoolean());
+    }
+
+    [DbFact]
     public async Task Structuring_a_new_destination_and_a_dormant_account_are_held_and_small_or_known_ones_are_not()
     {
         await using var app = await TestApp.StartAsync(kind);

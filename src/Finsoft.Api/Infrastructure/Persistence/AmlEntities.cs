@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Finsoft.Api.Infrastructure.Persistence;
 
 /// <summary>One load of a watch list source.</summary>
@@ -77,6 +79,12 @@ public static class ReviewStatus
 
     /// <summary>The statuses that keep a user's or destination's money still: undecided, or a confirmed match.</summary>
     public static readonly string[] Holding = [Open, AwaitingSecond, Confirmed];
+
+    /// <summary>
+    /// A transaction no analyst is deciding: never held for review, or approved (a rejected one has failed). The workers
+    /// that send a pending withdrawal, ask a provider about a pay-in or expire a hold take only these.
+    /// </summary>
+    public static readonly Expression<Func<TransactionRow, bool>> NotAwaited = t => t.ReviewStatus == null || t.ReviewStatus == Approved;
 
     public static readonly string[] Undecided = [Open, AwaitingSecond];
 }

@@ -132,7 +132,7 @@ internal static class LockedRows
     public static TransactionState StateOf(TransactionRow t, (long Amount, long Fee) refunded = default) => new(t.Id, TransactionLifecycle.ParseType(t.Type)!.Value,
         TransactionLifecycle.ParseStatus(t.Status)!.Value, t.OriginAccountId, t.DestinationAccountId, new Money(t.Amount, Currency.Get(t.Currency)),
         t.HeldAmount, t.PayoutReference, t.ReversedById is not null, t.FxQuoteId is not null, t.FeeAmount ?? 0, refunded.Amount,
-        t.ReversalOfId, refunded.Fee, ReviewOf(t.ReviewStatus));
+        t.ReversalOfId, refunded.Fee, ReviewOf(t.ReviewStatus), PayerHold: t.HeldAmount is not null && t.ExpiresAt is not null);
 
     private static ReviewState ReviewOf(string? status) => status switch
     {

@@ -113,9 +113,9 @@ public static class Bookkeeping
                 return Moved(subject!, now, t =>
                 {
                     t.ReviewStatus = ReviewStatus.Approved;
-                    if (t.HeldAmount is not null)
+                    if (decision.Moved is { } captured) // a transfer monitoring held; a payer's own hold stays theirs to capture
                     {
-                        (t.Status, t.Amount) = (Completed, decision.Moved!.Value.Minor);
+                        (t.Status, t.Amount) = (Completed, captured.Minor);
                     }
                 }, EventTypes.ReviewApproved);
             case MoneyCommand.RejectReview r:

@@ -73,13 +73,17 @@ internal sealed class BatchMonitor
         return risk;
     }
 
-    /// <summary>The order as monitoring lets it go on: carrying its assessment, and held with a review when that was the outcome.</summary>
+    /// <summary>
+    /// The order as monitoring lets it go on: carrying its assessment, and held with a review when that was the outcome. A
+    /// transfer becomes a hold with no expiry, held until an analyst decides; one its payer asked to hold keeps its expiry,
+    /// which does not run while the review is open.
+    /// </summary>
     public static MoneyOrder Apply(MoneyOrder order, RiskAssessment risk) => risk.Outcome == RiskOutcome.Review
         ? order with
         {
             Risk = risk,
             Command = order.Command is MoneyCommand.Transfer transfer ? transfer with { Hold = true } : order.Command,
-            HoldUntil = null, // held until an analyst decides, never expired by the clock
+            HoldUntil = order.Command is MoneyCommand.Transfer { Hold: true } ? order.HoldUntil : null,
             ReviewReason = order.ReviewReason ?? $"Transaction monitoring: {risk.Reasons}",
         }
         : order with { Risk = risk };

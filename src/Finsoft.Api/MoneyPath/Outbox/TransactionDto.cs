@@ -16,16 +16,16 @@ public sealed record TransactionDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReviewStatus = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RiskDecision? Risk = null)
 {
-    /// <summary>As a customer, an event or a webhook sees it: without monitoring's judgement, which would tip a suspect off.</summary>
-    public static TransactionDto From(TransactionRow t) => ForStaff(t) with { Risk = null };
-
     /// <summary>As staff see it, with monitoring's decision.</summary>
-    public static TransactionDto ForStaff(TransactionRow t) => new(
+    public static TransactionDto ForStaff(TransactionRow t) => From(t) with { Risk = RiskDecision.Of(t) };
+
+    /// <summary>As a customer, an event or a webhook sees it: without monitoring's judgement, which would tip a suspect off.</summary>
+    public static TransactionDto From(TransactionRow t) => new(
         t.Id, t.Type, t.Status, Money.Format(t.Amount, global::Finsoft.Ledger.Currency.Get(t.Currency)), t.Currency, t.Description,
         t.OriginAccountId, t.DestinationAccountId, t.ExternalDestinationId, t.ReversalOfId, t.ReversedById,
         t.ReversedById is not null, t.FailureReason, t.CreatedAt, t.UpdatedAt,
         t.HeldAmount is { } held ? Money.Format(held, global::Finsoft.Ledger.Currency.Get(t.Currency)) : null, t.ExpiresAt, FxLeg.Of(t),
-        t.ReviewId, t.ReviewStatus, RiskDecision.Of(t));
+        t.ReviewId, t.ReviewStatus);
 }
 
 /// <summary>What transaction monitoring decided about a transaction: its score, `allow` or `review`, and the rules that fired (staff only).</summary>

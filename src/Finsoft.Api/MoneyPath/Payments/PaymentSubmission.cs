@@ -42,8 +42,7 @@ public sealed class PaymentSubmission(IServiceScopeFactory scopes, IOptions<Fins
         var now = Time.UtcNow();
         var staleBefore = askAll ? DateTime.MaxValue : now - AskAgainAfter;
         var ours = db.Transactions.AsNoTracking().Where(t => t.Type == Payment || t.Type == Refund);
-        // A pay-in held for review waits for its analyst before the provider is asked.
-        var fresh = await ours.Where(t => t.Status == Pending && (t.ReviewStatus == null || t.ReviewStatus == ReviewStatus.Approved))
+        var fresh = await ours.Where(t => t.Status == Pending).Where(ReviewStatus.NotAwaited)
             .OrderBy(t => t.CreatedAt).Take(50).ToListAsync(ct);
         // The least recently asked first, so those not yet due again never crowd out those that are.
         var unanswered = await ours.Where(t => t.Status == Processing && t.UpdatedAt < staleBefore && !db.Payments.Any(p => p.Id == t.Id && p.ProviderReference != null))

@@ -29,7 +29,9 @@ public sealed class HoldExpiry(IServiceScopeFactory scopes, MoneyEngine engine, 
         {
             var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
             var now = Time.UtcNow();
+            // A hold whose review is open does not lapse meanwhile (the engine would refuse it, and it would crowd out the rest).
             lapsed = await db.Transactions.AsNoTracking().Where(t => t.Status == Pending && t.HeldAmount != null && t.ExpiresAt != null && t.ExpiresAt <= now)
+                .Where(ReviewStatus.NotAwaited)
                 .OrderBy(t => t.ExpiresAt).Select(t => t.Id).Take(100).ToListAsync(ct);
         }
         if (lapsed.Count == 0)

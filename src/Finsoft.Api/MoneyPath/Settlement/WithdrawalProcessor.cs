@@ -48,7 +48,7 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
 
         var pending = await db.Transactions.AsNoTracking()
             .Where(t => t.Type == Withdrawal && (t.Status == Pending || (t.Status == Processing && t.UpdatedAt < staleBefore)))
-            .Where(t => t.ReviewStatus == null || t.ReviewStatus == ReviewStatus.Approved) // one held for review waits for its analyst
+            .Where(ReviewStatus.NotAwaited)
             // Nor one whose owner came under review since, or whose payee did (unless an analyst approved this very payout).
             .Where(t => !db.Accounts.Any(a => a.Id == t.OriginAccountId && db.Users.Any(u => u.Id == a.UserId && u.ComplianceHold))
                 && (t.ReviewStatus == ReviewStatus.Approved || !db.DestinationAccounts.Any(d => d.Id == t.ExternalDestinationId && d.ComplianceHold)))
@@ -78,8 +78,7 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
         {
             var now = Time.UtcNow();
             var claimed = await db.Transactions
-                .Where(t => t.Id == withdrawal.Id && t.Status == previousStatus && t.UpdatedAt == previousUpdate
-                    && (t.ReviewStatus == null || t.ReviewStatus == ReviewStatus.Approved))
+                .Where(t => t.Id == withdrawal.Id && t.Status == previousStatus && t.UpdatedAt == previousUpdate)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, Processing).SetProperty(t => t.UpdatedAt, now)
                     .SetProperty(t => t.Attempts, t => t.Attempts + 1), ct);
             if (claimed == 0)
