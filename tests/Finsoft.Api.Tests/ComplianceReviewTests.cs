@@ -167,6 +167,28 @@ public abstract class ComplianceReviewTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task A_match_on_a_destination_is_its_owners_and_they_cannot_dismiss_it()
+    {
+        await using var app = await TestApp.StartAsync(kind);
+        var api = app.Api();
+        var admin = await api.AdminAsync();
+        var analyst = await api.CreateUserAsync(admin.Token, "analyst");
+        await ScreeningTests.LoadAsync(api, admin.Token, "ofac", "ofac-sdn-csv", ScreeningTests.SdnCsv);
+        // An admin may move money and decide reviews: a payee of their own that matches a list is still another analyst's call.
+        var destination = await api.VerifiedDestinationAsync(admin.Token, holder: "Rustam A. Karimov");
+        var reviews = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/reviews?kind=screening_match&status=open", token: analyst.Token);
+        var review = Assert.Single(reviews.EnumerateArray(), r => r.GetProperty("entity_id").GetGuid() == destination);
+        Assert.Equal(admin.UserId, review.GetProperty("user_id").GetGuid());
+        var id = review.GetProperty("id").GetGuid();
+        await ApiClient.AssertProblemAsync(await api.PostAsync($"/api/v1/reviews/{id}/decision", new { decision = "dismiss", note = "Mine, fine" }, admin.Token),
+            HttpStatusCode.Forbidden);
+        Assert.True(await app.WithDbAsync(db => db.DestinationAccounts.Where(d => d.Id == destination).Select(d => d.ComplianceHold).SingleAsync()));
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/reviews/{id}/decision", new { decision = "dismiss", note = "Checked the holder" },
+            analyst.Token);
+        Assert.False(await app.WithDbAsync(db => db.DestinationAccounts.Where(d => d.Id == destination).Select(d => d.ComplianceHold).SingleAsync()));
+    }
+
+    [DbFact]
     public async Task Money_already_on_its_way_stops_when_its_owner_comes_under_review_and_no_analyst_decides_their_own()
     {
         // The bank worker makes one pass at start and then only when the test asks.

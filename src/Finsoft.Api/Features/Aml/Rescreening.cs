@@ -212,10 +212,10 @@ public sealed class RescreeningWorker(IServiceScopeFactory scopes, Microsoft.Ext
         while (true)
         {
             var destinations = await db.DestinationAccounts.AsNoTracking().Where(d => d.DeletedAt == null && d.Id.CompareTo(after) > 0).OrderBy(d => d.Id)
-                .Take(Page).Select(d => new { d.Id, d.HolderFullName }).ToListAsync(ct);
+                .Take(Page).ToListAsync(ct);
             foreach (var destination in destinations)
             {
-                yield return ScreeningSubject.OfDestination(destination.Id, destination.HolderFullName);
+                yield return ScreeningSubject.OfDestination(destination);
             }
             if (destinations.Count < Page)
             {

@@ -10,7 +10,9 @@ using Microsoft.Extensions.Options;
 namespace Finsoft.Api.Features.Aml;
 
 /// <summary>What is screened: a user (full name and company), a destination account's holder, or a bare name.</summary>
-public sealed record ScreeningSubject(string EntityType, Guid? EntityId, IReadOnlyList<string> Names, string? BirthDate = null, string? Country = null)
+/// <param name="Owner">Whose the entity is (a user is their own; a destination account its customer's): no one decides a review about their own.</param>
+public sealed record ScreeningSubject(string EntityType, Guid? EntityId, IReadOnlyList<string> Names, string? BirthDate = null, string? Country = null,
+    Guid? Owner = null)
 {
     /// <summary>A user as stored: name, and from the profile the company, birth date and country; null when there is no such user.</summary>
     public static async Task<ScreeningSubject?> OfUserAsync(FinsoftDb db, SensitiveData sensitive, Guid id, CancellationToken ct)
@@ -26,13 +28,15 @@ public sealed record ScreeningSubject(string EntityType, Guid? EntityId, IReadOn
 
     public static ScreeningSubject OfUser(Guid id, string fullName, UserProfileRow? profile, SensitiveData sensitive) =>
         new(Screenings.User, id, profile?.Company is { } company ? [fullName, company] : [fullName],
-            profile?.BirthDate is { } birthDate ? sensitive.Reveal(birthDate) : null, profile?.Country);
+            profile?.BirthDate is { } birthDate ? sensitive.Reveal(birthDate) : null, profile?.Country, Owner: id);
 
     public static async Task<ScreeningSubject?> OfDestinationAsync(FinsoftDb db, Guid id, CancellationToken ct) =>
-        await db.DestinationAccounts.AsNoTracking().Where(d => d.Id == id && d.DeletedAt == null).Select(d => d.HolderFullName).FirstOrDefaultAsync(ct)
-            is { } holder ? OfDestination(id, holder) : null;
+        await db.DestinationAccounts.AsNoTracking().Where(d => d.Id == id && d.DeletedAt == null).FirstOrDefaultAsync(ct) is { } destination
+            ? OfDestination(destination)
+            : null;
 
-    public static ScreeningSubject OfDestination(Guid id, string holder) => new(Screenings.DestinationAccount, id, [holder]);
+    public static ScreeningSubject OfDestination(DestinationAccountRow destination) =>
+        new(Screenings.DestinationAccount, destination.Id, [destination.HolderFullName], Owner: destination.UserId);
 }
 
 /// <summary>
@@ -82,7 +86,7 @@ public sealed class Screener(FinsoftDb db, WatchlistIndex lists, SensitiveData s
                 review = new ReviewRow
                 {
                     Id = Guid.CreateVersion7(), Kind = ReviewKind.ScreeningMatch, Status = ReviewStatus.Open,
-                    UserId = subject.EntityType == Screenings.User ? subject.EntityId : null,
+                    UserId = subject.Owner,
                     Reason = $"{subject.Names[0]} resembles {match.MatchedName} on {match.Source} (score {match.Score:0.00})",
                     ScreeningId = screening.Id, EntityType = subject.EntityType, EntityId = subject.EntityId, Source = match.Source,
                     EntryId = match.Entry.EntryId, MatchedName = match.MatchedName, Score = match.Score, CreatedAt = now,

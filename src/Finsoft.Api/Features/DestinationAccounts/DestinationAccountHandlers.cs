@@ -39,7 +39,7 @@ public static class CreateDestinationAccount
             HolderFullName = request.HolderName!.Trim(), VerificationStatus = VerificationStatus.Unverified, CreatedAt = now, UpdatedAt = now,
         };
         db.DestinationAccounts.Add(row);
-        await screener.ScreenAsync(ScreeningSubject.OfDestination(row.Id, row.HolderFullName), by: null, ct);
+        await screener.ScreenAsync(ScreeningSubject.OfDestination(row), by: null, ct);
         try
         {
             await db.SaveChangesAsync(ct);
