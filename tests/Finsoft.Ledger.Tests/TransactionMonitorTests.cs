@@ -51,9 +51,9 @@ public sealed class TransactionMonitorTests
     [Fact]
     public void Several_amounts_just_under_the_threshold_in_a_day_are_structuring()
     {
-        Assert.True(Rules.Structuring.JustUnder(Money.Parse("9000.00", Mxn).Value));
-        Assert.False(Rules.Structuring.JustUnder(Money.Parse("8999.99", Mxn).Value));
-        Assert.False(Rules.Structuring.JustUnder(Money.Parse("10000.00", Mxn).Value));
+        Assert.True(RuleAmounts.Of(Rules, Mxn).JustUnder(Money.Parse("9000.00", Mxn).Value.Minor));
+        Assert.False(RuleAmounts.Of(Rules, Mxn).JustUnder(Money.Parse("8999.99", Mxn).Value.Minor));
+        Assert.False(RuleAmounts.Of(Rules, Mxn).JustUnder(Money.Parse("10000.00", Mxn).Value.Minor));
         Assert.Empty(Fired(Quiet("9500.00") with { JustUnderLastDay = 1 })); // the second
         Assert.Equal(["structuring"], Fired(Quiet("9500.00") with { JustUnderLastDay = 2 })); // the third
         Assert.Empty(Fired(Quiet("5000.00") with { JustUnderLastDay = 5 })); // this one is not near the threshold
@@ -71,5 +71,10 @@ public sealed class TransactionMonitorTests
         Assert.Equal(1_000_000, MonitoringRules.AmountFor(perCurrency, Currency.Get("JPY")));
         Assert.Equal(1_000_000, MonitoringRules.AmountFor(perCurrency, Mxn));
         Assert.Null(MonitoringRules.AmountFor([], Mxn));
+        // An amount for every currency that a currency without cents cannot write would leave the rule off there: refused.
+        var cents = Rules with { HardLimit = new() { ["low"] = new() { ["*"] = "9999.99" } } };
+        Assert.Equal(["hard_limit.low"], cents.Problems().Keys);
+        Assert.Null(RuleAmounts.Of(cents, Currency.Get("JPY")).HardLimitLow);
+        Assert.Equal(10_000, RuleAmounts.Of(Rules with { HardLimit = new() { ["low"] = new() { ["*"] = "10000.00" } } }, Currency.Get("JPY")).HardLimitLow);
     }
 }

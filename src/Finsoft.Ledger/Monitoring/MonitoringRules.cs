@@ -102,6 +102,11 @@ public sealed record MonitoringRules
             {
                 problems[field] = [$"{text} is not a positive amount."];
             }
+            else if (code == "*" && Money.ParsePositive(text, Currency.Get("JPY")) is { IsSuccess: false })
+            {
+                // Otherwise the rule would quietly not apply in currencies without cents, where the amount cannot be written.
+                problems[field] = [$"{text}: an amount for every currency (\"*\") must be in whole units; name a currency for a finer one."];
+            }
         }
     }
 }
@@ -141,10 +146,6 @@ public sealed record StructuringRule
 
     public int Score { get; init; } = 60;
 
-    /// <summary>Whether an amount falls in the band just under the threshold.</summary>
-    public bool JustUnder(Money amount) =>
-        MonitoringRules.AmountFor(Threshold, amount.Currency) is { } threshold
-        && amount.Minor < threshold && amount.Minor >= threshold - threshold * BandPercent / 100;
 }
 
 /// <summary>An account quiet for <see cref="Days"/> that suddenly moves a large amount.</summary>

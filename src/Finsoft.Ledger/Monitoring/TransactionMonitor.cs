@@ -27,12 +27,15 @@ public sealed record RiskAssessment(int Score, RiskOutcome Outcome, IReadOnlyLis
 /// <summary>Layered rules on one movement: a hard limit by risk level blocks outright; the other rules add points.</summary>
 public static class TransactionMonitor
 {
-    public static RiskAssessment Assess(MovementFacts facts, MonitoringRules rules)
+    public static RiskAssessment Assess(MovementFacts facts, MonitoringRules rules) => Assess(facts, rules, RuleAmounts.Of(rules, facts.Amount.Currency));
+
+    /// <param name="amounts">The rules' amounts in the movement's currency, read once for many movements.</param>
+    public static RiskAssessment Assess(MovementFacts facts, MonitoringRules rules, RuleAmounts amounts)
     {
         var amount = facts.Amount;
-        var level = facts.Level.ToString().ToLowerInvariant();
-        if (rules.HardLimit.GetValueOrDefault(level) is { } limits && MonitoringRules.AmountFor(limits, amount.Currency) is { } limit && amount.Minor > limit)
+        if (amounts.HardLimit(facts.Level) is { } limit && amount.Minor > limit)
         {
+            var level = facts.Level.ToString().ToLowerInvariant();
             return new RiskAssessment(100, RiskOutcome.Block,
                 [new FiredRule("hard_limit", 100, $"more than the {Money.Format(limit, amount.Currency)} {amount.Currency.Code} allowed at once for a {level}-risk customer")]);
         }
@@ -46,20 +49,20 @@ public static class TransactionMonitor
         {
             fired.Add(new("velocity_day", velocity.DayScore, $"more than {velocity.DayCount} movements from the account in a day"));
         }
-        if (MonitoringRules.AmountFor(velocity.DayAmount, amount.Currency) is { } daily && facts.AmountLastDay + amount.Minor > daily)
+        if (amounts.DayAmount is { } daily && facts.AmountLastDay + amount.Minor > daily)
         {
             fired.Add(new("velocity_amount", velocity.AmountScore, $"more than {Money.Format(daily, amount.Currency)} {amount.Currency.Code} from the account in a day"));
         }
-        if (facts.NewDestination && MonitoringRules.AmountFor(rules.NewDestination.Amount, amount.Currency) is { } large && amount.Minor >= large)
+        if (facts.NewDestination && amounts.NewDestination is { } large && amount.Minor >= large)
         {
             fired.Add(new("new_destination", rules.NewDestination.Score, "a large amount to a destination the account has never paid"));
         }
-        if (rules.Structuring.JustUnder(amount) && facts.JustUnderLastDay + 1 >= rules.Structuring.Count)
+        if (amounts.JustUnder(amount.Minor) && facts.JustUnderLastDay + 1 >= rules.Structuring.Count)
         {
             fired.Add(new("structuring", rules.Structuring.Score,
                 $"{rules.Structuring.Count} or more amounts in a day just under the reporting threshold"));
         }
-        if (facts.Dormant && MonitoringRules.AmountFor(rules.Dormant.Amount, amount.Currency) is { } woken && amount.Minor >= woken)
+        if (facts.Dormant && amounts.Dormant is { } woken && amount.Minor >= woken)
         {
             fired.Add(new("dormant_account", rules.Dormant.Score, $"a large amount from an account quiet for {rules.Dormant.Days} days"));
         }

@@ -48,13 +48,13 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         var transactions = subjects.Values.Select(t => LockedRows.StateOf(t, refunded.GetValueOrDefault(t.Id))).ToDictionary(t => t.Id);
         var ids = live.SelectMany(o => o.Command.Accounts(transactions)).Distinct().Order().ToArray();
         var rows = await LockAccountsAsync(ids, ct);
-        var rules = await monitoring.CurrentAsync(db, ct);
-        var watching = rules.Enabled && live.Any(BatchMonitor.Watches);
+        var rules = live.Any(BatchMonitor.Watches) ? await monitoring.CurrentAsync(db, ct) : null; // platform-only batches skip it
+        var watching = rules?.Rules.Enabled == true;
         var users = await UsersAsync(live, rows, transactions, withRiskLevels: watching, ct);
         var now = time.UtcNow();
         var batch = new Batch(rows, subjects, transactions, quotes, await HoldersAsync(live, rows, transactions, ct), users.UnderReview, now);
         _attempt = batch;
-        var monitor = watching ? await BatchMonitor.PrepareAsync(db, rules, live, rows, users.Levels, now, ct) : null;
+        var monitor = watching ? await BatchMonitor.PrepareAsync(db, rules!, live, rows, users.Levels, now, ct) : null;
 
         for (var n = 0; n < jobs.Count; n++)
         {

@@ -20,7 +20,7 @@ internal sealed class BatchMonitor
 {
     private static readonly string Completed = TransactionLifecycle.Wire(TransactionStatus.Completed);
 
-    private readonly MonitoringRules _rules;
+    private readonly RulesInForce _rules;
     private readonly Dictionary<Guid, AccountRow> _accounts;
     private readonly IReadOnlyDictionary<Guid, RiskLevel> _levels;
     private readonly Dictionary<(Guid, string), ActivityWindow> _windows;
@@ -30,7 +30,7 @@ internal sealed class BatchMonitor
 
     public List<RiskBlockRow> Blocked { get; } = [];
 
-    private BatchMonitor(MonitoringRules rules, Dictionary<Guid, AccountRow> accounts, IReadOnlyDictionary<Guid, RiskLevel> levels,
+    private BatchMonitor(RulesInForce rules, Dictionary<Guid, AccountRow> accounts, IReadOnlyDictionary<Guid, RiskLevel> levels,
         Dictionary<(Guid, string), ActivityWindow> windows, HashSet<(Guid, Guid)> paidBefore, DateTime now) =>
         (_rules, _accounts, _levels, _windows, _paidBefore, _now) = (rules, accounts, levels, windows, paidBefore, now);
 
@@ -39,7 +39,7 @@ internal sealed class BatchMonitor
         order.Initiator is not null && order.Command is MoneyCommand.Transfer or MoneyCommand.Withdraw or MoneyCommand.OpenPayIn;
 
     /// <param name="levels">The risk level of each wallet owner among the orders' payers.</param>
-    public static async Task<BatchMonitor> PrepareAsync(FinsoftDb db, MonitoringRules rules, IReadOnlyList<MoneyOrder> orders,
+    public static async Task<BatchMonitor> PrepareAsync(FinsoftDb db, RulesInForce rules, IReadOnlyList<MoneyOrder> orders,
         Dictionary<Guid, AccountRow> accounts, IReadOnlyDictionary<Guid, RiskLevel> levels, DateTime now, CancellationToken ct)
     {
         var watched = orders.Where(Watches).ToList();
@@ -60,15 +60,16 @@ internal sealed class BatchMonitor
         }
         var (_, direction, amount, destination) = Describe(order);
         var window = _windows.GetValueOrDefault((account.Id, direction), ActivityWindow.None);
-        var quietSince = _now.AddDays(-_rules.Dormant.Days);
+        var quietSince = _now.AddDays(-_rules.Rules.Dormant.Days);
+        var amounts = _rules.AmountsIn(amount.Currency);
         var facts = new MovementFacts(amount, account.UserId is { } owner ? _levels.GetValueOrDefault(owner) : RiskLevel.Low, window.MovementsLastHour,
             window.MovementsLastDay, window.AmountLastDay, window.JustUnderLastDay,
             NewDestination: destination is { } paid && !_paidBefore.Contains((account.Id, paid)),
             Dormant: account.UpdatedAt < quietSince && account.CreatedAt < quietSince);
-        var risk = TransactionMonitor.Assess(facts, _rules);
+        var risk = TransactionMonitor.Assess(facts, _rules.Rules, amounts);
         if (risk.Outcome != RiskOutcome.Block)
         {
-            _windows[(account.Id, direction)] = window.Plus(amount.Minor, _rules.Structuring.JustUnder(amount));
+            _windows[(account.Id, direction)] = window.Plus(amount.Minor, amounts.JustUnder(amount.Minor));
         }
         return risk;
     }
@@ -99,7 +100,10 @@ internal sealed class BatchMonitor
         Blocked.Add(new RiskBlockRow
         {
             Id = Guid.CreateVersion7(), AccountId = account.Id, UserId = account.UserId,
-            TransactionType = order.Command switch { MoneyCommand.Withdraw => "WITHDRAWAL", MoneyCommand.OpenPayIn => "PAYMENT", _ => "TRANSFER" },
+            TransactionType = TransactionLifecycle.Wire(order.Command switch
+            {
+                MoneyCommand.Withdraw => TransactionType.Withdrawal, MoneyCommand.OpenPayIn => TransactionType.Payment, _ => TransactionType.Transfer,
+            }),
             Amount = amount.Minor, Currency = amount.Currency.Code,
             Score = risk.Score, Rules = JsonSerializer.Serialize(risk.Fired, Json.Options), CreatedAt = _now,
         });
@@ -116,7 +120,7 @@ internal sealed class BatchMonitor
             return;
         }
         var (account, direction, amount, _) = Describe(order);
-        var justUnder = _rules.Structuring.JustUnder(amount);
+        var justUnder = _rules.AmountsIn(amount.Currency).JustUnder(amount.Minor);
         var added = _added.GetValueOrDefault((account, direction))
             ?? new AccountActivityRow { AccountId = account, Hour = ActivityWindow.HourOf(_now), Direction = direction };
         (added.Movements, added.Amount, added.JustUnder) = (added.Movements + 1, added.Amount + amount.Minor, added.JustUnder + (justUnder ? 1 : 0));
@@ -158,7 +162,7 @@ internal sealed class BatchMonitor
     /// For the orders large enough for the new-destination rule: which (account, destination) pairs already have a completed
     /// movement. Smaller orders are never asked about, so the usual batch reads nothing here.
     /// </summary>
-    private static async Task<HashSet<(Guid, Guid)>> PaidBeforeAsync(FinsoftDb db, MonitoringRules rules, List<MoneyOrder> watched, CancellationToken ct)
+    private static async Task<HashSet<(Guid, Guid)>> PaidBeforeAsync(FinsoftDb db, RulesInForce rules, List<MoneyOrder> watched, CancellationToken ct)
     {
         var paid = new HashSet<(Guid, Guid)>();
         foreach (var order in watched)
@@ -167,7 +171,7 @@ internal sealed class BatchMonitor
             {
                 continue;
             }
-            if (MonitoringRules.AmountFor(rules.NewDestination.Amount, amount.Currency) is not { } large || amount.Minor < large)
+            if (rules.AmountsIn(amount.Currency).NewDestination is not { } large || amount.Minor < large)
             {
                 paid.Add((origin, destination)); // too small for the rule to matter
                 continue;
