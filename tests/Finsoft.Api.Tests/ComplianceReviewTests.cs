@@ -332,10 +332,7 @@ public abstract class ComplianceReviewTests(DatabaseKind kind)
 
     /// <summary>One pass of the withdrawal processor, now, as the hosted one makes on its own schedule.</summary>
     private static Task BankPassAsync(TestApp app) =>
-        new Finsoft.Api.MoneyPath.Settlement.WithdrawalProcessor(app.Services.GetRequiredService<IServiceScopeFactory>(),
-            app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Finsoft.Api.Host.FinsoftOptions>>(), TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Finsoft.Api.MoneyPath.Settlement.WithdrawalProcessor>.Instance)
-        .ProcessAsync(resendAll: false, CancellationToken.None);
+        app.Services.GetRequiredService<Finsoft.Api.MoneyPath.Settlement.WithdrawalProcessor>().ProcessAsync(resendAll: false, CancellationToken.None);
 
     private static async Task<ApiClient.Session> RegisterAsync(ApiClient api, string fullName)
     {

@@ -50,6 +50,13 @@ public sealed class EdgeSecurityTests
         await using var proxied = await TestApp.StartAsync(DatabaseKind.Sqlite,
             new Dictionary<string, string?> { ["Finsoft:ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" }, overKestrel: true);
         Assert.Equal("203.0.113.7", await SignInAddressAsync(proxied));
+
+        // Behind a TLS-terminating proxy the request was HTTPS, and the answer says to keep to it (HSTS).
+        using var https = new HttpRequestMessage(HttpMethod.Get, "/health");
+        https.Headers.Add("X-Forwarded-Proto", "https");
+        https.Headers.Host = "api.example.test"; // HSTS is never sent for localhost
+        using var answer = await proxied.Api().Http.SendAsync(https);
+        Assert.StartsWith("max-age=", answer.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -58,6 +65,7 @@ public sealed class EdgeSecurityTests
         await using (var on = await TestApp.StartAsync(DatabaseKind.Sqlite))
         {
             Assert.Equal(HttpStatusCode.OK, (await on.Api().GetAsync("/openapi/v1.json", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await on.Api().GetAsync("/api/v1/swagger/index.html", null)).StatusCode);
         }
         await using var off = await TestApp.StartAsync(DatabaseKind.Sqlite, new Dictionary<string, string?> { ["Finsoft:ApiDocs:Enabled"] = "false" });
         Assert.Equal(HttpStatusCode.NotFound, (await off.Api().GetAsync("/openapi/v1.json", null)).StatusCode);

@@ -42,6 +42,7 @@ public sealed class ShutdownTests
                 for (var n = 0; ; n++)
                 {
                     var key = $"shutdown-{client}-{n}";
+                    var sentWhileDraining = Volatile.Read(ref draining); // sent after readiness was seen off, not merely in flight then
                     try
                     {
                         using var response = await api.TransferAsync(alice.Token, accounts[n % 2], accounts[(n + 1) % 2], "0.01", key);
@@ -51,7 +52,7 @@ public sealed class ShutdownTests
                             return;
                         }
                         acknowledged[key] = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
-                        if (Volatile.Read(ref draining))
+                        if (sentWhileDraining)
                         {
                             Interlocked.Increment(ref servedWhileDraining);
                         }
@@ -67,15 +68,23 @@ public sealed class ShutdownTests
             await Task.Delay(1000);
 
             node.Terminate();
-            Volatile.Write(ref draining, true);
             using var probe = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await probe.GetAsync("/health/ready")).StatusCode); // at once, while still serving
+            var readiness = HttpStatusCode.OK;
+            for (var deadline = DateTime.UtcNow.AddSeconds(1); readiness != HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline; await Task.Delay(20))
+            {
+                readiness = (await probe.GetAsync("/health/ready")).StatusCode; // the signal reaches the process in a moment
+            }
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness);
+            Volatile.Write(ref draining, true);
+            await Task.Delay(1000); // half the drain delay on: not ready, and still serving
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await probe.GetAsync("/health/ready")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await probe.GetAsync("/health")).StatusCode);
             Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(30)));
             await Task.WhenAll(clients);
         }
 
         Assert.Empty(unexpected);
-        Assert.True(servedWhileDraining > 0, "no transfer was served during the drain delay");
+        Assert.True(servedWhileDraining > 0, "no transfer sent after readiness turned off was served during the drain delay");
         Assert.True(acknowledged.Count > 50, $"only {acknowledged.Count} transfers before the shutdown");
         await using (var db = new SqliteConnection($"Data Source={Path.Combine(data, "finsoft.db")};Pooling=False"))
         {

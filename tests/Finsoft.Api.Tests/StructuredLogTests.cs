@@ -18,7 +18,7 @@ public sealed class StructuredLogTests
                 ["Finsoft__DataDirectory"] = data, ["Finsoft__Database__Provider"] = "Sqlite",
                 ["Finsoft__Jwt__SigningKey"] = new string('l', 48),
                 ["Finsoft__Bootstrap__AdminEmail"] = TestApp.AdminEmail, ["Finsoft__Bootstrap__AdminPassword"] = TestApp.AdminPassword,
-                ["Finsoft__Logging__Format"] = "json", ["Logging__LogLevel__Default"] = "Debug",
+                ["Finsoft__Logging__Format"] = "json", ["Finsoft__ShutdownDrainSeconds"] = "0", ["Logging__LogLevel__Default"] = "Debug",
                 // Every category appsettings.json quietens, down to each SQL command EF Core sends.
                 ["Logging__LogLevel__Microsoft.AspNetCore"] = "Debug", ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Debug",
                 ["Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command"] = "Debug",
@@ -45,7 +45,9 @@ public sealed class StructuredLogTests
                 new { type = "card", card = new { number = card, exp_month = 12, exp_year = 2099, cvc = "731", holder_name = "Log Test" } }, customer.Token);
             await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/auth/password",
                 new { current_password = password, new_password = "another-long-secret-77" }, customer.Token);
-            await Task.Delay(1000); // the console logger writes on its own thread
+            // Stopped, so the console logger has written everything, the shutdown's own lines included.
+            node.Terminate();
+            Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(30)));
 
             var lines = node.Output.Where(l => l.Length > 0).ToList();
             Assert.True(lines.Count > 200, $"only {lines.Count} lines:\n{string.Join('\n', lines.Take(30))}");

@@ -11,7 +11,7 @@ public sealed class TracingTests : IPostgresTests
     [DbFact]
     public async Task A_request_span_carries_its_database_commands_and_the_engine_batch_span_links_to_it()
     {
-        var spans = new List<Activity>();
+        var spans = new SpanLog();
         await using var app = await TestApp.StartAsync(DatabaseKind.Postgres, new Dictionary<string, string?> { ["Finsoft:Tracing:Enabled"] = "true" },
             services: services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
         var api = app.Api();
@@ -33,7 +33,7 @@ public sealed class TracingTests : IPostgresTests
         for (var i = 0; i < 100 && !(seen.Any(s => s.SpanId == transferSpan) && seen.Any(s => s.SpanId == readSpan)); i++)
         {
             await Task.Delay(50);
-            seen = spans.ToArray();
+            seen = spans.Snapshot();
         }
         var request = Assert.Single(seen, s => s.TraceId == transferTrace && s.SpanId == transferSpan);
         Assert.Equal(ActivityKind.Server, request.Kind);
@@ -58,5 +58,25 @@ public sealed class TracingTests : IPostgresTests
         Assert.Equal(4, parts.Length);
         Assert.Equal("00", parts[0]);
         return (ActivityTraceId.CreateFromString(parts[1]), ActivitySpanId.CreateFromString(parts[2]));
+    }
+
+    /// <summary>What the exporter hands over, from request threads, read safely by the test meanwhile.</summary>
+    private sealed class SpanLog : System.Collections.ObjectModel.Collection<Activity>
+    {
+        public Activity[] Snapshot()
+        {
+            lock (Items)
+            {
+                return [.. Items];
+            }
+        }
+
+        protected override void InsertItem(int index, Activity item)
+        {
+            lock (Items)
+            {
+                base.InsertItem(index, item);
+            }
+        }
     }
 }

@@ -101,7 +101,8 @@ public static class FinsoftHost
         builder.Services.AddAml();
         builder.Services.AddRisk();
         builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
-        builder.Services.AddHostedService<WithdrawalProcessor>();
+        builder.Services.AddSingleton<WithdrawalProcessor>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WithdrawalProcessor>());
         builder.Services.AddHostedService<SimulatedBankSettlement>();
         builder.Services.AddSingleton<HoldExpiry>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HoldExpiry>());

@@ -3,10 +3,13 @@ namespace Finsoft.Api.Host;
 /// <summary>
 /// A background loop that does one pass of work, then waits. A failed pass is logged and tried again
 /// on the next tick: the work itself is written to be safe to repeat. On shutdown the pass under way
-/// finishes (the host's shutdown timeout still bounds it) and the wait for the next one ends.
+/// finishes and the wait for the next one ends; a pass still running when the host's shutdown timeout
+/// runs out is cancelled.
 /// </summary>
 public abstract class PollingWorker(TimeProvider time, ILogger logger) : BackgroundService
 {
+    private readonly CancellationTokenSource _abandon = new();
+
     protected TimeProvider Time { get; } = time;
 
     protected abstract TimeSpan Interval { get; }
@@ -19,7 +22,7 @@ public abstract class PollingWorker(TimeProvider time, ILogger logger) : Backgro
         {
             try
             {
-                await RunOnceAsync(CancellationToken.None);
+                await RunOnceAsync(_abandon.Token);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -27,5 +30,19 @@ public abstract class PollingWorker(TimeProvider time, ILogger logger) : Backgro
             }
             await Task.Delay(Interval, Time, stoppingToken);
         }
+    }
+
+    /// <param name="cancellationToken">Cancelled when the shutdown may take no longer: the pass under way is cancelled with it.</param>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using var abandon = cancellationToken.Register(_abandon.Cancel);
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _abandon.Dispose();
+        base.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

@@ -57,7 +57,8 @@ public static class Scratch
     {
         foreach (var pidFile in Directory.EnumerateFiles(root, "postmaster.pid", SearchOption.AllDirectories))
         {
-            if (int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) && IsRunning(pid))
+            // The file may outlive its server (a reboot, a crash): the number is only taken for a postmaster if it still is one.
+            if (int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) && IsRunning(pid) && IsPostgres(pid))
             {
                 try
                 {
@@ -70,6 +71,18 @@ public static class Scratch
                     // it ended on its own meanwhile
                 }
             }
+        }
+    }
+
+    private static bool IsPostgres(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Contains("postgres", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 

@@ -54,16 +54,22 @@ public static class FinsoftMetrics
         HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     };
 
-    private static Func<int> _queuedJobs = () => 0;
+    private static Func<int>? _queuedJobs;
 
-    private static readonly ObservableGauge<int> QueueDepth = Meter.CreateObservableGauge("finsoft.engine.queue.depth", () => _queuedJobs(),
-        "{job}", "Engine jobs waiting for a batch.");
+    // No engine, no measurement: a process without one does not report an empty queue.
+    private static readonly ObservableGauge<int> QueueDepth = Meter.CreateObservableGauge("finsoft.engine.queue.depth",
+        () => _queuedJobs is { } queued ? [new Measurement<int>(queued())] : Array.Empty<Measurement<int>>(), "{job}", "Engine jobs waiting for a batch.");
 
     /// <summary>The engine's queue, read each time metrics are collected (a process has one engine).</summary>
     public static void ObserveQueue(Func<int> queuedJobs) => _queuedJobs = queuedJobs;
 
+    /// <summary>What a committed batch made and changed. Nothing is done when no one collects metrics.</summary>
     public static void Committed(IReadOnlyList<TransactionRow> created, IReadOnlyList<(TransactionRow After, string StatusBefore)> changed)
     {
+        if (!Movements.Enabled)
+        {
+            return;
+        }
         foreach (var t in created)
         {
             var type = new KeyValuePair<string, object?>("type", t.Type.ToLowerInvariant());
@@ -73,17 +79,22 @@ public static class FinsoftMetrics
         }
         foreach (var (after, before) in changed)
         {
+            if (after.Status == before)
+            {
+                continue; // an approval that lets a withdrawal or pay-in go on changes no status
+            }
             var type = new KeyValuePair<string, object?>("type", after.Type.ToLowerInvariant());
-            var reached = new KeyValuePair<string, object?>("status", after.Status.ToLowerInvariant());
-            Transitions.Add(1, type, reached);
-            var outcome = new KeyValuePair<string, object?>("outcome", after.Status.ToLowerInvariant());
-            if (!Terminal.Contains(after.Status))
+            var reached = after.Status.ToLowerInvariant();
+            Transitions.Add(1, type, new KeyValuePair<string, object?>("status", reached));
+            // The bank's or the provider's answer to what was sent them, not a review's rejection before anything was.
+            if (before != Processing || !Terminal.Contains(after.Status))
             {
                 continue;
             }
-            if (after.Type == Withdrawal && before == Processing)
+            var outcome = new KeyValuePair<string, object?>("outcome", reached);
+            if (after.Type == Withdrawal)
             {
-                Payouts.Add(1, outcome); // the bank's answer, not a review's rejection before anything was sent
+                Payouts.Add(1, outcome);
             }
             else if (after.Type == Payment || after.Type == Refund)
             {

@@ -1,3 +1,4 @@
+using Finsoft.Api.Host.Observability;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -19,8 +20,21 @@ public sealed class JsonBody(int statusCode, string json, string contentType = "
 
     public Dictionary<string, string> Headers { get; } = [];
 
+    /// <summary>How an earlier request's Idempotency-Key answered this one, if it did; counted once, when the answer is written.</summary>
+    public string? Replay { get; private set; }
+
+    public JsonBody AsReplay(string outcome)
+    {
+        Replay = outcome;
+        return this;
+    }
+
     public Task ExecuteAsync(HttpContext httpContext)
     {
+        if (Replay is { } outcome)
+        {
+            FinsoftMetrics.Replayed(outcome);
+        }
         httpContext.Response.StatusCode = StatusCode;
         httpContext.Response.ContentType = ContentType;
         foreach (var (name, value) in Headers)

@@ -1,5 +1,4 @@
 using Finsoft.Api.Host;
-using Finsoft.Api.Host.Observability;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Engine;
@@ -41,7 +40,6 @@ public sealed class IdempotencyStore(FinsoftDb db, TimeProvider time, IOptions<F
                 var id = (ticket.UserId, ticket.Key);
                 if (!seen.Add(id))
                 {
-                    FinsoftMetrics.Replayed("in_progress");
                     results[n][i] = IdempotentReplay.StillRunning;
                 }
                 else if (stored.TryGetValue(id, out var existing))
