@@ -139,6 +139,43 @@ public abstract class MonitoringTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task A_cross_currency_transfer_is_monitored_and_refused_when_it_would_have_to_wait()
+    {
+        await using var app = await TestApp.StartAsync(kind);
+        var api = app.Api();
+        var admin = await api.AdminAsync();
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, "/api/v1/risk/rules", TightRules(hourCount: 2), admin.Token);
+        await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/fx/rates", new { @base = "USD", quote = "MXN", rate = "17.25" }, admin.Token);
+        var alice = await api.RegisterAsync();
+        var bob = await api.RegisterAsync();
+        var from = await api.CreateAccountAsync(alice.Token);
+        var to = await api.CreateAccountAsync(bob.Token, "USD");
+        await api.DepositAsync(admin.Token, from, "5000.00");
+        async Task<HttpResponseMessage> ConvertAsync(string amount)
+        {
+            var quote = await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/fx/quotes",
+                new { from_currency = "MXN", to_currency = "USD", amount }, alice.Token);
+            return await api.PostAsync("/api/v1/transactions/transfer",
+                new { origin_account_id = from, destination_account_id = to, quote_id = quote.GetProperty("id").GetGuid() }, alice.Token);
+        }
+
+        // Above the hard limit in any currency pair: blocked, and kept.
+        var blocked = await ConvertAsync("1725.00");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, blocked.StatusCode);
+        Assert.Equal("risk_blocked", (await ApiClient.BodyAsync(blocked)).GetProperty("error_code").GetString());
+        Assert.Equal(172_500L, await app.WithDbAsync(db => db.RiskBlocks.Select(b => b.Amount).SingleAsync()));
+        // Counted with the account's other movements: the first two in the hour go through, the third would wait for an
+        // analyst, which a quoted rate cannot, so it is refused.
+        Assert.Equal(HttpStatusCode.Created, (await ConvertAsync("17.25")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await api.TransferAsync(alice.Token, from, await api.CreateAccountAsync(alice.Token), "1.00")).StatusCode);
+        var refused = await ConvertAsync("17.25");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("cannot wait at its quoted rate", (await ApiClient.BodyAsync(refused)).GetProperty("error").GetString());
+        Assert.Equal("1.00", await api.BalanceAsync(bob.Token, to));
+        Assert.True((await api.VerifyLedgerAsync()).GetProperty("ok").GetBoolean());
+    }
+
+    [DbFact]
     public async Task Structuring_a_new_destination_and_a_dormant_account_are_held_and_small_or_known_ones_are_not()
     {
         await using var app = await TestApp.StartAsync(kind);

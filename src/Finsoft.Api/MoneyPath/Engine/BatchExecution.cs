@@ -115,10 +115,10 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
             }
             else if (monitor?.Assess(order) is { } risk)
             {
-                // An atomic job is all or nothing: one of its orders cannot wait for an analyst while the others go through.
-                if (risk.Outcome == RiskOutcome.Block || (job.Atomic && risk.Outcome == RiskOutcome.Review))
+                var cannotWait = risk.Outcome == RiskOutcome.Review ? BatchMonitor.CannotWait(order, job.Atomic) : null;
+                if (risk.Outcome == RiskOutcome.Block || cannotWait is not null)
                 {
-                    outcomes.Add((i, new MoneyOutcome.Refused(monitor.Block(order, risk, wouldReview: risk.Outcome == RiskOutcome.Review))));
+                    outcomes.Add((i, new MoneyOutcome.Refused(monitor.Block(order, risk, cannotWait))));
                     continue;
                 }
                 orders[i] = BatchMonitor.Apply(order, risk);

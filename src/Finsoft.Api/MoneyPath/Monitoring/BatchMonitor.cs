@@ -34,9 +34,20 @@ internal sealed class BatchMonitor
         Dictionary<(Guid, string), ActivityWindow> windows, HashSet<(Guid, Guid)> paidBefore, DateTime now) =>
         (_rules, _accounts, _levels, _windows, _paidBefore, _now) = (rules, accounts, levels, windows, paidBefore, now);
 
-    /// <summary>Whether monitoring looks at this order: a transfer, withdrawal or pay-in someone asked for (the platform's own orders are not).</summary>
+    /// <summary>
+    /// Whether monitoring looks at this order: a transfer (in one currency or across two), withdrawal or pay-in someone
+    /// asked for (the platform's own orders are not).
+    /// </summary>
     public static bool Watches(MoneyOrder order) =>
-        order.Initiator is not null && order.Command is MoneyCommand.Transfer or MoneyCommand.Withdraw or MoneyCommand.OpenPayIn;
+        order.Initiator is not null && order.Command is MoneyCommand.Transfer or MoneyCommand.Convert or MoneyCommand.Withdraw or MoneyCommand.OpenPayIn;
+
+    /// <summary>
+    /// Why an order monitoring would hold for review cannot wait and is refused instead; null when it can wait. A
+    /// cross-currency transfer spends a quote whose price does not hold while an analyst looks; an atomic job is all or nothing.
+    /// </summary>
+    public static string? CannotWait(MoneyOrder order, bool atomic) => order.Command is MoneyCommand.Convert
+        ? "a cross-currency transfer cannot wait at its quoted rate"
+        : atomic ? "an atomic batch cannot wait in part, so send it on its own" : null;
 
     /// <param name="levels">The risk level of each wallet owner among the orders' payers.</param>
     public static async Task<BatchMonitor> PrepareAsync(FinsoftDb db, RulesInForce rules, IReadOnlyList<MoneyOrder> orders,
@@ -90,10 +101,10 @@ internal sealed class BatchMonitor
         : order with { Risk = risk };
 
     /// <summary>
-    /// Keeps a blocked order's decision, and the refusal that answers it. <paramref name="wouldReview"/>: the order would
-    /// have waited for review, but it is part of an atomic batch, which cannot be held in part.
+    /// Keeps a blocked order's decision, and the refusal that answers it. <paramref name="cannotWait"/>: the order would have
+    /// waited for review, but it cannot (<see cref="CannotWait"/>).
     /// </summary>
-    public LedgerError Block(MoneyOrder order, RiskAssessment risk, bool wouldReview = false)
+    public LedgerError Block(MoneyOrder order, RiskAssessment risk, string? cannotWait = null)
     {
         var (accountId, _, amount, _) = Describe(order);
         var account = _accounts[accountId];
@@ -107,8 +118,8 @@ internal sealed class BatchMonitor
             Amount = amount.Minor, Currency = amount.Currency.Code,
             Score = risk.Score, Rules = JsonSerializer.Serialize(risk.Fired, Json.Options), CreatedAt = _now,
         });
-        return new LedgerError(LedgerErrorCode.RiskBlocked, wouldReview
-            ? $"Transaction monitoring would hold this transfer for review ({risk.Reasons}); an atomic batch cannot wait in part, so send it on its own"
+        return new LedgerError(LedgerErrorCode.RiskBlocked, cannotWait is not null
+            ? $"Transaction monitoring would hold this transfer for review ({risk.Reasons}); {cannotWait}"
             : $"Blocked by transaction monitoring: {risk.Reasons}");
     }
 
@@ -153,6 +164,7 @@ internal sealed class BatchMonitor
     private static (Guid Account, string Direction, Money Amount, Guid? Destination) Describe(MoneyOrder order) => order.Command switch
     {
         MoneyCommand.Transfer t => (t.OriginId, AccountActivityRow.Out, t.Amount, t.DestinationId),
+        MoneyCommand.Convert c => (c.OriginId, AccountActivityRow.Out, c.Sent, c.DestinationId),
         MoneyCommand.Withdraw w => (w.WalletId, AccountActivityRow.Out, w.Amount, order.ExternalDestinationId ?? Guid.Empty),
         MoneyCommand.OpenPayIn p => (p.WalletId, AccountActivityRow.In, p.Amount, null),
         _ => throw new InvalidOperationException($"Monitoring does not watch {order.Command.GetType().Name}."),
@@ -176,9 +188,9 @@ internal sealed class BatchMonitor
                 paid.Add((origin, destination)); // too small for the rule to matter
                 continue;
             }
-            var before = order.Command is MoneyCommand.Transfer
-                ? await db.Transactions.AnyAsync(t => t.OriginAccountId == origin && t.DestinationAccountId == destination && t.Status == Completed, ct)
-                : await db.Transactions.AnyAsync(t => t.OriginAccountId == origin && t.ExternalDestinationId == destination && t.Status == Completed, ct);
+            var before = order.Command is MoneyCommand.Withdraw
+                ? await db.Transactions.AnyAsync(t => t.OriginAccountId == origin && t.ExternalDestinationId == destination && t.Status == Completed, ct)
+                : await db.Transactions.AnyAsync(t => t.OriginAccountId == origin && t.DestinationAccountId == destination && t.Status == Completed, ct);
             if (before)
             {
                 paid.Add((origin, destination));
