@@ -28,6 +28,25 @@ public abstract class ScreeningTests(DatabaseKind kind)
         """;
 
     [DbFact]
+    public async Task Aliases_added_to_a_list_already_in_use_are_screened_against_at_once()
+    {
+        await using var app = await TestApp.StartAsync(kind);
+        var api = app.Api();
+        var admin = await api.AdminAsync();
+        var analyst = await api.CreateUserAsync(admin.Token, "analyst");
+        async Task<string> ScreenAsync(string name) => (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/aml/screenings",
+            new { entity_type = "name", name }, analyst.Token)).GetProperty("status").GetString()!;
+        await LoadAsync(api, admin.Token, "ofac", "ofac-sdn-csv", """
+            8001,"PETROV, Ivan Sergeyevich","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0-
+            """);
+        Assert.Equal("clear", await ScreenAsync("Black Falcon")); // this node's index is built now, before the aliases
+        await LoadAsync(api, admin.Token, "ofac", "ofac-alt-csv", """
+            8001,201,"aka","BLACK FALCON",-0-
+            """);
+        Assert.Equal("potential_match", await ScreenAsync("Black Falcon"));
+    }
+
+    [DbFact]
     public async Task Listed_names_are_found_through_typos_reordering_aliases_and_scripts_and_others_clear()
     {
         await using var app = await TestApp.StartAsync(kind);

@@ -52,7 +52,7 @@ public static class Watchlists
     {
         if (format == OfacAlt)
         {
-            return await AddAliasesAsync(db, work, source, text, ct);
+            return await AddAliasesAsync(db, work, source, text, now, ct);
         }
         IReadOnlyList<WatchlistEntry> entries;
         try
@@ -88,7 +88,7 @@ public static class Watchlists
     }
 
     private static async Task<(VersionDto? Loaded, string? Problem)> AddAliasesAsync(FinsoftDb db, UnitOfWork work, string source, string text,
-        CancellationToken ct)
+        DateTime now, CancellationToken ct)
     {
         try
         {
@@ -106,6 +106,7 @@ public static class Watchlists
                     row.Names = JsonSerializer.Serialize(withAliases[row.EntryId].Names);
                 }
                 (latest.RescreenedAt, latest.RescreenClaimedAt) = (null, null); // everyone is screened against the new names
+                latest.LoadedAt = now; // when its entries were last written: every node's index sees the change and is rebuilt
                 await db.SaveChangesAsync(ct);
                 return Dto(latest);
             }, ct);
