@@ -4,6 +4,7 @@ using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Monitoring;
+using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Ledger.Monitoring;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace Finsoft.Api.Features.Risk;
 /// match, medium with an undecided one), kept on the user for the engine's hard limits, and the rescreening interval
 /// that follows the level unless an analyst set one.
 /// </summary>
-public sealed class CustomerRisk(FinsoftDb db, IOptions<FinsoftOptions> options, TimeProvider time)
+public sealed class CustomerRisk(FinsoftDb db, UnitOfWork work, IOptions<FinsoftOptions> options, TimeProvider time)
 {
     public sealed record Factor(string Name, int Weight, double Value, string Detail);
 
@@ -73,41 +74,35 @@ public sealed class CustomerRisk(FinsoftDb db, IOptions<FinsoftOptions> options,
         return (hours.Sum(), hours.Count == 0 ? 0 : hours.Max());
     }
 
-    /// <summary>The rating, the user's level and the schedule change together.</summary>
+    /// <summary>
+    /// The rating, the user's level and the schedule change together, in one unit of work: retried on a conflict, and
+    /// on another node storing the first rating of the same customer at the same moment.
+    /// </summary>
     private async Task StoreAsync(Rating rating, CancellationToken ct)
     {
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        var row = await db.CustomerRisks.FirstOrDefaultAsync(r => r.UserId == rating.UserId, ct);
-        if (row is null)
-        {
-            row = new CustomerRiskRow { UserId = rating.UserId, Level = rating.Level, Factors = "[]" };
-            db.CustomerRisks.Add(row);
-        }
-        (row.Score, row.Level, row.Factors, row.UpdatedAt) = (rating.Score, rating.Level, JsonSerializer.Serialize(rating.Factors, Json.Options), rating.UpdatedAt);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (DatabaseSetup.IsUniqueViolation(e))
-        {
-            db.ChangeTracker.Clear(); // another node stored it at the same moment; theirs is as fresh (and this transaction rolls back)
-            return;
-        }
-        await db.Users.Where(u => u.Id == rating.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.RiskLevel, rating.Level), ct);
-        // The rescreening interval follows the level, unless an analyst chose one.
-        // A shorter interval brings the next screening forward; a longer one starts after the one already due.
         var interval = RescreenDays(CustomerRiskLevels.Parse(rating.Level));
-        var due = rating.UpdatedAt.AddDays(interval);
-        await db.ScreeningSchedules.Where(s => s.EntityType == Screenings.User && s.EntityId == rating.UserId && !s.SetByAnalyst && s.IntervalDays != interval)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.NextDueAt, x => x.NextDueAt < due ? x.NextDueAt : due).SetProperty(x => x.IntervalDays, interval), ct);
-        if (transaction is not null)
+        await work.RunAsync<bool>(async ct =>
         {
-            await transaction.CommitAsync(ct);
-        }
+            var row = await db.CustomerRisks.FirstOrDefaultAsync(r => r.UserId == rating.UserId, ct);
+            if (row is null)
+            {
+                row = new CustomerRiskRow { UserId = rating.UserId, Level = rating.Level, Factors = "[]" };
+                db.CustomerRisks.Add(row);
+            }
+            (row.Score, row.Level, row.Factors, row.UpdatedAt) = (rating.Score, rating.Level, JsonSerializer.Serialize(rating.Factors, Json.Options), rating.UpdatedAt);
+            await db.SaveChangesAsync(ct);
+            await db.Users.Where(u => u.Id == rating.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.RiskLevel, rating.Level), ct);
+            // The rescreening interval follows the level, unless an analyst chose one.
+            // A shorter interval brings the next screening forward; a longer one starts after the one already due.
+            var due = rating.UpdatedAt.AddDays(interval);
+            await db.ScreeningSchedules.Where(s => s.EntityType == Screenings.User && s.EntityId == rating.UserId && !s.SetByAnalyst && s.IntervalDays != interval)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.NextDueAt, x => x.NextDueAt < due ? x.NextDueAt : due).SetProperty(x => x.IntervalDays, interval), ct);
+            return true;
+        }, ct, alsoRetry: DatabaseSetup.IsUniqueViolation);
     }
 
     /// <summary>Low: the default interval; medium at most half a year; high at most a month.</summary>
-    public int RescreenDays(RiskLevel level)
+    private int RescreenDays(RiskLevel level)
     {
         var normal = options.Value.Aml.RescreenIntervalDays;
         return level switch { RiskLevel.High => Math.Min(normal, 30), RiskLevel.Medium => Math.Min(normal, 180), _ => normal };

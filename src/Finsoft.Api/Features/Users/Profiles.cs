@@ -27,14 +27,14 @@ public static class Profiles
         GetAsync(CurrentUser.From(principal).Id, db, sensitive, ct);
 
     public static Task<JsonBody> PutMine(Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, Screener screener,
-        AuditTrail audit, TimeProvider time, CancellationToken ct) =>
-        PutAsync(CurrentUser.From(principal).Id, request, principal, db, sensitive, screener, audit, time, ct);
+        UnitOfWork work, AuditTrail audit, TimeProvider time, CancellationToken ct) =>
+        PutAsync(CurrentUser.From(principal).Id, request, principal, db, sensitive, screener, work, audit, time, ct);
 
     public static Task<JsonBody> GetAny(Guid id, FinsoftDb db, SensitiveData sensitive, CancellationToken ct) => GetAsync(id, db, sensitive, ct);
 
     public static Task<JsonBody> PutAny(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, Screener screener,
-        AuditTrail audit, TimeProvider time, CancellationToken ct) =>
-        PutAsync(id, request, principal, db, sensitive, screener, audit, time, ct);
+        UnitOfWork work, AuditTrail audit, TimeProvider time, CancellationToken ct) =>
+        PutAsync(id, request, principal, db, sensitive, screener, work, audit, time, ct);
 
     private static async Task<JsonBody> GetAsync(Guid userId, FinsoftDb db, SensitiveData sensitive, CancellationToken ct)
     {
@@ -47,7 +47,7 @@ public static class Profiles
     }
 
     private static async Task<JsonBody> PutAsync(Guid userId, Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive,
-        Screener screener, AuditTrail audit, TimeProvider time, CancellationToken ct)
+        Screener screener, UnitOfWork work, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation().Optional("company", request.Company, 200);
         if (request.BirthDate is not null && (!DateOnly.TryParseExact(request.BirthDate, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
@@ -79,38 +79,42 @@ public static class Profiles
         {
             return AdminUsers.UserNotFound();
         }
-        // One transaction: the profile and the screening of the person it now describes commit together.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var row = await db.UserProfiles.SingleOrDefaultAsync(p => p.UserId == userId, ct);
-        if (row is null)
+        // One unit of work: the profile and the screening of the person it now describes commit together. The user's row is
+        // locked first (as screenings lock it), so two changes of one profile run one after the other.
+        var saved = await work.RunAsync<JsonBody>(async ct =>
         {
-            row = new UserProfileRow { UserId = userId };
-            db.UserProfiles.Add(row);
-        }
-        row.Cuit = cuit is null ? null : sensitive.Protect(cuit.Digits);
-        row.CuitHash = cuit is null ? null : sensitive.Hash(SensitiveKinds.Cuit, cuit.Digits);
-        row.Phone = request.Phone is null ? null : sensitive.Protect(phone);
-        row.Company = string.IsNullOrWhiteSpace(request.Company) ? null : request.Company.Trim();
-        row.BirthDate = request.BirthDate is null ? null : sensitive.Protect(request.BirthDate);
-        row.Country = country;
-        row.UpdatedAt = time.UtcNow();
-        // Which fields were set, never their values: the audit trail must not become a copy of the data.
-        audit.Add(db, AuditEvents.ProfileChanged, CurrentUser.From(principal).Id, userId, new
-        {
-            cuit = cuit is not null, phone = request.Phone is not null, company = row.Company is not null, birth_date = row.BirthDate is not null,
-            country = row.Country is not null,
-        });
-        await screener.ScreenAsync(ScreeningSubject.OfUser(userId, user.FullName, row, sensitive), by: null, ct);
-        try
-        {
+            await ComplianceHolds.LockAsync(db, Screenings.User, userId, ct);
+            var cuitHash = cuit is null ? null : sensitive.Hash(SensitiveKinds.Cuit, cuit.Digits);
+            if (cuitHash is not null && await db.UserProfiles.AnyAsync(p => p.CuitHash == cuitHash && p.UserId != userId, ct))
+            {
+                return ApiResults.Conflict("This CUIT is registered to another user");
+            }
+            var row = await db.UserProfiles.SingleOrDefaultAsync(p => p.UserId == userId, ct);
+            if (row is null)
+            {
+                row = new UserProfileRow { UserId = userId };
+                db.UserProfiles.Add(row);
+            }
+            row.Cuit = cuit is null ? null : sensitive.Protect(cuit.Digits);
+            row.CuitHash = cuitHash;
+            row.Phone = request.Phone is null ? null : sensitive.Protect(phone);
+            row.Company = string.IsNullOrWhiteSpace(request.Company) ? null : request.Company.Trim();
+            row.BirthDate = request.BirthDate is null ? null : sensitive.Protect(request.BirthDate);
+            row.Country = country;
+            row.UpdatedAt = time.UtcNow();
+            // Which fields were set, never their values: the audit trail must not become a copy of the data.
+            audit.Add(db, AuditEvents.ProfileChanged, CurrentUser.From(principal).Id, userId, new
+            {
+                cuit = cuit is not null, phone = request.Phone is not null, company = row.Company is not null, birth_date = row.BirthDate is not null,
+                country = row.Country is not null,
+            });
+            // Screened as the request describes the person: the birth date as given, not decrypted again from the row.
+            var names = row.Company is { } company ? new[] { user.FullName, company } : [user.FullName];
+            await screener.ScreenAsync(new ScreeningSubject(Screenings.User, userId, names, request.BirthDate, country, Owner: userId), by: null, ct);
             await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (DatabaseSetup.IsUniqueViolation(e))
-        {
-            return ApiResults.Conflict("This CUIT is registered to another user");
-        }
-        await transaction.CommitAsync(ct);
-        return ApiResults.Ok(ToDto(userId, row, sensitive));
+            return ApiResults.Ok(ToDto(userId, row, sensitive));
+        }, ct, alsoRetry: DatabaseSetup.IsUniqueViolation); // the same CUIT saved for two users at once: the second finds the first
+        return saved.Value;
     }
 
     private static ProfileDto ToDto(Guid userId, UserProfileRow? row, SensitiveData sensitive) => new(
