@@ -12,7 +12,7 @@ public static class Countries
         AR Argentina|AS American Samoa|AT Austria|AU Australia|AW Aruba|AX Aland Islands|AZ Azerbaijan|BA Bosnia and Herzegovina|BB Barbados
         BD Bangladesh|BE Belgium|BF Burkina Faso|BG Bulgaria|BH Bahrain|BI Burundi|BJ Benin|BL Saint Barthelemy|BM Bermuda|BN Brunei Darussalam/Brunei
         BO Bolivia/Bolivia, Plurinational State of|BQ Bonaire, Sint Eustatius and Saba|BR Brazil|BS Bahamas/The Bahamas|BT Bhutan|BV Bouvet Island
-        BW Botswana|BY Belarus|BZ Belize|CA Canada|CC Cocos (Keeling) Islands|CD Congo, Democratic Republic of the/Democratic Republic of the Congo/Congo, Democratic Republic of the
+        BW Botswana|BY Belarus|BZ Belize|CA Canada|CC Cocos (Keeling) Islands|CD Congo, Democratic Republic of the/Democratic Republic of the Congo
         CF Central African Republic|CG Congo/Republic of the Congo/Congo, Republic of the|CH Switzerland|CI Cote d'Ivoire/Ivory Coast|CK Cook Islands|CL Chile
         CM Cameroon|CN China|CO Colombia|CR Costa Rica|CU Cuba|CV Cabo Verde/Cape Verde|CW Curacao|CX Christmas Island|CY Cyprus|CZ Czechia/Czech Republic
         DE Germany|DJ Djibouti|DK Denmark|DM Dominica|DO Dominican Republic|DZ Algeria|EC Ecuador|EE Estonia|EG Egypt|EH Western Sahara|ER Eritrea

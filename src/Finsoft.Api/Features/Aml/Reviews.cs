@@ -5,7 +5,6 @@ using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Engine;
-using Finsoft.Api.MoneyPath.Outbox;
 using Finsoft.Api.MoneyPath.Payments;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Ledger;
@@ -35,8 +34,6 @@ public static class Reviews
             r.EntryId, r.MatchedName, r.Score, r.TransactionId, r.FirstDecidedBy, r.FirstDecidedAt, r.FirstNote, r.DecidedBy, r.DecidedAt, r.Note, r.CreatedAt);
     }
 
-    private static readonly string[] Statuses =
-        [ReviewStatus.Open, ReviewStatus.AwaitingSecond, ReviewStatus.Confirmed, ReviewStatus.Dismissed, ReviewStatus.Approved, ReviewStatus.Rejected];
 
     private static readonly string PaymentType = TransactionLifecycle.Wire(TransactionType.Payment);
 
@@ -47,9 +44,9 @@ public static class Reviews
     public static async Task<JsonBody> List(string? status, string? kind, int? limit, string? cursor, HttpRequest http, FinsoftDb db, CancellationToken ct)
     {
         var validation = new Validation();
-        if (status is not null && !Statuses.Contains(status))
+        if (status is not null && !ReviewStatus.All.Contains(status))
         {
-            validation.Add("status", $"status must be one of {string.Join(", ", Statuses)}.");
+            validation.Add("status", $"status must be one of {string.Join(", ", ReviewStatus.All)}.");
         }
         if (kind is not (null or ReviewKind.ScreeningMatch or ReviewKind.Transaction))
         {

@@ -77,6 +77,8 @@ public static class ReviewStatus
     public const string Approved = "approved";
     public const string Rejected = "rejected";
 
+    public static readonly string[] All = [Open, AwaitingSecond, Confirmed, Dismissed, Approved, Rejected];
+
     /// <summary>The statuses that keep a user's or destination's money still: undecided, or a confirmed match.</summary>
     public static readonly string[] Holding = [Open, AwaitingSecond, Confirmed];
 

@@ -177,15 +177,13 @@ internal sealed class BatchMonitor
     private static async Task<HashSet<(Guid, Guid)>> PaidBeforeAsync(FinsoftDb db, RulesInForce rules, List<MoneyOrder> watched, CancellationToken ct)
     {
         var paid = new HashSet<(Guid, Guid)>();
+        var asked = new HashSet<(Guid, Guid)>();
         foreach (var order in watched)
         {
-            if (Describe(order) is not (var origin, _, var amount, { } destination))
+            // A pay-in goes nowhere; the rule never fires on a smaller amount; a pair is asked about once a batch.
+            if (Describe(order) is not (var origin, _, var amount, { } destination)
+                || rules.AmountsIn(amount.Currency).NewDestination is not { } large || amount.Minor < large || !asked.Add((origin, destination)))
             {
-                continue;
-            }
-            if (rules.AmountsIn(amount.Currency).NewDestination is not { } large || amount.Minor < large)
-            {
-                paid.Add((origin, destination)); // too small for the rule to matter
                 continue;
             }
             var before = order.Command is MoneyCommand.Withdraw
