@@ -1,0 +1,103 @@
+using Finsoft.Ledger.Credit;
+
+namespace Finsoft.Ledger.Tests;
+
+/// <summary>Schedules checked against ones worked out by hand (monthly rate = APR / 12, interest rounded half up to the minor unit).</summary>
+public class LoanScheduleTests
+{
+    private static readonly Currency Usd = Currency.Get("USD");
+    private static readonly Currency Jpy = Currency.Get("JPY");
+    private static readonly DateOnly January31 = new(2026, 1, 31);
+
+    private static (long Principal, long Interest)[] Rows(LoanSchedule s) => s.Installments.Select(i => (i.Principal, i.Interest)).ToArray();
+
+    [Fact]
+    public void Equal_installments_of_1000_usd_at_12_percent_over_3_months()
+    {
+        // r = 0.01; payment = 100000 · 0.01 / (1 − 1.01⁻³) = 34002.21 → 34002. Interest: 1000; 669.98 → 670; 336.66 → 337.
+        var schedule = LoanSchedule.Build(new Money(100_000, Usd), 0.12m, 3, Amortization.EqualInstallments, January31).Value;
+
+        Assert.Equal([(33_002, 1_000), (33_332, 670), (33_666, 337)], Rows(schedule));
+        Assert.Equal([34_002, 34_002, 34_003], schedule.Installments.Select(i => i.Total));
+        Assert.Equal(2_007, schedule.TotalInterest);
+        Assert.Equal(102_007, schedule.TotalRepaid);
+    }
+
+    [Fact]
+    public void Equal_principal_of_1000_usd_at_12_percent_over_3_months_puts_the_odd_cent_last()
+    {
+        // 100000 / 3 = 33333 rest 1. Interest: 1000; 666.67 → 667; 333.34 → 333.
+        var schedule = LoanSchedule.Build(new Money(100_000, Usd), 0.12m, 3, Amortization.EqualPrincipal, January31).Value;
+
+        Assert.Equal([(33_333, 1_000), (33_333, 667), (33_334, 333)], Rows(schedule));
+        Assert.Equal(2_000, schedule.TotalInterest);
+    }
+
+    [Fact]
+    public void Equal_installments_in_yen_round_to_whole_yen()
+    {
+        // ¥50,000 at 15%: r = 0.0125, payment = 625 / (1 − 1.0125⁻⁴) = 12,893.0. Interest 625; 471.65 → 472; 316.39 → 316; 159.18 → 159.
+        var schedule = LoanSchedule.Build(new Money(50_000, Jpy), 0.15m, 4, Amortization.EqualInstallments, January31).Value;
+
+        Assert.Equal([(12_268, 625), (12_421, 472), (12_577, 316), (12_734, 159)], Rows(schedule));
+        Assert.All(schedule.Installments, i => Assert.Equal(12_893, i.Total));
+    }
+
+    [Fact]
+    public void Equal_principal_in_yen_with_a_remainder()
+    {
+        // ¥10,001 at 6% over 2: 5000 and 5001. Interest 10001 · 0.005 = 50.005 → 50; 5001 · 0.005 = 25.005 → 25.
+        var schedule = LoanSchedule.Build(new Money(10_001, Jpy), 0.06m, 2, Amortization.EqualPrincipal, January31).Value;
+
+        Assert.Equal([(5_000, 50), (5_001, 25)], Rows(schedule));
+    }
+
+    [Fact]
+    public void Interest_free_loans_split_the_principal()
+    {
+        var schedule = LoanSchedule.Build(new Money(1_000, Usd), 0m, 3, Amortization.EqualInstallments, January31).Value;
+
+        Assert.Equal([(333, 0), (333, 0), (334, 0)], Rows(schedule));
+    }
+
+    [Fact]
+    public void Installments_fall_due_monthly_from_the_payout_clamped_to_the_month_end()
+    {
+        var schedule = LoanSchedule.Build(new Money(100_000, Usd), 0.12m, 3, Amortization.EqualInstallments, January31).Value;
+
+        Assert.Equal([new DateOnly(2026, 2, 28), new DateOnly(2026, 3, 31), new DateOnly(2026, 4, 30)], schedule.Installments.Select(i => i.DueOn));
+        Assert.Equal([1, 2, 3], schedule.Installments.Select(i => i.Number));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(481)]
+    public void A_term_outside_1_to_480_months_is_refused(int term) =>
+        Assert.Equal(LedgerErrorCode.InvalidAmount, LoanSchedule.Build(new Money(100_000, Usd), 0.1m, term, Amortization.EqualPrincipal, January31).Error!.Code);
+
+    [Fact]
+    public void Fewer_minor_units_than_installments_or_a_negative_rate_is_refused()
+    {
+        Assert.False(LoanSchedule.Build(new Money(2, Usd), 0.1m, 3, Amortization.EqualPrincipal, January31).IsSuccess);
+        Assert.False(LoanSchedule.Build(new Money(100, Usd), -0.1m, 3, Amortization.EqualPrincipal, January31).IsSuccess);
+    }
+
+    [Fact]
+    public void Any_schedule_repays_the_principal_exactly_and_never_a_negative_part()
+    {
+        var random = new Random(1301);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var term = random.Next(1, 121);
+            var principal = random.NextInt64(term, 50_000_000_00);
+            var rate = random.Next(0, 30_000) / 10_000m;
+            var method = random.Next(2) == 0 ? Amortization.EqualInstallments : Amortization.EqualPrincipal;
+
+            var schedule = LoanSchedule.Build(new Money(principal, Usd), rate, term, method, January31).Value;
+
+            Assert.Equal(principal, schedule.Installments.Sum(x => x.Principal));
+            Assert.All(schedule.Installments, x => Assert.True(x.Principal >= 0 && x.Interest >= 0));
+            Assert.Equal(term, schedule.Installments.Count);
+        }
+    }
+}
