@@ -1,4 +1,10 @@
 using Finsoft.Api.Host;
+using Finsoft.Credit;
+
+if (args is ["credit", ..])
+{
+    return await CreditCommand.RunAsync(args, Console.Out, Console.Error); // model work needs no database or host
+}
 
 try
 {
