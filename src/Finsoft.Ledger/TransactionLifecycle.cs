@@ -21,6 +21,15 @@ public enum TransactionType
 
     /// <summary>Part or all of a payment sent back through its provider.</summary>
     Refund,
+
+    /// <summary>A loan paid out: the loan's receivable rises with the wallet (less any origination fee, which is income).</summary>
+    Loan,
+
+    /// <summary>Money from the wallet towards a loan: its receivable falls.</summary>
+    Repayment,
+
+    /// <summary>Interest or a late fee charged on a loan: its receivable rises with income.</summary>
+    Charge,
 }
 
 /// <summary>

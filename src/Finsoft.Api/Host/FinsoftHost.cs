@@ -2,6 +2,7 @@ using Finsoft.Api.MoneyPath.Verification;
 using System.Data.Common;
 using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Features.Aml;
+using Finsoft.Api.Features.Credit;
 using Finsoft.Api.Features.Risk;
 using Finsoft.Api.Features.DestinationAccounts;
 using Finsoft.Api.Features.Health;
@@ -100,6 +101,7 @@ public static class FinsoftHost
         builder.Services.AddWebhooks(options.Webhooks);
         builder.Services.AddAml();
         builder.Services.AddRisk();
+        builder.Services.AddCredit(options);
         builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
         builder.Services.AddSingleton<WithdrawalProcessor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WithdrawalProcessor>());
@@ -155,6 +157,7 @@ public static class FinsoftHost
         app.MapWebhooks();
         app.MapAml();
         app.MapRisk();
+        app.MapCredit();
         return app;
     }
 

@@ -39,6 +39,8 @@ public sealed class FinsoftOptions
 
     public RiskOptions Risk { get; set; } = new();
 
+    public CreditOptions Credit { get; set; } = new();
+
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
     public ApiDocsOptions ApiDocs { get; set; } = new();
@@ -204,6 +206,21 @@ public sealed class RiskOptions
     /// to act against (North Korea, Iran, Myanmar); set the list your compliance officer keeps.
     /// </summary>
     public List<string> HighRiskCountries { get; set; } = ["KP", "IR", "MM"];
+}
+
+public sealed class CreditOptions
+{
+    /// <summary>The scorecard model file; the one shipped beside the assembly when not set.</summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary>How long a score may be used for offers.</summary>
+    public int ScoreValidDays { get; set; } = 30;
+
+    /// <summary>How long an offer may be accepted.</summary>
+    public int OfferValidDays { get; set; } = 7;
+
+    /// <summary>How often the loan worker looks for installments that fell due.</summary>
+    public int PollMilliseconds { get; set; } = 1000;
 }
 
 /// <summary>One file of a watch list: <c>Finsoft__Aml__WatchlistFiles__0__Source=ofac</c>, <c>…__Format=ofac-sdn-csv</c>, <c>…__Path=/lists/sdn.csv</c>.</summary>

@@ -28,12 +28,15 @@ public static class AuditEvents
     public const string ReviewDecided = "review.decided";
     public const string RescreeningScheduled = "screening.rescheduled";
     public const string MonitoringRulesChanged = "risk.rules_changed";
+    public const string CreditReviewRequested = "credit.review_requested";
+    public const string CreditReviewDecided = "credit.review_decided";
+    public const string CreditProductChanged = "credit.product_changed";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         LoginSucceeded, LoginFailed, LockedOut, MfaEnrolled, MfaDisabled, MfaFailed, RecoveryCodeUsed, TokenReuse, PasswordChanged,
         UserCreated, RoleChanged, StatusChanged, UserDeleted, ProfileChanged, AccessGranted, AccessRevoked, BalanceAdjusted, LimitsChanged,
-        ReviewDecided, RescreeningScheduled, MonitoringRulesChanged,
+        ReviewDecided, RescreeningScheduled, MonitoringRulesChanged, CreditReviewRequested, CreditReviewDecided, CreditProductChanged,
     };
 }
 

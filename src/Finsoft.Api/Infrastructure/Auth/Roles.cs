@@ -29,6 +29,9 @@ public static class Policies
     /// <summary>Read the journal's proofs and (with records and reports) insights.</summary>
     public const string Insights = "insights";
 
+    /// <summary>Credit: a customer asks for its own scores, offers and loans; analysts and admins act on customers' credit.</summary>
+    public const string Credit = "credit";
+
     /// <summary>Everything else: users, roles, deposits, adjustments, limits, access grants, the audit trail.</summary>
     public const string Admin = "admin";
 
@@ -38,6 +41,7 @@ public static class Policies
         [MoveMoney] = [Roles.Customer, Roles.Admin],
         [Records] = [Roles.Customer, Roles.Analyst, Roles.Admin],
         [Insights] = [Roles.Analyst, Roles.Admin],
+        [Credit] = [Roles.Customer, Roles.Analyst, Roles.Admin],
         [Admin] = [Roles.Admin],
     };
 }

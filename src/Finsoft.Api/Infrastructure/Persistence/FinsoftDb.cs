@@ -50,6 +50,11 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<AccountActivityRow> AccountActivity => Set<AccountActivityRow>();
     public DbSet<RiskBlockRow> RiskBlocks => Set<RiskBlockRow>();
     public DbSet<MonitoringRulesRow> MonitoringRules => Set<MonitoringRulesRow>();
+    public DbSet<CreditScoreRow> CreditScores => Set<CreditScoreRow>();
+    public DbSet<CreditProductRow> CreditProducts => Set<CreditProductRow>();
+    public DbSet<CreditOfferRow> CreditOffers => Set<CreditOfferRow>();
+    public DbSet<LoanRow> Loans => Set<LoanRow>();
+    public DbSet<LoanInstallmentRow> LoanInstallments => Set<LoanInstallmentRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -108,6 +113,12 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<AccountActivityRow>().ToTable("account_activity").HasKey(a => new { a.AccountId, a.Hour, a.Direction });
         modelBuilder.Entity<RiskBlockRow>().ToTable("risk_blocks");
         modelBuilder.Entity<MonitoringRulesRow>().ToTable("monitoring_rules").Property(r => r.Id).ValueGeneratedNever();
+        modelBuilder.Entity<CreditScoreRow>().ToTable("credit_scores").Ignore(s => s.EffectiveGrade);
+        modelBuilder.Entity<CreditProductRow>().ToTable("credit_products");
+        modelBuilder.Entity<CreditOfferRow>().ToTable("credit_offers");
+        modelBuilder.Entity<LoanRow>().ToTable("loans");
+        modelBuilder.Entity<LoanInstallmentRow>().ToTable("loan_installments").HasKey(i => new { i.LoanId, i.Number });
+        modelBuilder.Entity<LoanInstallmentRow>().Ignore(i => i.Owed);
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -1,0 +1,106 @@
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Credit;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Features.Credit;
+
+/// <summary>
+/// Reads what a customer's own history in Finsoft says about them, in the application's currency: balances day by day from
+/// the journal, money coming in, overdrafts, their own records, failed and reversed movements, and how earlier loans went.
+/// </summary>
+public static class CreditHistory
+{
+    private const int BalanceDays = 90;
+    private const int InflowMonths = 6;
+    private const int MovementDays = 180;
+    private static readonly string Failed = TransactionLifecycle.Wire(TransactionStatus.Failed);
+    private static readonly string LoanType = TransactionLifecycle.Wire(TransactionType.Loan);
+
+    /// <summary>The application's own figures, as the scorecard reads them.</summary>
+    public sealed record Application(long MonthlyIncome, long MonthlyExpenses, int EmploymentMonths, long RequestedAmount, int TermMonths, string Purpose);
+
+    public static async Task<CreditProfile> ProfileAsync(FinsoftDb db, Guid userId, Currency currency, Application application, DateTime now, CancellationToken ct)
+    {
+        var income = (double)application.MonthlyIncome;
+        var wallets = await db.Accounts.AsNoTracking()
+            .Where(a => a.Kind == AccountKind.Wallet && a.UserId == userId && a.Currency == currency.Code)
+            .Select(a => new { a.Id, a.Balance }).ToListAsync(ct);
+        var ids = wallets.Select(w => w.Id).ToList();
+        var nullableIds = ids.Cast<Guid?>().ToList();
+
+        var balanceSince = now.AddDays(-BalanceDays);
+        var changes = await (from p in db.Postings
+                             join e in db.JournalEntries on p.EntryId equals e.Id
+                             where ids.Contains(p.AccountId) && e.CreatedAt > balanceSince
+                             select new { p.AccountId, p.Amount, e.CreatedAt }).ToListAsync(ct);
+        var days = DailyBalances(wallets.ToDictionary(w => w.Id, w => w.Balance),
+            changes.Select(c => (c.AccountId, Delta: -c.Amount, c.CreatedAt)).ToList(), now); // a wallet is credit-normal: a credit raises it
+
+        var inflowSince = now.AddDays(-30 * InflowMonths);
+        var inflows = await (from p in db.Postings
+                             join e in db.JournalEntries on p.EntryId equals e.Id
+                             join t in db.Transactions on e.TransactionId equals t.Id
+                             where ids.Contains(p.AccountId) && p.Amount < 0 && e.CreatedAt > inflowSince
+                                   && t.Type != LoanType && !nullableIds.Contains(t.OriginAccountId)
+                             select e.CreatedAt).ToListAsync(ct);
+
+        var today = DateOnly.FromDateTime(now);
+        var recordsSince = today.AddDays(-BalanceDays);
+        var records = await db.Records.AsNoTracking()
+            .Where(r => r.UserId == userId && r.Currency == currency.Code && r.DeletedAt == null && r.Date > recordsSince && r.Date <= today)
+            .GroupBy(r => r.Type).Select(g => new { Type = g.Key, Total = g.Sum(r => r.Amount) }).ToListAsync(ct);
+        var recordedIncome = records.FirstOrDefault(r => r.Type == "income")?.Total ?? 0;
+        var recordedExpenses = records.FirstOrDefault(r => r.Type == "expense")?.Total ?? 0;
+
+        var movementsSince = now.AddDays(-MovementDays);
+        var failedOrReversed = await db.Transactions.AsNoTracking()
+            .CountAsync(t => (nullableIds.Contains(t.OriginAccountId) || nullableIds.Contains(t.DestinationAccountId)) && t.CreatedAt > movementsSince
+                && (t.Status == Failed || t.ReversedById != null), ct);
+        var late = await (from i in db.LoanInstallments join l in db.Loans on i.LoanId equals l.Id
+                          where l.UserId == userId && i.LateSince != null select i).CountAsync(ct);
+        var repaid = await db.Loans.CountAsync(l => l.UserId == userId && l.Status == LoanStatus.Closed, ct);
+        var customerSince = await db.Users.Where(u => u.Id == userId).Select(u => u.CreatedAt).FirstAsync(ct);
+
+        return new CreditProfile
+        {
+            DebtToIncome = Round(application.MonthlyExpenses / income), LoanToIncome = Round(application.RequestedAmount / income),
+            EmploymentMonths = application.EmploymentMonths, TermMonths = application.TermMonths, Purpose = application.Purpose,
+            BalanceToIncome = Round(days.Average / income), MinBalanceToIncome = Round(days.Minimum / income),
+            InflowMonths = Enumerable.Range(0, InflowMonths).Count(m => inflows.Any(t => t <= now.AddDays(-30 * m) && t > now.AddDays(-30 * (m + 1)))),
+            OverdraftDays = days.Overdrawn,
+            RecordsExpenseRatio = recordedIncome > 0 ? Round(recordedExpenses / (double)recordedIncome) : null,
+            AccountAgeMonths = Math.Floor((now - customerSince).TotalDays / 30.44), FailedOrReversed = failedOrReversed,
+            LateInstallments = late, LoansRepaid = repaid,
+        };
+    }
+
+    private sealed record Days(double Average, long Minimum, int Overdrawn);
+
+    /// <summary>
+    /// End-of-day balances of the last <see cref="BalanceDays"/> days, worked backwards from today's balances by undoing each
+    /// day's postings: their average and minimum in total, and on how many days some wallet ended below zero.
+    /// </summary>
+    private static Days DailyBalances(Dictionary<Guid, long> balances, List<(Guid AccountId, long Delta, DateTime At)> changes, DateTime now)
+    {
+        var newestFirst = changes.OrderByDescending(c => c.At).ToList();
+        var next = 0;
+        var (sum, minimum, overdrawn) = (0.0, long.MaxValue, 0);
+        for (var day = 0; day < BalanceDays; day++)
+        {
+            var endOfDay = day == 0 ? now : now.Date.AddDays(1 - day);
+            while (next < newestFirst.Count && newestFirst[next].At > endOfDay)
+            {
+                balances[newestFirst[next].AccountId] -= newestFirst[next].Delta;
+                next++;
+            }
+            var total = balances.Values.Sum();
+            sum += total;
+            minimum = Math.Min(minimum, total);
+            overdrawn += balances.Values.Any(b => b < 0) ? 1 : 0;
+        }
+        return new Days(sum / BalanceDays, minimum, overdrawn);
+    }
+
+    private static double Round(double x) => Math.Round(x, 4);
+}
