@@ -231,6 +231,29 @@ public abstract record MoneyCommand
         public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => Ends(transactions, TransactionId);
     }
 
+    /// <summary>
+    /// A loan paid out: the loan's own receivable account (an asset of the platform) rises with the wallet by the principal, and
+    /// the origination fee goes from the wallet to fee income. A customer under compliance review is lent nothing.
+    /// </summary>
+    public sealed record Lend(Guid LoanAccountId, Guid WalletId, Money Principal, Guid FeeIncomeId, Money Fee) : MoneyCommand
+    {
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [LoanAccountId, WalletId, FeeIncomeId];
+
+        public override Guid? Payer(IReadOnlyDictionary<Guid, TransactionState> transactions) => WalletId;
+    }
+
+    /// <summary>Money from the wallet towards a loan: its receivable falls. Its floor of zero refuses paying more than is owed.</summary>
+    public sealed record Repay(Guid WalletId, Guid LoanAccountId, Money Amount) : MoneyCommand
+    {
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [WalletId, LoanAccountId];
+    }
+
+    /// <summary>Interest or a late fee charged on a loan: its receivable rises with the income account.</summary>
+    public sealed record ChargeLoan(Guid LoanAccountId, Guid IncomeId, Money Amount) : MoneyCommand
+    {
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [LoanAccountId, IncomeId];
+    }
+
     /// <summary>A raw change to the books, for the planner's own tests.</summary>
     public sealed record Post(LedgerCommand Books) : MoneyCommand
     {

@@ -50,6 +50,9 @@ public static class MoneyRules
         MoneyCommand.FailRefund f => FailRefund(f, books),
         MoneyCommand.ApproveReview a => Approve(a, books),
         MoneyCommand.RejectReview r => RejectHeld(r, books),
+        MoneyCommand.Lend l => Lend(l, books),
+        MoneyCommand.Repay r => Repay(r, books),
+        MoneyCommand.ChargeLoan c => ChargeLoan(c, books),
         MoneyCommand.Post p => new Step(p.Books),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command kind"),
     };
@@ -72,6 +75,8 @@ public static class MoneyRules
             MoneyCommand.Convert c when notFound => refusal.AccountId == c.DestinationId ? LedgerError.DestinationNotFound : LedgerError.OriginNotFound,
             MoneyCommand.SetFloor when lacksFunds => FloorNotMet,
             MoneyCommand.Refund when lacksFunds => WalletLacksRefund,
+            MoneyCommand.Repay r when lacksFunds && refusal.AccountId == r.LoanAccountId => LedgerError.InvalidAmount(
+                $"The repayment is more than the loan owes ({Money.Format(books.Account(r.LoanAccountId)!.Balance.Balance, r.Amount.Currency)})."),
             _ => refusal.Error,
         };
     }
@@ -319,6 +324,65 @@ public static class MoneyRules
             Related = payment with { Refunded = checked(payment.Refunded - refund.Amount.Minor), FeeRefunded = checked(payment.FeeRefunded - refund.Fee) },
         };
     }
+
+    private static Result<Step> Lend(MoneyCommand.Lend l, Books books)
+    {
+        if (books.Account(l.WalletId) is not { IsOpenWallet: true } wallet)
+        {
+            return LedgerError.DestinationNotFound;
+        }
+        if (Loan(books, l.LoanAccountId) is not { } loan)
+        {
+            return LedgerError.AccountNotFound;
+        }
+        if (wallet.Currency != l.Principal.Currency || loan.Currency != l.Principal.Currency || l.Fee.Currency != l.Principal.Currency)
+        {
+            return LedgerError.CurrencyMismatch;
+        }
+        if (l.Principal.Minor <= 0 || l.Fee.Minor < 0 || l.Fee.Minor >= l.Principal.Minor)
+        {
+            return LedgerError.InvalidAmount("A loan's principal must be more than its origination fee.");
+        }
+        return new Step(new LedgerCommand([JournalEntry.Move(l.LoanAccountId, l.WalletId, l.Principal), .. Moves(l.WalletId, l.FeeIncomeId, l.Fee)], []))
+        {
+            Moved = l.Principal,
+        };
+    }
+
+    private static Result<Step> Repay(MoneyCommand.Repay r, Books books)
+    {
+        if (books.Account(r.WalletId) is not { IsOpenWallet: true } wallet)
+        {
+            return LedgerError.OriginNotFound;
+        }
+        if (Loan(books, r.LoanAccountId) is not { } loan)
+        {
+            return LedgerError.AccountNotFound;
+        }
+        if (wallet.Currency != r.Amount.Currency || loan.Currency != r.Amount.Currency)
+        {
+            return LedgerError.CurrencyMismatch;
+        }
+        return r.Amount.Minor <= 0 ? LedgerError.InvalidAmount("A repayment must be more than zero.")
+            : new Step(LedgerCommand.Transfer(r.WalletId, r.LoanAccountId, r.Amount)) { Moved = r.Amount };
+    }
+
+    private static Result<Step> ChargeLoan(MoneyCommand.ChargeLoan c, Books books)
+    {
+        if (Loan(books, c.LoanAccountId) is not { } loan || books.Account(c.IncomeId) is not { IsWallet: false, IsOpen: true } income)
+        {
+            return LedgerError.AccountNotFound;
+        }
+        if (loan.Currency != c.Amount.Currency || income.Currency != c.Amount.Currency)
+        {
+            return LedgerError.CurrencyMismatch;
+        }
+        return c.Amount.Minor <= 0 ? LedgerError.InvalidAmount("A charge must be more than zero.")
+            : new Step(LedgerCommand.Transfer(c.LoanAccountId, c.IncomeId, c.Amount)) { Moved = c.Amount };
+    }
+
+    /// <summary>A loan's receivable: an open platform account, debit-normal (an asset), never a wallet.</summary>
+    private static AccountState? Loan(Books books, Guid id) => books.Account(id) is { IsOpen: true, IsWallet: false, DebitNormal: true } loan ? loan : null;
 
     /// <summary>
     /// The part of a payment's fee a refund gives back: the fee in proportion to all refunded with it, rounded

@@ -101,3 +101,56 @@ public class LoanScheduleTests
         }
     }
 }
+
+/// <summary>Where a loan payment goes, month by month.</summary>
+public class RepaymentAllocationTests
+{
+    // Month 1 charged (interest 1,000) and late with a fee of 50; month 2 charged (670), partly paid; month 3 not yet charged.
+    private static readonly MonthOwed[] Months =
+    [
+        new(1, Charged: true, Principal: 33_002, Interest: 1_000, LateFee: 50, PrincipalPaid: 0, InterestPaid: 0, LateFeePaid: 0),
+        new(2, Charged: true, Principal: 33_332, Interest: 670, LateFee: 0, PrincipalPaid: 0, InterestPaid: 670, LateFeePaid: 0),
+        new(3, Charged: false, Principal: 33_666, Interest: 337, LateFee: 0, PrincipalPaid: 0, InterestPaid: 0, LateFeePaid: 0),
+    ];
+
+    [Fact]
+    public void A_payment_clears_interest_then_fee_then_principal_of_the_oldest_month_first()
+    {
+        var paid = RepaymentAllocation.Allocate(Months, 1_100).Value;
+
+        Assert.Equal([new MonthPaid(1, 50, 1_000, 50)], paid);
+    }
+
+    [Fact]
+    public void What_is_left_after_the_charged_months_pays_principal_from_the_last_month_back()
+    {
+        var charged = 33_002 + 1_000 + 50 + 33_332;
+
+        var paid = RepaymentAllocation.Allocate(Months, charged + 10_000).Value;
+
+        Assert.Equal([new MonthPaid(1, 33_002, 1_000, 50), new MonthPaid(2, 33_332, 0, 0), new MonthPaid(3, 10_000, 0, 0)], paid);
+    }
+
+    [Fact]
+    public void Paying_everything_owed_pays_no_interest_on_months_not_yet_charged()
+    {
+        var owed = Months.Sum(m => m.Owed);
+
+        var paid = RepaymentAllocation.Allocate(Months, owed).Value;
+
+        Assert.Equal(33_002 + 1_000 + 50 + 33_332 + 33_666, owed);
+        Assert.Equal(100_000, paid.Sum(p => p.Principal));
+        Assert.Equal(0, paid.Single(p => p.Number == 3).Interest);
+    }
+
+    [Fact]
+    public void More_than_is_owed_or_nothing_is_refused()
+    {
+        Assert.Equal(LedgerErrorCode.InvalidAmount, RepaymentAllocation.Allocate(Months, Months.Sum(m => m.Owed) + 1).Error!.Code);
+        Assert.Equal(LedgerErrorCode.InvalidAmount, RepaymentAllocation.Allocate(Months, 0).Error!.Code);
+    }
+
+    [Fact]
+    public void The_principal_owed_counts_every_month_unpaid() =>
+        Assert.Equal(100_000, RepaymentAllocation.PrincipalOwed(Months));
+}

@@ -13,6 +13,7 @@ public sealed class MoneyRulesTests
     private static readonly AccountState Bank = new(Guid.NewGuid(), Mxn, DebitNormal: true, IsOpen: true, new AccountBalance(0, 0), null, IsWallet: false);
     private static readonly AccountState Equity = new(Guid.NewGuid(), Mxn, DebitNormal: false, IsOpen: true, new AccountBalance(0, 0), null, IsWallet: false);
     private static readonly AccountState FxUsd = new(Guid.NewGuid(), Usd, DebitNormal: false, IsOpen: true, new AccountBalance(0, 0), null, IsWallet: false);
+    private static readonly AccountState LoanAccount = new(Guid.NewGuid(), Mxn, DebitNormal: true, IsOpen: true, new AccountBalance(500, 0), 0, IsWallet: false);
 
     private static readonly TransactionState Hold = new(Guid.NewGuid(), TransactionType.Transfer, TransactionStatus.Pending, Alice.Id, Bob.Id,
         new Money(300, Mxn), 300, null, false);
@@ -24,7 +25,7 @@ public sealed class MoneyRulesTests
         new Money(200, Mxn), null, null, false);
 
     private static BatchPlan Plan(params MoneyCommand[] commands) =>
-        BatchPlanner.Plan([Alice, Bob, Dollars, Closed, Bank, Equity, FxUsd], [Hold, Payout, Paid], commands);
+        BatchPlanner.Plan([Alice, Bob, Dollars, Closed, Bank, Equity, FxUsd, LoanAccount], [Hold, Payout, Paid], commands);
 
     private static LedgerError? Refusal(MoneyCommand command) => Plan(command).Refusals[0]?.Error;
 
@@ -277,5 +278,45 @@ public sealed class MoneyRulesTests
         var refused = BatchPlanner.Plan([Alice], [HeldPayout with { Status = TransactionStatus.Failed, Review = ReviewState.Rejected }],
             [new MoneyCommand.RetryPayout(HeldPayout.Id, Guid.NewGuid())]);
         Assert.Equal(MoneyRules.RejectedInReview, refused.Refusals[0]!.Error);
+    }
+
+    [Fact]
+    public void A_loan_pays_out_its_principal_less_the_fee_and_books_the_fee_as_income()
+    {
+        var lent = Plan(new MoneyCommand.Lend(LoanAccount.Id, Bob.Id, new Money(1_000, Mxn), Equity.Id, new Money(30, Mxn)));
+
+        Assert.Null(lent.Refusals[0]);
+        Assert.Equal((1_000L, 970L, 30L), (Delta(lent, LoanAccount), Delta(lent, Bob), Delta(lent, Equity)));
+        Assert.Equal(LedgerError.DestinationNotFound, Refusal(new MoneyCommand.Lend(LoanAccount.Id, Closed.Id, new Money(1_000, Mxn), Equity.Id, new Money(0, Mxn))));
+        Assert.Equal(LedgerError.AccountNotFound, Refusal(new MoneyCommand.Lend(Alice.Id, Bob.Id, new Money(1_000, Mxn), Equity.Id, new Money(0, Mxn)))); // a wallet is no loan
+        Assert.Equal(LedgerError.CurrencyMismatch, Refusal(new MoneyCommand.Lend(LoanAccount.Id, Dollars.Id, new Money(1_000, Usd), Equity.Id, new Money(0, Usd))));
+        Assert.Equal(LedgerErrorCode.InvalidAmount, Refusal(new MoneyCommand.Lend(LoanAccount.Id, Bob.Id, new Money(30, Mxn), Equity.Id, new Money(30, Mxn)))!.Code);
+    }
+
+    [Fact]
+    public void A_repayment_lowers_what_the_loan_owes_and_never_below_zero()
+    {
+        var paid = Plan(new MoneyCommand.Repay(Alice.Id, LoanAccount.Id, new Money(500, Mxn)));
+        Assert.Null(paid.Refusals[0]);
+        Assert.Equal((-500L, -500L), (Delta(paid, Alice), Delta(paid, LoanAccount)));
+
+        var over = Refusal(new MoneyCommand.Repay(Alice.Id, LoanAccount.Id, new Money(501, Mxn)))!;
+        Assert.Equal(LedgerErrorCode.InvalidAmount, over.Code);
+        Assert.Contains("5.00", over.Message, StringComparison.Ordinal);
+        // Two in one batch: the second finds the loan paid.
+        Assert.Equal(LedgerErrorCode.InvalidAmount, Plan(new MoneyCommand.Repay(Alice.Id, LoanAccount.Id, new Money(400, Mxn)),
+            new MoneyCommand.Repay(Alice.Id, LoanAccount.Id, new Money(200, Mxn))).Refusals[1]!.Error.Code);
+        Assert.Equal(LedgerError.InsufficientFunds, Refusal(new MoneyCommand.Repay(Bob.Id, LoanAccount.Id, new Money(1, Mxn))));
+        Assert.Equal(LedgerError.OriginNotFound, Refusal(new MoneyCommand.Repay(Closed.Id, LoanAccount.Id, new Money(1, Mxn))));
+    }
+
+    [Fact]
+    public void A_charge_raises_the_loan_with_income()
+    {
+        var charged = Plan(new MoneyCommand.ChargeLoan(LoanAccount.Id, Equity.Id, new Money(12, Mxn)));
+
+        Assert.Equal((12L, 12L), (Delta(charged, LoanAccount), Delta(charged, Equity)));
+        Assert.Equal(LedgerError.AccountNotFound, Refusal(new MoneyCommand.ChargeLoan(LoanAccount.Id, Alice.Id, new Money(12, Mxn)))); // income is no wallet
+        Assert.Equal(LedgerError.CurrencyMismatch, Refusal(new MoneyCommand.ChargeLoan(LoanAccount.Id, FxUsd.Id, new Money(12, Usd))));
     }
 }

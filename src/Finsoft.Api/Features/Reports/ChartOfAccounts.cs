@@ -15,7 +15,8 @@ public enum AccountClass
 /// Where each ledger account sits in the statements. Customer wallets are one control account (the
 /// platform owes their balances: a liability); the settlement bank is the platform's cash; admin
 /// balance adjustments and fees on pay-ins are the platform's gain or loss, so they flow through the income
-/// statement into retained earnings (equity); what payment providers owe the platform (clearing) is an asset.
+/// statement into retained earnings (equity); what payment providers owe the platform (clearing) is an asset, and so is
+/// what borrowers owe on their loans (one receivable account per loan, one line here), whose interest and fees are income.
 /// </summary>
 public static class ChartOfAccounts
 {
@@ -26,9 +27,9 @@ public static class ChartOfAccounts
 
     public static AccountClass ClassOf(string line) => line switch
     {
-        SystemAccounts.BankSettlement or SystemAccounts.ProviderClearing => AccountClass.Asset,
+        SystemAccounts.BankSettlement or SystemAccounts.ProviderClearing or SystemAccounts.LoansReceivable => AccountClass.Asset,
         CustomerWallets => AccountClass.Liability,
-        SystemAccounts.Adjustments or SystemAccounts.FeeIncome => AccountClass.Income,
+        SystemAccounts.Adjustments or SystemAccounts.FeeIncome or SystemAccounts.LoanInterestIncome or SystemAccounts.LoanFeeIncome => AccountClass.Income,
         SystemAccounts.FxConversion => AccountClass.Equity,
         _ => AccountClass.Equity, // a system account this chart does not know yet: shown, never dropped
     };

@@ -125,13 +125,21 @@ public sealed class LoanInstallmentRow
     public long Principal { get; set; }
     public long Interest { get; set; }
     public long LateFee { get; set; }
-    public long Paid { get; set; }
+    public long PrincipalPaid { get; set; }
+    public long InterestPaid { get; set; }
+    public long LateFeePaid { get; set; }
     public required string Status { get; set; }
     public DateTime? ChargedAt { get; set; }
     public DateTime? LateSince { get; set; }
     public DateTime? PaidAt { get; set; }
+    public DateTime? CollectAfter { get; set; }
 
-    public long Owed => Principal + Interest + LateFee - Paid;
+    public bool Charged => ChargedAt is not null;
+
+    public long Paid => PrincipalPaid + InterestPaid + LateFeePaid;
+
+    /// <summary>What the month adds to the loan's receivable now: its principal left, and what was charged on it and is unpaid.</summary>
+    public long Owed => Principal - PrincipalPaid + (Charged ? Interest - InterestPaid + LateFee - LateFeePaid : 0);
 }
 
 public static class InstallmentStatus

@@ -118,7 +118,7 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<CreditOfferRow>().ToTable("credit_offers");
         modelBuilder.Entity<LoanRow>().ToTable("loans");
         modelBuilder.Entity<LoanInstallmentRow>().ToTable("loan_installments").HasKey(i => new { i.LoanId, i.Number });
-        modelBuilder.Entity<LoanInstallmentRow>().Ignore(i => i.Owed);
+        modelBuilder.Entity<LoanInstallmentRow>().Ignore(i => i.Owed).Ignore(i => i.Paid).Ignore(i => i.Charged);
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -120,6 +120,16 @@ public static class Bookkeeping
                 }, EventTypes.ReviewApproved);
             case MoneyCommand.RejectReview r:
                 return Moved(subject!, now, t => (t.Status, t.FailureReason, t.ReviewStatus) = (Failed, r.Reason, ReviewStatus.Rejected), EventTypes.ReviewRejected);
+            case MoneyCommand.Lend l:
+            {
+                var row = New(order, TransactionType.Loan, Completed, l.Principal, l.LoanAccountId, l.WalletId, now);
+                row.FeeAmount = l.Fee.Minor;
+                return Created(row);
+            }
+            case MoneyCommand.Repay r:
+                return Created(New(order, TransactionType.Repayment, Completed, r.Amount, r.WalletId, r.LoanAccountId, now));
+            case MoneyCommand.ChargeLoan c:
+                return Created(New(order, TransactionType.Charge, Completed, c.Amount, null, c.LoanAccountId, now));
             default:
                 throw new InvalidOperationException($"{order.Command.GetType().Name} records nothing the engine knows how to write.");
         }

@@ -60,8 +60,14 @@ public sealed record MoneyOrder(MoneyCommand Command, Func<MoneyOutcome, JsonBod
 
     public delegate Task<IReadOnlyList<PendingEvent>> FollowUp(FinsoftDb db, TransactionRow transaction, CancellationToken ct);
 
-    /// <summary>The user a new transaction records as its initiator; the platform's own orders start none.</summary>
-    public Guid InitiatorId => Initiator?.Id ?? throw new InvalidOperationException($"{Command.GetType().Name} needs a signed-in initiator.");
+    /// <summary>
+    /// Whom a platform order that starts a transaction records it for, with no one signed in: a loan's borrower, for the
+    /// installments debited and the interest charged under the loan's terms.
+    /// </summary>
+    public Guid? OnBehalfOf { get; init; }
+
+    /// <summary>The user a new transaction records as its initiator.</summary>
+    public Guid InitiatorId => Initiator?.Id ?? OnBehalfOf ?? throw new InvalidOperationException($"{Command.GetType().Name} needs a signed-in initiator.");
 }
 
 /// <summary>What happened to one order.</summary>

@@ -21,14 +21,19 @@ public static class PlatformOrder
     }
 
     /// <summary>One command, with what its feature writes alongside when it is made.</summary>
-    public static async Task<MoneyOutcome> RunAsync(this MoneyEngine engine, MoneyCommand command, MoneyOrder.FollowUp then, CancellationToken ct)
+    public static Task<MoneyOutcome> RunAsync(this MoneyEngine engine, MoneyCommand command, MoneyOrder.FollowUp then, CancellationToken ct) =>
+        engine.RunForAsync(command, null, null, then, ct);
+
+    /// <summary>One command that starts a transaction recorded for a user (see <see cref="MoneyOrder.OnBehalfOf"/>), with its follow-up.</summary>
+    public static async Task<MoneyOutcome> RunForAsync(this MoneyEngine engine, MoneyCommand command, Guid? onBehalfOf, string? description,
+        MoneyOrder.FollowUp then, CancellationToken ct)
     {
         MoneyOutcome? outcome = null;
         var order = new MoneyOrder(command, made =>
         {
             outcome = made;
             return made is MoneyOutcome.Refused refused ? refused.Error.ToProblem() : ApiResults.Ok(new { applied = true });
-        }) { Then = then };
+        }) { Then = then, OnBehalfOf = onBehalfOf, Description = description };
         await engine.SubmitAsync(new EngineJob([order], atomic: false), ct);
         return outcome!;
     }

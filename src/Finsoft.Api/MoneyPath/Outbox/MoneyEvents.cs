@@ -24,12 +24,14 @@ public static class EventTypes
     public const string HeldForReview = "transaction.held_for_review";
     public const string ReviewApproved = "transaction.review_approved";
     public const string ReviewRejected = "transaction.review_rejected";
+    public const string LoanInstallmentLate = "loan.installment_late";
+    public const string LoanClosed = "loan.closed";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         TransactionCreated, TransactionCompleted, TransactionFailed, TransactionReversed, HoldCreated, HoldCaptured, HoldVoided, HoldExpired,
         WithdrawalSent, WithdrawalRetried, AccountLimitsChanged, PaymentSucceeded, PaymentFailed, PaymentRefunded, PaymentRefundFailed,
-        HeldForReview, ReviewApproved, ReviewRejected,
+        HeldForReview, ReviewApproved, ReviewRejected, LoanInstallmentLate, LoanClosed,
     };
 }
 

@@ -28,8 +28,22 @@ public sealed class SystemAccounts(IServiceScopeFactory scopes, TimeProvider tim
     /// <summary>The platform's fees on pay-ins (income).</summary>
     public const string FeeIncome = "fee_income";
 
+    /// <summary>Interest charged on loans (income).</summary>
+    public const string LoanInterestIncome = "loan_interest_income";
+
+    /// <summary>Origination and late fees on loans (income).</summary>
+    public const string LoanFeeIncome = "loan_fee_income";
+
+    /// <summary>
+    /// The code of every loan's own receivable account (an asset: what the borrower owes). Unlike the others there is one per
+    /// loan, with the borrower as its user; <see cref="Features.Credit.LoanAccounts"/> creates them.
+    /// </summary>
+    public const string LoansReceivable = "loans_receivable";
+
     private static readonly Dictionary<string, string> Sides = new(StringComparer.Ordinal)
     {
+        [LoanInterestIncome] = NormalSide.Credit,
+        [LoanFeeIncome] = NormalSide.Credit,
         [ProviderClearing] = NormalSide.Debit,
         [FeeIncome] = NormalSide.Credit,
         [BankSettlement] = NormalSide.Debit,

@@ -96,8 +96,10 @@ CREATE TABLE loans (
 CREATE INDEX ix_loans_user ON loans(user_id, created_at, id);
 CREATE INDEX ix_loans_created ON loans(created_at, id);
 
--- One row per scheduled month. interest is the schedule's until the month is charged, then what was charged on the
--- principal still owed; paid counts everything paid towards the row (interest, late fee, principal).
+-- One row per scheduled month. interest is the schedule's until the month is charged (charged_at), then what was charged
+-- on the principal still owed; a payment pays a charged month's interest, then its late fee, then its principal, and
+-- pays principal of months not yet charged from the last month back. collect_after: when the worker next tries a debit.
+-- What the loan's receivable account holds is always the sum of what its months still owe.
 CREATE TABLE loan_installments (
     loan_id TEXT NOT NULL REFERENCES loans(id),
     number INTEGER NOT NULL CHECK (number >= 1),
@@ -105,12 +107,14 @@ CREATE TABLE loan_installments (
     principal INTEGER NOT NULL CHECK (principal >= 0),
     interest INTEGER NOT NULL CHECK (interest >= 0),
     late_fee INTEGER NOT NULL DEFAULT 0 CHECK (late_fee >= 0),
-    paid INTEGER NOT NULL DEFAULT 0 CHECK (paid >= 0),
+    principal_paid INTEGER NOT NULL DEFAULT 0 CHECK (principal_paid BETWEEN 0 AND principal),
+    interest_paid INTEGER NOT NULL DEFAULT 0 CHECK (interest_paid BETWEEN 0 AND interest),
+    late_fee_paid INTEGER NOT NULL DEFAULT 0 CHECK (late_fee_paid BETWEEN 0 AND late_fee),
     status TEXT NOT NULL CHECK (status IN ('scheduled', 'due', 'late', 'paid')),
     charged_at TEXT NULL,
     late_since TEXT NULL,
     paid_at TEXT NULL,
-    PRIMARY KEY (loan_id, number),
-    CHECK (paid <= principal + interest + late_fee)
+    collect_after TEXT NULL,
+    PRIMARY KEY (loan_id, number)
 );
 CREATE INDEX ix_loan_installments_open ON loan_installments(due_on, loan_id) WHERE status <> 'paid';

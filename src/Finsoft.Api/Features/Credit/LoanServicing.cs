@@ -1,0 +1,138 @@
+using System.Globalization;
+using Finsoft.Api.Host;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.MoneyPath.Engine;
+using Finsoft.Api.MoneyPath.Outbox;
+using Finsoft.Api.MoneyPath.Store;
+using Finsoft.Ledger;
+using Finsoft.Ledger.Credit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Finsoft.Api.Features.Credit;
+
+/// <summary>
+/// Services loans as their months fall due, all through the money engine: on the due date the month's interest (on the
+/// principal still owed) is charged as income and everything the charged months owe is debited from the wallet; a debit the
+/// wallet cannot cover makes the month late and is tried again the next day; after the product's grace days a late month is
+/// charged the late fee, once. Safe on several nodes: each write checks, under the loan account's lock, that the month still
+/// stands as the pass read it (<see cref="LoanBook"/>), so a second node's attempt commits nothing.
+/// </summary>
+public sealed class LoanServicing(IServiceScopeFactory scopes, MoneyEngine engine, SystemAccounts system, IOptions<FinsoftOptions> options,
+    TimeProvider time, ILogger<LoanServicing> logger) : PollingWorker(time, logger)
+{
+    protected override TimeSpan Interval => TimeSpan.FromMilliseconds(options.Value.Credit.PollMilliseconds);
+
+    protected override async Task RunOnceAsync(CancellationToken ct) => await ServiceDueAsync(ct);
+
+    /// <summary>One pass over the months that fell due; returns how many money orders it made.</summary>
+    public async Task<int> ServiceDueAsync(CancellationToken ct)
+    {
+        List<Guid> loans;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
+            var now = Time.UtcNow();
+            var today = DateOnly.FromDateTime(now);
+            loans = await (from i in db.LoanInstallments
+                           join l in db.Loans on i.LoanId equals l.Id
+                           where l.Status == LoanStatus.Active && i.Status != InstallmentStatus.Paid && i.DueOn <= today
+                                 && (i.CollectAfter == null || i.CollectAfter <= now)
+                           select i.LoanId).Distinct().Take(100).ToListAsync(ct);
+        }
+        var made = 0;
+        foreach (var loan in loans)
+        {
+            made += await ServiceAsync(loan, ct);
+        }
+        return made;
+    }
+
+    /// <summary>One loan: charge the interest of each month that fell due, then late fees, then one debit of all that is due.</summary>
+    private async Task<int> ServiceAsync(Guid loanId, CancellationToken ct)
+    {
+        var made = 0;
+        for (var step = 0; step < 64; step++) // each step moves one month on; a loan has at most 480 months but few fall due at once
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
+            var loan = await db.Loans.AsNoTracking().FirstAsync(l => l.Id == loanId, ct);
+            var months = await db.LoanInstallments.AsNoTracking().Where(i => i.LoanId == loanId).OrderBy(i => i.Number).ToListAsync(ct);
+            var now = Time.UtcNow();
+            var today = DateOnly.FromDateTime(now);
+            var currency = Currency.Get(loan.Currency);
+            if (loan.Status != LoanStatus.Active)
+            {
+                return made;
+            }
+            if (months.FirstOrDefault(m => !m.Charged && m.Status == InstallmentStatus.Scheduled && m.DueOn <= today) is { } falling)
+            {
+                var interest = LoanSchedule.MonthlyInterest(RepaymentAllocation.PrincipalOwed(months.Select(LoanBook.ToMonth)), decimal.Parse(loan.Apr, CultureInfo.InvariantCulture));
+                var income = await system.EnsureAsync(SystemAccounts.LoanInterestIncome, currency, ct);
+                made += await ChargeAsync(loan, falling.Number, new MoneyCommand.ChargeLoan(loan.AccountId, income, new Money(interest, currency)),
+                    $"Interest for installment {falling.Number}", LoanBook.InterestCharged(loan.Id, falling.Number, interest), ct);
+                continue;
+            }
+            if (months.FirstOrDefault(m => m.Status == InstallmentStatus.Late && m.LateFee == 0 && loan.LateFee > 0
+                    && m.DueOn.AddDays(loan.GraceDays) < today) is { } overdue)
+            {
+                var income = await system.EnsureAsync(SystemAccounts.LoanFeeIncome, currency, ct);
+                made += await ChargeAsync(loan, overdue.Number, new MoneyCommand.ChargeLoan(loan.AccountId, income, new Money(loan.LateFee, currency)),
+                    $"Late fee for installment {overdue.Number}", LoanBook.LateFeeCharged(loan.Id, overdue.Number, loan.LateFee), ct);
+                continue;
+            }
+            var due = LoanBook.ChargedOwed(months);
+            if (due == 0 || months.Any(m => m.Charged && m.Owed > 0 && m.CollectAfter > now))
+            {
+                return made;
+            }
+            var outcome = await engine.RunForAsync(new MoneyCommand.Repay(loan.WalletId, loan.AccountId, new Money(due, currency)), loan.UserId,
+                $"Installment of loan {loan.Id}", LoanBook.Repaid(loan.Id, due, scheduled: true), ct);
+            if (outcome is MoneyOutcome.Made)
+            {
+                return made + 1;
+            }
+            await MarkLateAsync(scope.ServiceProvider, loan, now, ct);
+            return made;
+        }
+        return made;
+    }
+
+    /// <summary>Submits a charge; one of nothing (a 0% loan's interest) only marks the month due, under the same check.</summary>
+    private async Task<int> ChargeAsync(LoanRow loan, int number, MoneyCommand.ChargeLoan charge, string description, MoneyOrder.FollowUp then,
+        CancellationToken ct)
+    {
+        if (charge.Amount.Minor == 0)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<FinsoftDb>().LoanInstallments
+                .Where(i => i.LoanId == loan.Id && i.Number == number && i.ChargedAt == null)
+                .ExecuteUpdateAsync(i => i.SetProperty(x => x.ChargedAt, Time.UtcNow()).SetProperty(x => x.Interest, 0L)
+                    .SetProperty(x => x.Status, InstallmentStatus.Due), ct);
+            return 0;
+        }
+        return await engine.RunForAsync(charge, loan.UserId, description, then, ct) is MoneyOutcome.Made ? 1 : 0;
+    }
+
+    /// <summary>The wallet could not cover what is due: the charged months unpaid are late, and the debit is tried again tomorrow.</summary>
+    private static async Task MarkLateAsync(IServiceProvider services, LoanRow loan, DateTime now, CancellationToken ct)
+    {
+        var db = services.GetRequiredService<FinsoftDb>();
+        var ledger = services.GetRequiredService<LedgerStore>();
+        await services.GetRequiredService<UnitOfWork>().RunAsync<bool>(async ct =>
+        {
+            var unpaid = await db.LoanInstallments.Where(i => i.LoanId == loan.Id && i.ChargedAt != null && i.Status != InstallmentStatus.Paid).ToListAsync(ct);
+            var newlyLate = unpaid.Count(i => i.LateSince is null);
+            foreach (var month in unpaid)
+            {
+                (month.Status, month.LateSince, month.CollectAfter) = (InstallmentStatus.Late, month.LateSince ?? now, now.Date.AddDays(1));
+            }
+            await db.SaveChangesAsync(ct);
+            if (newlyLate > 0)
+            {
+                await ledger.AppendAsync([], [], [LoanBook.LoanEvent(EventTypes.LoanInstallmentLate, loan)], ct);
+            }
+            return true;
+        }, ct);
+    }
+}
