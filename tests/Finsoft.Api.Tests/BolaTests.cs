@@ -47,6 +47,18 @@ public abstract class BolaTests(DatabaseKind kind)
         // A public address (an IP, so no name needs resolving offline), for an event that never happens here: nothing is sent.
         var hook = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/webhooks/endpoints",
             new { url = "https://93.184.216.34/hook", events = new[] { "payment.refund_failed" } }, alice.Token)).GetProperty("id").GetGuid();
+        // Alice's credit: a score (graded A by an analyst), two offers from it, a loan from the first.
+        await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/credit/products", new
+        {
+            name = "Personal", currency = "MXN", min_amount = "100.00", max_amount = "5000.00", min_term_months = 3, max_term_months = 12,
+            apr_by_grade = new Dictionary<string, string> { ["A"] = "0.12" }, origination_fee = "0", amortization = "equal_principal", grace_days = 3, late_fee = "0",
+        }, world.Admin.Token);
+        var score = (await CreditScoreTests.ScoreAsync(api, alice.Token, CreditScoreTests.Application(requested: "1000.00", term: 6))).GetProperty("id").GetGuid();
+        var analyst = await api.CreateUserAsync(world.Admin.Token, "analyst");
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/credit/scores/{score}/review", new { decision = "override", grade = "A", note = "test" }, analyst.Token);
+        var offer = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/credit/offers", new { score_id = score }, alice.Token))[0].GetProperty("id").GetGuid();
+        var openOffer = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/credit/offers", new { score_id = score }, alice.Token))[0].GetProperty("id").GetGuid();
+        var loan = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"/api/v1/credit/offers/{offer}/accept", new { }, alice.Token)).GetProperty("id").GetGuid();
         var before = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}", token: alice.Token);
 
         var account = world.AliceAccount;
@@ -87,6 +99,14 @@ public abstract class BolaTests(DatabaseKind kind)
                 new { origin_account_id = account, destination_account_id = world.BobAccount, amount = "1.00" }),
             (HttpMethod.Post, "body: withdrawal origin", "/api/v1/transactions/withdrawal",
                 new { origin_account_id = account, external_destination_account_id = destination, amount = "1.00" }),
+            (HttpMethod.Get, "GET /api/v1/credit/scores/{id:guid}", $"/api/v1/credit/scores/{score}", null),
+            (HttpMethod.Post, "POST /api/v1/credit/scores/{id:guid}/review-request", $"/api/v1/credit/scores/{score}/review-request", new { }),
+            (HttpMethod.Post, "body: offers for a score", "/api/v1/credit/offers", new { score_id = score }),
+            (HttpMethod.Get, "GET /api/v1/credit/offers/{id:guid}", $"/api/v1/credit/offers/{openOffer}", null),
+            (HttpMethod.Post, "POST /api/v1/credit/offers/{id:guid}/accept", $"/api/v1/credit/offers/{openOffer}/accept", new { }),
+            (HttpMethod.Get, "GET /api/v1/credit/loans/{id:guid}", $"/api/v1/credit/loans/{loan}", null),
+            (HttpMethod.Get, "GET /api/v1/credit/loans/{id:guid}/schedule", $"/api/v1/credit/loans/{loan}/schedule", null),
+            (HttpMethod.Post, "POST /api/v1/credit/loans/{id:guid}/repayments", $"/api/v1/credit/loans/{loan}/repayments", new { amount = "1.00" }),
         };
         foreach (var (method, route, path, body) in attempts)
         {
@@ -112,8 +132,13 @@ public abstract class BolaTests(DatabaseKind kind)
             .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} {e.RoutePattern.RawText}"))
             .Where(r => !r.StartsWith("PUT /api/v1/accounts/{id:guid}", StringComparison.Ordinal)) // admin-only adjustments and limits
             .Where(r => !r.Contains(" /api/v1/aml/", StringComparison.Ordinal) && !r.Contains(" /api/v1/reviews/", StringComparison.Ordinal)
-                && !r.Contains(" /api/v1/risk/", StringComparison.Ordinal)); // compliance: staff only, 403 to every customer (the access matrix)
+                && !r.Contains(" /api/v1/risk/", StringComparison.Ordinal)) // compliance: staff only, 403 to every customer (the access matrix)
+            .Where(r => r != "POST /api/v1/credit/scores/{id:guid}/review") // analysts only
+            .Where(r => !r.Contains(" /api/v1/credit/products/", StringComparison.Ordinal)); // the product catalogue is everyone's to read; admins write it
         Assert.Empty(idRoutes.Except(attempts.Select(a => a.Route)));
+        Assert.Empty((await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/credit/loans", token: mallory.Token)).EnumerateArray());
+        Assert.Empty((await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/credit/offers", token: mallory.Token)).EnumerateArray());
+        Assert.Empty((await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/credit/scores?user_id={alice.UserId}", token: mallory.Token)).EnumerateArray());
 
         // Nothing of Alice's moved or changed.
         var after = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}", token: alice.Token);
@@ -126,6 +151,10 @@ public abstract class BolaTests(DatabaseKind kind)
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/webhooks/endpoints/{hook}", token: alice.Token);
         var held = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/transactions/{hold}", token: alice.Token);
         Assert.Equal("PENDING", held.GetProperty("status").GetString());
+        var stillOpen = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/credit/offers/{openOffer}", token: alice.Token);
+        Assert.Equal("open", stillOpen.GetProperty("status").GetString());
+        var scored = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/credit/scores/{score}", token: alice.Token);
+        Assert.Equal("overridden", scored.GetProperty("review").GetProperty("status").GetString());
     }
 }
 

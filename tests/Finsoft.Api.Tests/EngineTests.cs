@@ -26,6 +26,13 @@ public abstract class EngineTests(DatabaseKind kind)
         public Guid ClearingMxn { get; init; }
 
         public Guid FeeIncomeMxn { get; init; }
+
+        /// <summary>Two loans' receivables, and the income their fees and interest go to.</summary>
+        public List<Guid> Loans { get; init; } = [];
+
+        public Guid LoanFeeIncomeMxn { get; init; }
+
+        public Guid LoanInterestIncomeMxn { get; init; }
     }
 
     [DbFact]
@@ -145,7 +152,8 @@ public abstract class EngineTests(DatabaseKind kind)
         MoneyCommand.Transfer { Hold: true } or MoneyCommand.Withdraw or MoneyCommand.OpenPayIn when generated.HeldForReview =>
             [EventTypes.TransactionCreated, EventTypes.HeldForReview],
         MoneyCommand.Transfer { Hold: true } => [EventTypes.TransactionCreated, EventTypes.HoldCreated],
-        MoneyCommand.Transfer or MoneyCommand.Deposit or MoneyCommand.Convert => [EventTypes.TransactionCreated, EventTypes.TransactionCompleted],
+        MoneyCommand.Transfer or MoneyCommand.Deposit or MoneyCommand.Convert or MoneyCommand.Lend or MoneyCommand.Repay or MoneyCommand.ChargeLoan =>
+            [EventTypes.TransactionCreated, EventTypes.TransactionCompleted],
         MoneyCommand.Adjust => decision.Books.Entries.Count == 0 ? [] : [EventTypes.TransactionCreated, EventTypes.TransactionCompleted],
         MoneyCommand.Withdraw => [EventTypes.TransactionCreated],
         MoneyCommand.Reverse => [EventTypes.TransactionCreated, EventTypes.TransactionCompleted, EventTypes.TransactionReversed],
@@ -187,8 +195,18 @@ public abstract class EngineTests(DatabaseKind kind)
         var reviewed = transactions.Values.Where(t => t.Review == ReviewState.Open).Concat(transactions.Values.Where(t => t.Review != ReviewState.Open).Take(1))
             .Select(t => t.Id);
         var missing = Guid.CreateVersion7();
-        switch (random.Next(21))
+        Guid Loan() => w.Loans[random.Next(w.Loans.Count)];
+        switch (random.Next(24))
         {
+            case 21:
+            {
+                var principal = Amount(Mxn, 5_000);
+                return new(new MoneyCommand.Lend(Loan(), Wallet(), principal, w.LoanFeeIncomeMxn, new Money(random.Next(0, (int)principal.Minor + 1), Mxn)));
+            }
+            case 22:
+                return new(new MoneyCommand.Repay(Wallet(), Loan(), Amount(Mxn, 2_000)));
+            case 23:
+                return new(new MoneyCommand.ChargeLoan(Loan(), random.Next(2) == 0 ? w.LoanInterestIncomeMxn : w.LoanFeeIncomeMxn, Amount(Mxn, 500)));
             case 19:
                 return new(new MoneyCommand.ApproveReview(Pick(reviewed, missing)));
             case 20:
@@ -277,6 +295,9 @@ public abstract class EngineTests(DatabaseKind kind)
             return (accounts, transactions, quotes);
         });
 
+    private static Task<Guid> NewLoanAccountAsync(TestApp app, Guid borrower) =>
+        app.WithDbAsync(db => Finsoft.Api.Features.Credit.LoanAccounts.EnsureAsync(db, Guid.NewGuid(), borrower, Mxn, DateTime.UtcNow, CancellationToken.None));
+
     private static async Task<World> WorldAsync(TestApp app)
     {
         var api = app.Api();
@@ -300,6 +321,9 @@ public abstract class EngineTests(DatabaseKind kind)
         {
             ClearingMxn = await system.EnsureAsync(SystemAccounts.ProviderClearing, Mxn, CancellationToken.None),
             FeeIncomeMxn = await system.EnsureAsync(SystemAccounts.FeeIncome, Mxn, CancellationToken.None),
+            LoanFeeIncomeMxn = await system.EnsureAsync(SystemAccounts.LoanFeeIncome, Mxn, CancellationToken.None),
+            LoanInterestIncomeMxn = await system.EnsureAsync(SystemAccounts.LoanInterestIncome, Mxn, CancellationToken.None),
+            Loans = [await NewLoanAccountAsync(app, admin.UserId), await NewLoanAccountAsync(app, admin.UserId)],
         };
         // The USD wallet receives conversions; any other command that picks it meets a currency refusal.
         return world with { Wallets = [.. wallets, usdWallet] };

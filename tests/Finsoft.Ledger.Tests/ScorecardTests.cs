@@ -140,4 +140,31 @@ public class ScorecardTests
     [Fact]
     public void The_same_seed_generates_the_same_population() =>
         Assert.Equal(SyntheticApplicants.Generate(100, 11), SyntheticApplicants.Generate(100, 11).ToList());
+
+    [Fact]
+    public async Task The_command_line_generates_trains_and_writes_a_model_the_service_can_load()
+    {
+        var dir = Directory.CreateTempSubdirectory("finsoft-credit-cli-");
+        try
+        {
+            var (data, model) = (Path.Combine(dir.FullName, "data.csv"), Path.Combine(dir.FullName, "model.json"));
+            var output = new StringWriter();
+
+            Assert.Equal(0, await CreditCommand.RunAsync(["credit", "generate", "--rows", "3000", "--seed", "5", "--out", data], output, TextWriter.Null));
+            Assert.Equal(0, await CreditCommand.RunAsync(["credit", "train", "--data", data, "--out", model, "--version", "cli-1"], output, TextWriter.Null));
+
+            var loaded = Scorecard.Load(model);
+            Assert.Equal("cli-1", loaded.ModelVersion);
+            Assert.Equal((2_100, 900), (loaded.Validation.TrainingRows, loaded.Validation.HoldoutRows));
+            Assert.Contains("hold-out AUC", output.ToString(), StringComparison.Ordinal);
+            var error = new StringWriter();
+            Assert.Equal(1, await CreditCommand.RunAsync(["credit", "train", "--data", Path.Combine(dir.FullName, "missing.csv"), "--out", model], output, error));
+            Assert.Contains("missing.csv", error.ToString(), StringComparison.Ordinal);
+            Assert.Equal(2, await CreditCommand.RunAsync(["credit", "bake"], output, TextWriter.Null));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }

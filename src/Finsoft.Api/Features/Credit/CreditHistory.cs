@@ -13,14 +13,16 @@ public static class CreditHistory
 {
     private const int BalanceDays = 90;
     private const int InflowMonths = 6;
-    private const int MovementDays = 180;
+    private const int MovementDays = 30 * InflowMonths;
     private static readonly string Failed = TransactionLifecycle.Wire(TransactionStatus.Failed);
     private static readonly string LoanType = TransactionLifecycle.Wire(TransactionType.Loan);
 
     /// <summary>The application's own figures, as the scorecard reads them.</summary>
     public sealed record Application(long MonthlyIncome, long MonthlyExpenses, int EmploymentMonths, long RequestedAmount, int TermMonths, string Purpose);
 
-    public static async Task<CreditProfile> ProfileAsync(FinsoftDb db, Guid userId, Currency currency, Application application, DateTime now, CancellationToken ct)
+    /// <param name="customerSince">When the customer signed up.</param>
+    public static async Task<CreditProfile> ProfileAsync(FinsoftDb db, Guid userId, DateTime customerSince, Currency currency, Application application,
+        DateTime now, CancellationToken ct)
     {
         var income = (double)application.MonthlyIncome;
         var wallets = await db.Accounts.AsNoTracking()
@@ -29,21 +31,18 @@ public static class CreditHistory
         var ids = wallets.Select(w => w.Id).ToList();
         var nullableIds = ids.Cast<Guid?>().ToList();
 
+        // Every posting on the wallets in the longest window read (180 days): balances use the last 90 days of them, inflows all.
+        var movementsSince = now.AddDays(-MovementDays);
+        var postings = ids.Count == 0 ? [] : await (from p in db.Postings
+                                                    join e in db.JournalEntries on p.EntryId equals e.Id
+                                                    join t in db.Transactions on e.TransactionId equals t.Id
+                                                    where ids.Contains(p.AccountId) && e.CreatedAt > movementsSince
+                                                    select new { p.AccountId, p.Amount, e.CreatedAt, t.Type, t.OriginAccountId }).ToListAsync(ct);
         var balanceSince = now.AddDays(-BalanceDays);
-        var changes = await (from p in db.Postings
-                             join e in db.JournalEntries on p.EntryId equals e.Id
-                             where ids.Contains(p.AccountId) && e.CreatedAt > balanceSince
-                             select new { p.AccountId, p.Amount, e.CreatedAt }).ToListAsync(ct);
         var days = DailyBalances(wallets.ToDictionary(w => w.Id, w => w.Balance),
-            changes.Select(c => (c.AccountId, Delta: -c.Amount, c.CreatedAt)).ToList(), now); // a wallet is credit-normal: a credit raises it
-
-        var inflowSince = now.AddDays(-30 * InflowMonths);
-        var inflows = await (from p in db.Postings
-                             join e in db.JournalEntries on p.EntryId equals e.Id
-                             join t in db.Transactions on e.TransactionId equals t.Id
-                             where ids.Contains(p.AccountId) && p.Amount < 0 && e.CreatedAt > inflowSince
-                                   && t.Type != LoanType && !nullableIds.Contains(t.OriginAccountId)
-                             select e.CreatedAt).ToListAsync(ct);
+            postings.Where(p => p.CreatedAt > balanceSince).Select(p => (p.AccountId, Delta: -p.Amount, p.CreatedAt)).ToList(), now); // a wallet is credit-normal
+        // Money coming in from outside the customer's own wallets, a loan paid out excepted.
+        var inflows = postings.Where(p => p.Amount < 0 && p.Type != LoanType && !nullableIds.Contains(p.OriginAccountId)).Select(p => p.CreatedAt).ToList();
 
         var today = DateOnly.FromDateTime(now);
         var recordsSince = today.AddDays(-BalanceDays);
@@ -53,14 +52,12 @@ public static class CreditHistory
         var recordedIncome = records.FirstOrDefault(r => r.Type == "income")?.Total ?? 0;
         var recordedExpenses = records.FirstOrDefault(r => r.Type == "expense")?.Total ?? 0;
 
-        var movementsSince = now.AddDays(-MovementDays);
-        var failedOrReversed = await db.Transactions.AsNoTracking()
+        var failedOrReversed = ids.Count == 0 ? 0 : await db.Transactions.AsNoTracking()
             .CountAsync(t => (nullableIds.Contains(t.OriginAccountId) || nullableIds.Contains(t.DestinationAccountId)) && t.CreatedAt > movementsSince
                 && (t.Status == Failed || t.ReversedById != null), ct);
-        var late = await (from i in db.LoanInstallments join l in db.Loans on i.LoanId equals l.Id
-                          where l.UserId == userId && i.LateSince != null select i).CountAsync(ct);
-        var repaid = await db.Loans.CountAsync(l => l.UserId == userId && l.Status == LoanStatus.Closed, ct);
-        var customerSince = await db.Users.Where(u => u.Id == userId).Select(u => u.CreatedAt).FirstAsync(ct);
+        var loans = await db.Loans.AsNoTracking().Where(l => l.UserId == userId)
+            .Select(l => new { Closed = l.Status == LoanStatus.Closed, Late = db.LoanInstallments.Count(i => i.LoanId == l.Id && i.LateSince != null) })
+            .ToListAsync(ct);
 
         return new CreditProfile
         {
@@ -71,7 +68,7 @@ public static class CreditHistory
             OverdraftDays = days.Overdrawn,
             RecordsExpenseRatio = recordedIncome > 0 ? Round(recordedExpenses / (double)recordedIncome) : null,
             AccountAgeMonths = Math.Floor((now - customerSince).TotalDays / 30.44), FailedOrReversed = failedOrReversed,
-            LateInstallments = late, LoansRepaid = repaid,
+            LateInstallments = loans.Sum(l => l.Late), LoansRepaid = loans.Count(l => l.Closed),
         };
     }
 

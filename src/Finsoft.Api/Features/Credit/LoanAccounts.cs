@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Ledger;
@@ -14,13 +12,7 @@ namespace Finsoft.Api.Features.Credit;
 /// </summary>
 public static class LoanAccounts
 {
-    public static Guid IdFor(Guid offerId)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"finsoft-loan-account:{offerId:N}"));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // version 8, as the platform's other name-based ids
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
+    public static Guid IdFor(Guid offerId) => SystemAccounts.NameBasedId($"finsoft-loan-account:{offerId:N}");
 
     /// <summary>Creates the account in its own short transaction if it does not exist yet, before the money path locks it.</summary>
     public static async Task<Guid> EnsureAsync(FinsoftDb db, Guid offerId, Guid borrower, Currency currency, DateTime now, CancellationToken ct)

@@ -60,13 +60,14 @@ public static class Scores
         {
             return validation.Result;
         }
-        if (!await db.Users.AnyAsync(u => u.Id == subject && u.DeletedAt == null, ct))
+        var customerSince = await db.Users.Where(u => u.Id == subject && u.DeletedAt == null).Select(u => (DateTime?)u.CreatedAt).FirstOrDefaultAsync(ct);
+        if (customerSince is null)
         {
             return ApiResults.NotFound("User not found");
         }
         var (currency, figures) = application!.Value;
         var now = time.UtcNow();
-        var profile = await CreditHistory.ProfileAsync(db, subject, currency, figures, now, ct);
+        var profile = await CreditHistory.ProfileAsync(db, subject, customerSince.Value, currency, figures, now, ct);
         var result = model.Scorecard.Score(profile);
         var row = new CreditScoreRow
         {

@@ -53,9 +53,12 @@ public sealed class SystemAccounts(IServiceScopeFactory scopes, TimeProvider tim
 
     private readonly ConcurrentDictionary<Guid, bool> _known = new();
 
-    public static Guid Id(string code, Currency currency)
+    public static Guid Id(string code, Currency currency) => NameBasedId($"finsoft-system-account:{code}:{currency.Code}");
+
+    /// <summary>An id that follows from a name: the same name, the same id, on every node.</summary>
+    public static Guid NameBasedId(string name)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"finsoft-system-account:{code}:{currency.Code}"));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(name));
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // version 8: a name-based id of our own scheme
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 9562 variant
         return new Guid(hash.AsSpan(0, 16), bigEndian: true);

@@ -1,0 +1,40 @@
+# Shared by the bench scripts: a private PostgreSQL (fsync and synchronous_commit on, as shipped) in $WORK, and the API
+# built into $WORK/api. After `start_postgres`: PG_BIN, PG_PORT, AS_PG (the command prefix that runs as postgres when
+# root) and PSQL are set; `stop_postgres` stops it (the scripts' cleanup calls it). `start_api PROVIDER CONNECTION`
+# starts the API on $API_PORT (pid in API_PID) as Production, with the bench admin admin@bench.test.
+start_postgres() {
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+  if [ -z "$PG_BIN" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  fi
+  chmod 755 "$WORK"
+  AS_PG=()
+  if [ "$(id -u)" = 0 ]; then AS_PG=(runuser -u postgres --); chown postgres "$WORK"; fi
+  PG_PORT=$((20000 + RANDOM % 10000))
+  echo "== starting PostgreSQL (fsync=on, synchronous_commit=on) on port $PG_PORT"
+  "${AS_PG[@]}" "$PG_BIN/initdb" -D "$WORK/pg" -U postgres -A trust >/dev/null
+  "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w \
+    -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=512MB -c fsync=on -c synchronous_commit=on" start >/dev/null
+  PSQL=("$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qAt)
+}
+
+stop_postgres() {
+  [ -n "${PG_BIN:-}" ] && "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
+}
+
+start_api() { # provider, connection string (empty for SQLite in $WORK/data-<provider>)
+  local data="$WORK/data-$1"; mkdir -p "$data"
+  env ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" ASPNETCORE_ENVIRONMENT=Production \
+    Finsoft__DataDirectory="$data" Finsoft__Database__Provider="$1" ConnectionStrings__Finsoft="$2" \
+    Finsoft__Jwt__SigningKey="bench-signing-key-0123456789-0123456789-0123456789" \
+    Finsoft__Bootstrap__AdminEmail=admin@bench.test Finsoft__Bootstrap__AdminPassword=bench-operator-secret-1 \
+    Finsoft__RateLimit__Enabled=false Finsoft__ShutdownDrainSeconds=0 Logging__LogLevel__Default=Warning \
+    dotnet "$WORK/api/Finsoft.Api.dll" >"$WORK/api-$1.log" 2>&1 &
+  API_PID=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$API_PORT/health/ready" >/dev/null && return 0; sleep 0.2; done
+  echo "API did not start:"; cat "$WORK/api-$1.log"; exit 1
+}
+
+stop_api() { kill "$API_PID"; wait "$API_PID" 2>/dev/null || true; API_PID=""; }
