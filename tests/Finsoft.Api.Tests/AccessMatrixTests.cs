@@ -130,11 +130,14 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         ["POST /api/v1/credit/offers"] = Policies.Credit,
         ["GET /api/v1/credit/offers"] = Policies.Credit,
         ["GET /api/v1/credit/offers/{id:guid}"] = Policies.Credit,
-        ["POST /api/v1/credit/offers/{id:guid}/accept"] = Policies.Credit,
+        ["POST /api/v1/credit/offers/{id:guid}/accept"] = Policies.MoveMoney,
         ["GET /api/v1/credit/loans"] = Policies.Credit,
         ["GET /api/v1/credit/loans/{id:guid}"] = Policies.Credit,
         ["GET /api/v1/credit/loans/{id:guid}/schedule"] = Policies.Credit,
-        ["POST /api/v1/credit/loans/{id:guid}/repayments"] = Policies.Credit,
+        ["POST /api/v1/credit/loans/{id:guid}/repayments"] = Policies.MoveMoney,
+        ["GET /api/v1/analytics/revenue"] = Policies.Insights,
+        ["GET /api/v1/analytics/users"] = Policies.Insights,
+        ["GET /api/v1/analytics/transactions"] = Policies.Insights,
         // Last: it ends the session it is called with.
         ["POST /api/v1/auth/logout"] = Policies.SignedIn,
     };

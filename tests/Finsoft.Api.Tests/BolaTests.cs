@@ -56,8 +56,10 @@ public abstract class BolaTests(DatabaseKind kind)
         var score = (await CreditScoreTests.ScoreAsync(api, alice.Token, CreditScoreTests.Application(requested: "1000.00", term: 6))).GetProperty("id").GetGuid();
         var analyst = await api.CreateUserAsync(world.Admin.Token, "analyst");
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/credit/scores/{score}/review", new { decision = "override", grade = "A", note = "test" }, analyst.Token);
+        var secondScore = (await CreditScoreTests.ScoreAsync(api, alice.Token, CreditScoreTests.Application(requested: "1000.00", term: 6))).GetProperty("id").GetGuid();
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/credit/scores/{secondScore}/review", new { decision = "override", grade = "A", note = "test" }, analyst.Token);
         var offer = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/credit/offers", new { score_id = score }, alice.Token))[0].GetProperty("id").GetGuid();
-        var openOffer = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/credit/offers", new { score_id = score }, alice.Token))[0].GetProperty("id").GetGuid();
+        var openOffer = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/credit/offers", new { score_id = secondScore }, alice.Token))[0].GetProperty("id").GetGuid();
         var loan = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"/api/v1/credit/offers/{offer}/accept", new { }, alice.Token)).GetProperty("id").GetGuid();
         var before = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}", token: alice.Token);
 

@@ -268,6 +268,45 @@ public abstract class CreditLoanTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task One_loan_per_score_affordability_counts_loans_taken_and_a_wallet_that_repays_stays_open()
+    {
+        await using var world = await StartAsync();
+        var admin = await world.AdminAsync();
+        await world.Api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/credit/products", Product(amortization: "equal_principal"), admin);
+        var application = CreditScoreTests.Application(requested: "60000.00", term: 12);
+        var score = await GradedScoreAsync(world, "A", application);
+
+        var offers = await world.Api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/credit/offers", new { score_id = score }, world.Customer.Token);
+        var again = await world.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/credit/offers", new { score_id = score }, world.Customer.Token);
+
+        Assert.Equal(2, offers.GetArrayLength());
+        Assert.Equal(offers.EnumerateArray().Select(o => o.GetProperty("id").GetGuid()), again.EnumerateArray().Select(o => o.GetProperty("id").GetGuid()));
+        Assert.Equal("60000.00", offers[0].GetProperty("amount").GetString());
+        await AcceptAsync(world, offers[0]);
+        var second = await world.Api.PostAsync($"/api/v1/credit/offers/{offers[1].GetProperty("id").GetGuid()}/accept", new { account_id = world.Wallet },
+            world.Customer.Token, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal("offer_accepted", (await ApiClient.BodyAsync(second)).GetProperty("error_code").GetString());
+        var used = await world.Api.PostAsync("/api/v1/credit/offers", new { score_id = score }, world.Customer.Token);
+        Assert.Equal("score_used", (await ApiClient.BodyAsync(used)).GetProperty("error_code").GetString());
+        Assert.Single((await world.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/credit/loans", token: world.Customer.Token)).EnumerateArray());
+
+        // The same application again: half of income less expenses is 6,000.00 a month, and the loan taken already pays about 5,331 of it.
+        var rescored = await GradedScoreAsync(world, "A", application);
+        var smaller = await world.Api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/credit/offers", new { score_id = rescored }, world.Customer.Token);
+        Assert.All(smaller.EnumerateArray(), o => Assert.True(decimal.Parse(o.GetProperty("installment").GetString()!, System.Globalization.CultureInfo.InvariantCulture) <= 670.00m,
+            o.ToString()));
+
+        // The wallet the installments come from cannot be closed while the loan runs, even emptied.
+        var balance = await world.Api.BalanceAsync(world.Customer.Token, world.Wallet);
+        await world.Api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/transactions/transfer",
+            new { origin_account_id = world.Wallet, destination_account_id = world.OtherWallet, amount = balance, description = "away" }, world.Customer.Token);
+        var close = await world.Api.SendAsync(HttpMethod.Delete, $"/api/v1/accounts/{world.Wallet}", token: world.Customer.Token);
+        Assert.True(close.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.BadRequest, close.StatusCode.ToString());
+        Assert.Contains("loan", (await ApiClient.BodyAsync(close)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [DbFact]
     public async Task Products_are_admin_only_and_refuse_terms_that_cannot_work()
     {
         await using var world = await StartAsync();

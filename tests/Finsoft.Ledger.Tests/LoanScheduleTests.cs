@@ -69,6 +69,25 @@ public class LoanScheduleTests
         Assert.Equal([1, 2, 3], schedule.Installments.Select(i => i.Number));
     }
 
+    [Fact]
+    public void Long_equal_installment_schedules_stay_level_to_the_minor_unit_and_never_overflow()
+    {
+        // Rounding the payment once and keeping it for 360 months let the error grow at the loan's own rate: the last month
+        // came out empty (1,000.00 at 12%) or forty times the others (10,000.00 at 24% over 480). Worked out afresh each month
+        // from what is still owed, every installment is within a minor unit or two of the first.
+        foreach (var (principal, rate, term) in new[] { (100_000L, 0.12m, 360), (1_000_000L, 0.24m, 480), (500_000L, 0.18m, 240), (7_777L, 0.3m, 36) })
+        {
+            var schedule = LoanSchedule.Build(new Money(principal, Usd), rate, term, Amortization.EqualInstallments, January31).Value;
+
+            var first = schedule.Installments[0].Total;
+            Assert.All(schedule.Installments, i => Assert.InRange(i.Total, first - 2, first + 2));
+            Assert.Equal(principal, schedule.Installments.Sum(i => i.Principal));
+        }
+        // At 999% a year over 40 years ((1 + 0.8325)^480 would overflow a decimal) the schedule is still built and exact.
+        var extreme = LoanSchedule.Build(new Money(10_000_000, Usd), 9.99m, 480, Amortization.EqualInstallments, January31).Value;
+        Assert.Equal(10_000_000, extreme.Installments.Sum(i => i.Principal));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(481)]

@@ -2,6 +2,7 @@ using Finsoft.Api.MoneyPath.Verification;
 using System.Data.Common;
 using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Features.Aml;
+using Finsoft.Api.Features.Analytics;
 using Finsoft.Api.Features.Credit;
 using Finsoft.Api.Features.Risk;
 using Finsoft.Api.Features.DestinationAccounts;
@@ -158,6 +159,7 @@ public static class FinsoftHost
         app.MapAml();
         app.MapRisk();
         app.MapCredit();
+        app.MapAnalytics();
         return app;
     }
 

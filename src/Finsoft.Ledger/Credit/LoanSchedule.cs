@@ -68,19 +68,22 @@ public sealed record LoanSchedule(Money Principal, decimal AnnualRate, Amortizat
     }
 
     /// <summary>
-    /// The annuity payment P·r / (1 − (1 + r)^−n), rounded to the minor unit; each month's principal is that payment less the
-    /// month's rounded interest, so every installment but the last totals the payment, and the last one settles what is owed.
+    /// Each month the annuity payment on what is still owed over the months left, P·r / (1 − (1 + r)^−n), rounded to the minor
+    /// unit; the month's principal is that payment less its rounded interest. Worked out afresh each month, the payment stays
+    /// level to the minor unit and rounding never piles up into a large (or empty) last month, however long the term; the last
+    /// month settles what is owed.
     /// </summary>
     private static long[] EqualInstallmentParts(long principal, decimal annualRate, int term)
     {
         var monthly = annualRate / 12m;
-        var payment = monthly == 0m
-            ? principal / term
-            : (long)decimal.Round(principal * monthly / (1m - 1m / Power(1m + monthly, term)), MidpointRounding.AwayFromZero);
         var parts = new long[term];
         var owed = principal;
         for (var n = 0; n < term - 1; n++)
         {
+            var left = term - n;
+            var payment = monthly == 0m
+                ? owed / left
+                : (long)decimal.Round(owed * monthly / (1m - Power(1m / (1m + monthly), left)), MidpointRounding.AwayFromZero);
             // Rounding can leave the payment a unit short of the interest on a tiny loan; principal is never negative.
             parts[n] = Math.Clamp(payment - MonthlyInterest(owed, annualRate), 0, owed);
             owed -= parts[n];
@@ -89,6 +92,7 @@ public sealed record LoanSchedule(Money Principal, decimal AnnualRate, Amortizat
         return parts;
     }
 
+    /// <summary>x^n for 0 &lt; x ≤ 1: the discount factor shrinks towards zero, so no term or rate overflows a decimal.</summary>
     private static decimal Power(decimal x, int n)
     {
         var result = 1m;

@@ -35,16 +35,16 @@ public static class CreditEndpoints
         products.MapDelete("/{id:guid}", Products.Archive).RequireAuthorization(Policies.Admin).Produces<StatusMessage>().ProducesError(404);
 
         var offers = credit.MapGroup("/offers").RequireAuthorization(Policies.Credit);
-        offers.MapPost("/", Offers.Create).Produces<List<Offers.OfferDto>>(201).ProducesError(404, 409, 422);
+        offers.MapPost("/", Offers.Create).Produces<List<Offers.OfferDto>>(201).Produces<List<Offers.OfferDto>>().ProducesError(404, 409, 422);
         offers.MapGet("/", Offers.List).Produces<List<Offers.OfferDto>>();
         offers.MapGet("/{id:guid}", Offers.Get).Produces<Offers.OfferDto>().ProducesError(404);
-        offers.MapPost("/{id:guid}/accept", Loans.Accept).WithIdempotencyKey().Produces<Loans.LoanDto>(201).ProducesError(400, 404, 409, 422);
+        offers.MapPost("/{id:guid}/accept", Loans.Accept).RequireAuthorization(Policies.MoveMoney).WithIdempotencyKey().Produces<Loans.LoanDto>(201).ProducesError(400, 404, 409, 422);
 
         var loans = credit.MapGroup("/loans").RequireAuthorization(Policies.Credit);
         loans.MapGet("/", Loans.List).Produces<List<Loans.LoanDto>>();
         loans.MapGet("/{id:guid}", Loans.Get).Produces<Loans.LoanDto>().ProducesError(404);
         loans.MapGet("/{id:guid}/schedule", Loans.Schedule).Produces<Loans.ScheduleDto>().ProducesError(404);
-        loans.MapPost("/{id:guid}/repayments", Loans.Repay).WithIdempotencyKey().Produces<Loans.RepaymentDto>(201).ProducesError(400, 404, 409, 422);
+        loans.MapPost("/{id:guid}/repayments", Loans.Repay).RequireAuthorization(Policies.MoveMoney).WithIdempotencyKey().Produces<Loans.RepaymentDto>(201).ProducesError(400, 404, 409, 422);
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Api.MoneyPath.Outbox;
@@ -21,10 +22,18 @@ public static class LoanBook
     public static MonthOwed ToMonth(LoanInstallmentRow r) =>
         new(r.Number, r.Charged, r.Principal, r.Interest, r.LateFee, r.PrincipalPaid, r.InterestPaid, r.LateFeePaid);
 
-    /// <summary>The accepted offer's loan and months go in with its payout; an offer accepted meanwhile stops it.</summary>
-    public static MoneyOrder.FollowUp Disbursed(LoanRow loan, IReadOnlyList<LoanInstallmentRow> months) => async (db, transaction, ct) =>
+    /// <summary>
+    /// The accepted offer's loan and months go in with its payout. One loan per score: the score's row is locked first (a no-op
+    /// update), so of two acceptances at once the second sees the first's and commits nothing.
+    /// </summary>
+    public static MoneyOrder.FollowUp Disbursed(LoanRow loan, Guid scoreId, IReadOnlyList<LoanInstallmentRow> months) => async (db, transaction, ct) =>
     {
         var now = transaction.CreatedAt;
+        await db.CreditScores.Where(s => s.Id == scoreId).ExecuteUpdateAsync(s => s.SetProperty(x => x.ExpiresAt, x => x.ExpiresAt), ct);
+        if (await db.CreditOffers.AnyAsync(o => o.ScoreId == scoreId && o.AcceptedAt != null, ct))
+        {
+            throw new LoanChangedException($"A loan was taken on score {scoreId} already.");
+        }
         var taken = await db.CreditOffers.Where(o => o.Id == loan.OfferId && o.AcceptedAt == null)
             .ExecuteUpdateAsync(o => o.SetProperty(x => x.AcceptedAt, now).SetProperty(x => x.LoanId, loan.Id), ct);
         if (taken == 0)
@@ -61,21 +70,8 @@ public static class LoanBook
             month.PrincipalPaid += part.Principal;
             month.InterestPaid += part.Interest;
             month.LateFeePaid += part.LateFee;
-            if (month.Owed == 0 && month.PrincipalPaid == month.Principal)
-            {
-                if (!month.Charged)
-                {
-                    month.Interest = 0; // paid off before it fell due: it is never charged
-                }
-                (month.Status, month.PaidAt, month.CollectAfter) = (InstallmentStatus.Paid, transaction.CreatedAt, null);
-            }
         }
-        var events = new List<PendingEvent>();
-        if (months.All(m => m.Status == InstallmentStatus.Paid))
-        {
-            (loan.Status, loan.ClosedAt, loan.UpdatedAt) = (LoanStatus.Closed, transaction.CreatedAt, transaction.CreatedAt);
-            events.Add(LoanEvent(EventTypes.LoanClosed, loan));
-        }
+        var events = Settle(loan, months, transaction.CreatedAt);
         await SaveCheckedAsync(db, loan, months, ct);
         return events;
     };
@@ -90,9 +86,16 @@ public static class LoanBook
         {
             throw new LoanChangedException($"Installment {number} of loan {loanId} is charged already.");
         }
+        // Worked out before the lock: a payment since then lowered the principal the interest is due on.
+        var due = LoanSchedule.MonthlyInterest(RepaymentAllocation.PrincipalOwed(months.Select(ToMonth)), decimal.Parse(loan.Apr, CultureInfo.InvariantCulture));
+        if (due != interest)
+        {
+            throw new LoanChangedException($"Installment {number} of loan {loanId} is now due {due} of interest, not {interest}.");
+        }
         (month.Interest, month.ChargedAt, month.Status) = (interest, transaction.CreatedAt, InstallmentStatus.Due);
+        var events = Settle(loan, months, transaction.CreatedAt);
         await SaveCheckedAsync(db, loan, months, ct);
-        return [];
+        return events;
     };
 
     /// <summary>A month still unpaid after the grace days is charged the product's late fee, once.</summary>
@@ -109,6 +112,29 @@ public static class LoanBook
         await SaveCheckedAsync(db, loan, months, ct);
         return [];
     };
+
+    /// <summary>
+    /// Months that owe nothing more are paid (one paid off before it fell due is never charged interest); a loan whose months
+    /// owe nothing at all is closed, whatever months it had left.
+    /// </summary>
+    private static List<PendingEvent> Settle(LoanRow loan, List<LoanInstallmentRow> months, DateTime at)
+    {
+        var cleared = months.Sum(m => m.Owed) == 0;
+        foreach (var month in months.Where(m => m.Status != InstallmentStatus.Paid && m.Owed == 0 && (cleared || m.Charged || m.PrincipalPaid == m.Principal)))
+        {
+            if (!month.Charged)
+            {
+                month.Interest = 0;
+            }
+            (month.Status, month.PaidAt, month.CollectAfter) = (InstallmentStatus.Paid, at, null);
+        }
+        if (!cleared || loan.Status == LoanStatus.Closed)
+        {
+            return [];
+        }
+        (loan.Status, loan.ClosedAt, loan.UpdatedAt) = (LoanStatus.Closed, at, at);
+        return [LoanEvent(EventTypes.LoanClosed, loan)];
+    }
 
     /// <summary>What the months already charged still owe: what a scheduled debit takes.</summary>
     public static long ChargedOwed(IEnumerable<LoanInstallmentRow> months) => months.Where(m => m.Charged).Sum(m => m.Owed);

@@ -38,7 +38,9 @@ public sealed class LoanServicing(IServiceScopeFactory scopes, MoneyEngine engin
                            join l in db.Loans on i.LoanId equals l.Id
                            where l.Status == LoanStatus.Active && i.Status != InstallmentStatus.Paid && i.DueOn <= today
                                  && (i.CollectAfter == null || i.CollectAfter <= now)
-                           select i.LoanId).Distinct().Take(100).ToListAsync(ct);
+                           group i by i.LoanId into g
+                           orderby g.Min(i => i.DueOn)
+                           select g.Key).Take(100).ToListAsync(ct);
         }
         var made = 0;
         foreach (var loan in loans)
@@ -105,8 +107,9 @@ public sealed class LoanServicing(IServiceScopeFactory scopes, MoneyEngine engin
         if (charge.Amount.Minor == 0)
         {
             await using var scope = scopes.CreateAsyncScope();
+            // Nothing moves, so no engine order: a conditional update, which a payment that settled the month first makes a no-op.
             await scope.ServiceProvider.GetRequiredService<FinsoftDb>().LoanInstallments
-                .Where(i => i.LoanId == loan.Id && i.Number == number && i.ChargedAt == null)
+                .Where(i => i.LoanId == loan.Id && i.Number == number && i.ChargedAt == null && i.Status == InstallmentStatus.Scheduled)
                 .ExecuteUpdateAsync(i => i.SetProperty(x => x.ChargedAt, Time.UtcNow()).SetProperty(x => x.Interest, 0L)
                     .SetProperty(x => x.Status, InstallmentStatus.Due), ct);
             return 0;
@@ -114,20 +117,19 @@ public sealed class LoanServicing(IServiceScopeFactory scopes, MoneyEngine engin
         return await engine.RunForAsync(charge, loan.UserId, description, then, ct) is MoneyOutcome.Made ? 1 : 0;
     }
 
-    /// <summary>The wallet could not cover what is due: the charged months unpaid are late, and the debit is tried again tomorrow.</summary>
+    /// <summary>
+    /// The wallet could not cover what is due: the charged months unpaid are late, and the debit is tried again tomorrow.
+    /// Conditional updates, so a payment that settles a month meanwhile is never overwritten.
+    /// </summary>
     private static async Task MarkLateAsync(IServiceProvider services, LoanRow loan, DateTime now, CancellationToken ct)
     {
         var db = services.GetRequiredService<FinsoftDb>();
         var ledger = services.GetRequiredService<LedgerStore>();
         await services.GetRequiredService<UnitOfWork>().RunAsync<bool>(async ct =>
         {
-            var unpaid = await db.LoanInstallments.Where(i => i.LoanId == loan.Id && i.ChargedAt != null && i.Status != InstallmentStatus.Paid).ToListAsync(ct);
-            var newlyLate = unpaid.Count(i => i.LateSince is null);
-            foreach (var month in unpaid)
-            {
-                (month.Status, month.LateSince, month.CollectAfter) = (InstallmentStatus.Late, month.LateSince ?? now, now.Date.AddDays(1));
-            }
-            await db.SaveChangesAsync(ct);
+            var unpaid = db.LoanInstallments.Where(i => i.LoanId == loan.Id && i.ChargedAt != null && i.Status != InstallmentStatus.Paid);
+            var newlyLate = await unpaid.Where(i => i.LateSince == null).ExecuteUpdateAsync(i => i.SetProperty(x => x.LateSince, now), ct);
+            await unpaid.ExecuteUpdateAsync(i => i.SetProperty(x => x.Status, InstallmentStatus.Late).SetProperty(x => x.CollectAfter, now.Date.AddDays(1)), ct);
             if (newlyLate > 0)
             {
                 await ledger.AppendAsync([], [], [LoanBook.LoanEvent(EventTypes.LoanInstallmentLate, loan)], ct);

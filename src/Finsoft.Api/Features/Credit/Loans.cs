@@ -56,13 +56,18 @@ public static class Loans
         {
             return ApiResults.Problem(StatusCodes.Status409Conflict, "The offer has expired; ask for new offers.", errorCode: "offer_expired");
         }
-        var wallets = db.Accounts.AsNoTracking().HeldBy(db, user.Id).Where(a => a.ClosedAt == null && a.Currency == offer.Currency);
+        if (await db.CreditOffers.AnyAsync(o => o.ScoreId == offer.ScoreId && o.AcceptedAt != null, ct))
+        {
+            return ScoreUsed();
+        }
+        // The borrower's own wallet (not one it was granted): the installments are debited from it.
+        var wallets = db.OpenWallets().AsNoTracking().Where(a => a.UserId == user.Id && a.Currency == offer.Currency);
         var wallet = request?.AccountId is { } chosen
             ? await wallets.FirstOrDefaultAsync(a => a.Id == chosen, ct)
-            : await wallets.Where(a => a.UserId == user.Id).OrderBy(a => a.CreatedAt).FirstOrDefaultAsync(ct);
+            : await wallets.OrderBy(a => a.CreatedAt).FirstOrDefaultAsync(ct);
         if (wallet is null)
         {
-            return new Validation().Add("account_id", $"an open {offer.Currency} wallet of yours is needed to receive the loan.").Result;
+            return new Validation().Add("account_id", $"an open {offer.Currency} wallet you own is needed to receive the loan.").Result;
         }
         var currency = Currency.Get(offer.Currency);
         var schedule = LoanSchedule.Build(new Money(offer.Amount, currency), decimal.Parse(offer.Apr, CultureInfo.InvariantCulture), offer.TermMonths,
@@ -81,7 +86,16 @@ public static class Loans
         {
             LoanId = loan.Id, Number = i.Number, DueOn = i.DueOn, Principal = i.Principal, Interest = i.Interest, Status = InstallmentStatus.Scheduled,
         }).ToList();
-        return await engine.SubmitAsync(new MoneyOrder(
+        try
+        {
+            return await Disburse();
+        }
+        catch (LoanBook.LoanChangedException)
+        {
+            return ScoreUsed(); // another acceptance of this offer, or of another offer of its score, committed first
+        }
+
+        Task<JsonBody> Disburse() => engine.SubmitAsync(new MoneyOrder(
             new MoneyCommand.Lend(loanAccount, wallet.Id, new Money(offer.Amount, currency), feeIncome, new Money(offer.OriginationFee, currency)),
             outcome => outcome switch
             {
@@ -91,9 +105,13 @@ public static class Loans
             })
         {
             Initiator = user, Ticket = IdempotencyTicket.Of(http), MustHold = (wallet.Id, LedgerError.DestinationNotFound),
-            Description = $"Loan of {Money.Format(offer.Amount, currency)} {currency.Code} over {offer.TermMonths} months", Then = LoanBook.Disbursed(loan, months),
+            Description = $"Loan of {Money.Format(offer.Amount, currency)} {currency.Code} over {offer.TermMonths} months",
+            Then = LoanBook.Disbursed(loan, offer.ScoreId, months),
         }, ct);
     }
+
+    private static JsonBody ScoreUsed() => ApiResults.Problem(StatusCodes.Status409Conflict,
+        "The offer was accepted already, or a loan was taken on another offer of its score.", errorCode: "offer_accepted");
 
     /// <summary>Pays early: the months due first (interest, late fee, principal), the rest off the last months' principal.</summary>
     public static async Task<JsonBody> Repay(Guid id, RepayRequest request, HttpContext http, FinsoftDb db, MoneyEngine engine, CancellationToken ct)

@@ -54,11 +54,21 @@ public static class Offers
                 "Grade E gets no offers. The main reasons: " + string.Join("; ", Reasons(score)) + ". The customer may ask for a human review.",
                 errorCode: "credit_declined");
         }
+        var made = await db.CreditOffers.AsNoTracking().Where(o => o.ScoreId == score.Id).OrderBy(o => o.CreatedAt).ThenBy(o => o.Id).ToListAsync(ct);
+        if (made.Any(o => o.AcceptedAt is not null))
+        {
+            return ApiResults.Problem(StatusCodes.Status409Conflict, "A loan was taken on this score already; ask for a new score.", errorCode: "score_used");
+        }
+        if (made.Where(o => o.ExpiresAt > now).ToList() is { Count: > 0 } open)
+        {
+            return ApiResults.Ok(open.Select(o => ToDto(o, now)).ToList()); // one set of offers per score: asking again shows them
+        }
         var application = JsonSerializer.Deserialize<CreditHistory.Application>(score.Application, Json.Options)!;
+        var repaying = await RepayingAsync(db, score.UserId, score.Currency, ct);
         var products = await db.CreditProducts.AsNoTracking().Where(p => p.ArchivedAt == null && p.Currency == score.Currency)
             .OrderBy(p => p.CreatedAt).ThenBy(p => p.Id).ToListAsync(ct);
         var expiresAt = Min(now.AddDays(options.Value.Credit.OfferValidDays), score.ExpiresAt);
-        var priced = products.Select(p => (Product: p, Offer: Price(p, score, application, now, expiresAt, out var why), Why: why)).ToList();
+        var priced = products.Select(p => (Product: p, Offer: Price(p, score, application, repaying, now, expiresAt, out var why), Why: why)).ToList();
         var offers = priced.Select(p => p.Offer).OfType<CreditOfferRow>().ToList();
         if (offers.Count == 0)
         {
@@ -90,7 +100,8 @@ public static class Offers
         user.SeesEveryAccount ? db.CreditOffers.AsNoTracking() : db.CreditOffers.AsNoTracking().Where(o => o.UserId == user.Id);
 
     /// <summary>The product's offer for the score, or none and why (in words for the applicant).</summary>
-    private static CreditOfferRow? Price(CreditProductRow product, CreditScoreRow score, CreditHistory.Application application, DateTime now,
+    /// <param name="repaying">What the applicant already pays each month at most on its loans in the currency, out of what it could afford.</param>
+    private static CreditOfferRow? Price(CreditProductRow product, CreditScoreRow score, CreditHistory.Application application, long repaying, DateTime now,
         DateTime expiresAt, out string why)
     {
         var currency = Currency.Get(product.Currency);
@@ -112,10 +123,10 @@ public static class Offers
             why = $"the smallest loan is {F(product.MinAmount)}";
             return null;
         }
-        var affordable = (long)decimal.Floor((application.MonthlyIncome - application.MonthlyExpenses) * AffordableShare);
+        var affordable = (long)decimal.Floor((application.MonthlyIncome - application.MonthlyExpenses) * AffordableShare) - repaying;
         if (affordable <= 0)
         {
-            why = "expenses leave nothing of the income to repay with";
+            why = repaying > 0 ? "the installments of loans already taken use all that is affordable" : "expenses leave nothing of the income to repay with";
             return null;
         }
         var amount = Math.Min(application.RequestedAmount, product.MaxAmount);
@@ -141,6 +152,17 @@ public static class Offers
             OriginationFee = product.OriginationFee, TotalCost = checked(schedule.TotalInterest + product.OriginationFee),
             CreatedAt = now, ExpiresAt = expiresAt,
         };
+    }
+
+    /// <summary>The largest installment each active loan in the currency still has to pay, summed.</summary>
+    private static async Task<long> RepayingAsync(FinsoftDb db, Guid userId, string currency, CancellationToken ct)
+    {
+        var months = await (from i in db.LoanInstallments
+                            join l in db.Loans on i.LoanId equals l.Id
+                            where l.UserId == userId && l.Currency == currency && l.Status == LoanStatus.Active && i.Status != InstallmentStatus.Paid
+                            select new { i.LoanId, Left = i.Principal + i.Interest + i.LateFee - i.PrincipalPaid - i.InterestPaid - i.LateFeePaid })
+            .ToListAsync(ct);
+        return months.GroupBy(m => m.LoanId).Sum(g => g.Max(m => m.Left));
     }
 
     private static LoanSchedule? Schedule(long amount, Currency currency, decimal rate, int term, Amortization method, DateTime now) =>
