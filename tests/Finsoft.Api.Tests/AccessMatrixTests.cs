@@ -138,6 +138,10 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         ["GET /api/v1/analytics/revenue"] = Policies.Insights,
         ["GET /api/v1/analytics/users"] = Policies.Insights,
         ["GET /api/v1/analytics/transactions"] = Policies.Insights,
+        ["POST /api/v1/reconciliations"] = Policies.Insights,
+        ["GET /api/v1/bank/statements"] = Policies.Insights,
+        ["GET /api/v1/reconciliations/{id:guid}"] = Policies.Insights,
+        ["POST /api/v1/reconciliations/{id:guid}/items/{item_id:guid}/resolve"] = Policies.Insights,
         // Last: it ends the session it is called with.
         ["POST /api/v1/auth/logout"] = Policies.SignedIn,
     };
@@ -201,6 +205,7 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         var path = route[(space + 1)..].Replace("{id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{accountId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{deliveryId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{item_id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{user_id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal).Replace("{entity_type}", "user", StringComparison.Ordinal).Replace("{entity_id:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
         return (new HttpMethod(route[..space]), path);
     }

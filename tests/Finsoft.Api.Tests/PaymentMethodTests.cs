@@ -28,7 +28,8 @@ public abstract class PaymentMethodTests(DatabaseKind kind)
             card.GetProperty("last4").GetString(), card.GetProperty("exp_month").GetInt32(), card.GetProperty("exp_year").GetInt32(),
             card.GetProperty("holder_name").GetString(), card.GetProperty("provider").GetString()));
         Assert.DoesNotContain(Number, card.GetRawText(), StringComparison.Ordinal);
-        Assert.DoesNotContain(Cvc, card.GetRawText(), StringComparison.Ordinal);
+        // Every field but the timestamps, whose microseconds may hold any three digits (the CVC was once found in created_at).
+        Assert.DoesNotContain(card.EnumerateObject(), f => f.Name is not ("created_at" or "updated_at") && f.Value.GetRawText().Contains(Cvc, StringComparison.Ordinal));
         var amex = await w.Api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/payments/methods", Card("3782 8224 6310 005", cvc: "1234"), w.Alice.Token);
         Assert.Equal(("amex", "0005"), (amex.GetProperty("brand").GetString(), amex.GetProperty("last4").GetString()));
         var clabe = Finsoft.Ledger.Clabe.Create("012", "180", "01002029399").Value;

@@ -4,6 +4,7 @@ using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Features.Aml;
 using Finsoft.Api.Features.Analytics;
 using Finsoft.Api.Features.Credit;
+using Finsoft.Api.Features.Reconciliation;
 using Finsoft.Api.Features.Risk;
 using Finsoft.Api.Features.DestinationAccounts;
 using Finsoft.Api.Features.Health;
@@ -103,6 +104,7 @@ public static class FinsoftHost
         builder.Services.AddAml();
         builder.Services.AddRisk();
         builder.Services.AddCredit(options);
+        builder.Services.AddReconciliation();
         builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
         builder.Services.AddSingleton<WithdrawalProcessor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WithdrawalProcessor>());
@@ -160,6 +162,7 @@ public static class FinsoftHost
         app.MapRisk();
         app.MapCredit();
         app.MapAnalytics();
+        app.MapReconciliation();
         return app;
     }
 

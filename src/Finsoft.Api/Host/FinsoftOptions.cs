@@ -105,6 +105,9 @@ public sealed class BankOptions
     /// <summary>When true, the simulated bank rejects every payout (to exercise the failure path).</summary>
     public bool RejectAll { get; set; }
 
+    /// <summary>Faults the simulated bank plants in its statements: <c>missing_line</c>, <c>wrong_amount</c>.</summary>
+    public List<string> StatementFaults { get; set; } = [];
+
     /// <summary>How often the background workers look for work.</summary>
     public int PollMilliseconds { get; set; } = 100;
 }

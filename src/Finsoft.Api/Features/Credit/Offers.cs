@@ -54,14 +54,14 @@ public static class Offers
                 "Grade E gets no offers. The main reasons: " + string.Join("; ", Reasons(score)) + ". The customer may ask for a human review.",
                 errorCode: "credit_declined");
         }
-        var made = await db.CreditOffers.AsNoTracking().Where(o => o.ScoreId == score.Id).OrderBy(o => o.CreatedAt).ThenBy(o => o.Id).ToListAsync(ct);
+        var made = await db.CreditOffers.AsNoTracking().Where(o => o.ScoreId == score.Id).ToListAsync(ct);
         if (made.Any(o => o.AcceptedAt is not null))
         {
             return ApiResults.Problem(StatusCodes.Status409Conflict, "A loan was taken on this score already; ask for a new score.", errorCode: "score_used");
         }
         if (made.Where(o => o.ExpiresAt > now).ToList() is { Count: > 0 } open)
         {
-            return ApiResults.Ok(open.Select(o => ToDto(o, now)).ToList()); // one set of offers per score: asking again shows them
+            return ApiResults.Ok(InOrder(open).Select(o => ToDto(o, now)).ToList()); // one set of offers per score: asking again shows them
         }
         var application = JsonSerializer.Deserialize<CreditHistory.Application>(score.Application, Json.Options)!;
         var repaying = await RepayingAsync(db, score.UserId, score.Currency, ct);
@@ -77,7 +77,7 @@ public static class Offers
         }
         db.CreditOffers.AddRange(offers);
         await db.SaveChangesAsync(ct);
-        return ApiResults.Created(offers.Select(o => ToDto(o, now)).ToList());
+        return ApiResults.Created(InOrder(offers).Select(o => ToDto(o, now)).ToList());
     }
 
     public static async Task<JsonBody> Get(Guid id, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct) =>
@@ -153,6 +153,9 @@ public static class Offers
             CreatedAt = now, ExpiresAt = expiresAt,
         };
     }
+
+    /// <summary>A score's offers in one order wherever they come from (the ids, compared here, not as the database compares them).</summary>
+    private static IEnumerable<CreditOfferRow> InOrder(IEnumerable<CreditOfferRow> offers) => offers.OrderBy(o => o.CreatedAt).ThenBy(o => o.Id);
 
     /// <summary>The largest installment each active loan in the currency still has to pay, summed.</summary>
     private static async Task<long> RepayingAsync(FinsoftDb db, Guid userId, string currency, CancellationToken ct)

@@ -31,12 +31,14 @@ public static class AuditEvents
     public const string CreditReviewRequested = "credit.review_requested";
     public const string CreditReviewDecided = "credit.review_decided";
     public const string CreditProductChanged = "credit.product_changed";
+    public const string ReconciliationItemResolved = "reconciliation.item_resolved";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         LoginSucceeded, LoginFailed, LockedOut, MfaEnrolled, MfaDisabled, MfaFailed, RecoveryCodeUsed, TokenReuse, PasswordChanged,
         UserCreated, RoleChanged, StatusChanged, UserDeleted, ProfileChanged, AccessGranted, AccessRevoked, BalanceAdjusted, LimitsChanged,
         ReviewDecided, RescreeningScheduled, MonitoringRulesChanged, CreditReviewRequested, CreditReviewDecided, CreditProductChanged,
+        ReconciliationItemResolved,
     };
 }
 

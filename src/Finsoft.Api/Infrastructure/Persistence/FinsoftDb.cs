@@ -55,6 +55,8 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<CreditOfferRow> CreditOffers => Set<CreditOfferRow>();
     public DbSet<LoanRow> Loans => Set<LoanRow>();
     public DbSet<LoanInstallmentRow> LoanInstallments => Set<LoanInstallmentRow>();
+    public DbSet<ReconciliationRow> Reconciliations => Set<ReconciliationRow>();
+    public DbSet<ReconciliationItemRow> ReconciliationItems => Set<ReconciliationItemRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -119,6 +121,8 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<LoanRow>().ToTable("loans");
         modelBuilder.Entity<LoanInstallmentRow>().ToTable("loan_installments").HasKey(i => new { i.LoanId, i.Number });
         modelBuilder.Entity<LoanInstallmentRow>().Ignore(i => i.Owed).Ignore(i => i.Paid).Ignore(i => i.Charged);
+        modelBuilder.Entity<ReconciliationRow>().ToTable("reconciliations");
+        modelBuilder.Entity<ReconciliationItemRow>().ToTable("reconciliation_items");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

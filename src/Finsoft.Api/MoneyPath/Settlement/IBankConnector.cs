@@ -1,3 +1,5 @@
+using Finsoft.Ledger;
+
 namespace Finsoft.Api.MoneyPath.Settlement;
 
 /// <summary>An instruction to pay out of the platform's bank account. <see cref="Reference"/> is our transaction id.</summary>
@@ -14,6 +16,9 @@ public interface IBankConnector
 
     /// <summary>Confirms with the bank that the account exists and belongs to the named holder.</summary>
     Task<bool> VerifyAccountAsync(string clabe, string holderName, CancellationToken ct);
+
+    /// <summary>The platform's settlement account statement for one day, as the bank sends it: ISO 20022 camt.053.</summary>
+    Task<string> StatementAsync(DateOnly day, Currency currency, CancellationToken ct);
 }
 
 /// <summary>The ledger's side of the bank callback; safe to call more than once for the same payout.</summary>

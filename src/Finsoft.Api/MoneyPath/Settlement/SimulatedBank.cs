@@ -42,6 +42,41 @@ public sealed class SimulatedBank(FinsoftDb db, IOptions<FinsoftOptions> options
 
     public Task<bool> VerifyAccountAsync(string clabe, string holderName, CancellationToken ct) =>
         Task.FromResult(Clabe.Parse(clabe).IsSuccess && !string.IsNullOrWhiteSpace(holderName));
+
+    public const string MissingLine = "missing_line";
+    public const string WrongAmount = "wrong_amount";
+
+    /// <summary>
+    /// The day's statement: the payouts this bank paid (debits, by their reference) and the money that came into the account
+    /// (the deposits Finsoft booked, which stand for transfers received; credits, by transaction id). The faults named in
+    /// <c>Finsoft:Bank:StatementFaults</c> are planted so that reconciliation has something to find: the first payout left
+    /// out (<c>missing_line</c>), or the first line a unit off (<c>wrong_amount</c>).
+    /// </summary>
+    public async Task<string> StatementAsync(DateOnly day, Currency currency, CancellationToken ct)
+    {
+        var (start, end) = (day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+        var paid = await db.SimulatedPayouts.AsNoTracking()
+            .Where(p => p.Currency == currency.Code && p.Outcome == SimulatedBankSettlement.Settled && p.SettledAt >= start && p.SettledAt < end)
+            .OrderBy(p => p.SettledAt).Select(p => new { p.Reference, p.Amount }).ToListAsync(ct);
+        var deposit = TransactionLifecycle.Wire(TransactionType.Deposit);
+        var received = await db.Transactions.AsNoTracking()
+            .Where(t => t.Type == deposit && t.Currency == currency.Code && t.CreatedAt >= start && t.CreatedAt < end)
+            .OrderBy(t => t.CreatedAt).Select(t => new { t.Id, t.Amount }).ToListAsync(ct);
+        var lines = received.Select(r => (Amount: r.Amount, Reference: r.Id.ToString(), Description: "Transfer received"))
+            .Concat(paid.Select(p => (Amount: -p.Amount, Reference: p.Reference.ToString(), Description: "SPEI payout"))).ToList();
+        var faults = options.Value.Bank.StatementFaults;
+        if (faults.Contains(MissingLine) && lines.FindIndex(l => l.Amount < 0) is >= 0 and var payout)
+        {
+            lines.RemoveAt(payout);
+        }
+        if (faults.Contains(WrongAmount) && lines.Count > 0)
+        {
+            lines[0] = lines[0] with { Amount = lines[0].Amount + 1 };
+        }
+        var statement = new Finsoft.Ledger.Reconciliation.BankStatement(currency,
+            lines.Select((l, i) => new Finsoft.Ledger.Reconciliation.StatementLine(i + 1, day, l.Amount, l.Reference, l.Description)).ToList());
+        return Finsoft.Ledger.Reconciliation.Camt053Writer.Write(statement, "FINSOFT-SETTLEMENT-" + currency.Code, $"SIM-{day:yyyyMMdd}-{currency.Code}", time.UtcNow());
+    }
 }
 
 /// <summary>The simulated bank's clock: settles due payouts and calls the ledger back.</summary>
