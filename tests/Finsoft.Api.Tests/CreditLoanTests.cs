@@ -157,8 +157,14 @@ public abstract class CreditLoanTests(DatabaseKind kind)
         await using var world = await StartAsync();
         var offer = await OfferAsync(world);
         var key = Guid.NewGuid().ToString();
+        // The product changes after the offer was made: the loan keeps the offer's terms.
+        var admin = await world.AdminAsync();
+        var product = offer.GetProperty("product_id").GetGuid();
+        await world.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/credit/products/{product}", Product(lateFee: "999.00", graceDays: 1), admin);
 
         var loan = await AcceptAsync(world, offer, key);
+
+        Assert.Equal(("150.00", 5), (loan.GetProperty("late_fee").GetString(), loan.GetProperty("grace_days").GetInt32()));
 
         var id = loan.GetProperty("id").GetGuid();
         Assert.Equal(("12000.00", "12000.00", "active"), (loan.GetProperty("principal").GetString(), loan.GetProperty("outstanding").GetString(),
@@ -265,6 +271,22 @@ public abstract class CreditLoanTests(DatabaseKind kind)
         var rescored = await CreditScoreTests.ScoreAsync(world.Api, world.Customer.Token);
         Assert.Equal((1.0, 1.0), (rescored.GetProperty("features").GetProperty("loans_repaid").GetDouble(),
             rescored.GetProperty("features").GetProperty("late_installments").GetDouble()));
+    }
+
+    [DbFact]
+    public async Task After_downtime_months_are_caught_up_one_by_one_each_charged_on_the_principal_left()
+    {
+        await using var world = await StartAsync();
+        var loan = (await AcceptAsync(world, await OfferAsync(world))).GetProperty("id").GetGuid();
+        var expected = LoanSchedule.Build(new Money(1_200_000, Currency.Get("MXN")), 0.12m, 12, Amortization.EqualInstallments,
+            DateOnly.FromDateTime(Start.UtcDateTime)).Value;
+
+        await world.AdvanceAsync(TimeSpan.FromDays(62)); // two months fall due in one pass
+
+        var second = await MonthAsync(world, loan, 2, "paid");
+        // Charging both months before collecting either would have charged month 2 on the whole 12,000.00 (120.00).
+        Assert.Equal(Money.Format(expected.Installments[1].Interest, Currency.Get("MXN")), second.GetProperty("interest").GetString());
+        Assert.Equal("120.00", (await MonthAsync(world, loan, 1, "paid")).GetProperty("interest").GetString());
     }
 
     [DbFact]

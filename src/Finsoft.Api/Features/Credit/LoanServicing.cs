@@ -50,7 +50,7 @@ public sealed class LoanServicing(IServiceScopeFactory scopes, MoneyEngine engin
         return made;
     }
 
-    /// <summary>One loan: charge the interest of each month that fell due, then late fees, then one debit of all that is due.</summary>
+    /// <summary>One loan, a step at a time: a late fee that is due, then a debit of what the charged months owe, then the next month's interest.</summary>
     private async Task<int> ServiceAsync(Guid loanId, CancellationToken ct)
     {
         var made = 0;
@@ -67,14 +67,6 @@ public sealed class LoanServicing(IServiceScopeFactory scopes, MoneyEngine engin
             {
                 return made;
             }
-            if (months.FirstOrDefault(m => !m.Charged && m.Status == InstallmentStatus.Scheduled && m.DueOn <= today) is { } falling)
-            {
-                var interest = LoanSchedule.MonthlyInterest(RepaymentAllocation.PrincipalOwed(months.Select(LoanBook.ToMonth)), decimal.Parse(loan.Apr, CultureInfo.InvariantCulture));
-                var income = await system.EnsureAsync(SystemAccounts.LoanInterestIncome, currency, ct);
-                made += await ChargeAsync(loan, falling.Number, new MoneyCommand.ChargeLoan(loan.AccountId, income, new Money(interest, currency)),
-                    $"Interest for installment {falling.Number}", LoanBook.InterestCharged(loan.Id, falling.Number, interest), ct);
-                continue;
-            }
             if (months.FirstOrDefault(m => m.Status == InstallmentStatus.Late && m.LateFee == 0 && loan.LateFee > 0
                     && m.DueOn.AddDays(loan.GraceDays) < today) is { } overdue)
             {
@@ -83,18 +75,31 @@ public sealed class LoanServicing(IServiceScopeFactory scopes, MoneyEngine engin
                     $"Late fee for installment {overdue.Number}", LoanBook.LateFeeCharged(loan.Id, overdue.Number, loan.LateFee), ct);
                 continue;
             }
+            // What is charged is collected before the next month is charged, so a pass that catches up on several months (after
+            // the service was down) charges each month's interest on the principal left after the month before was paid.
             var due = LoanBook.ChargedOwed(months);
-            if (due == 0 || months.Any(m => m.Charged && m.Owed > 0 && m.CollectAfter > now))
+            if (due > 0 && !months.Any(m => m.Charged && m.Owed > 0 && m.CollectAfter > now))
             {
-                return made;
+                var outcome = await engine.RunForAsync(new MoneyCommand.Repay(loan.WalletId, loan.AccountId, new Money(due, currency)), loan.UserId,
+                    $"Installment of loan {loan.Id}", LoanBook.Repaid(loan.Id, due, scheduled: true), ct);
+                if (outcome is MoneyOutcome.Made)
+                {
+                    made++;
+                }
+                else
+                {
+                    await MarkLateAsync(scope.ServiceProvider, loan, now, ct);
+                }
+                continue;
             }
-            var outcome = await engine.RunForAsync(new MoneyCommand.Repay(loan.WalletId, loan.AccountId, new Money(due, currency)), loan.UserId,
-                $"Installment of loan {loan.Id}", LoanBook.Repaid(loan.Id, due, scheduled: true), ct);
-            if (outcome is MoneyOutcome.Made)
+            if (months.FirstOrDefault(m => !m.Charged && m.Status == InstallmentStatus.Scheduled && m.DueOn <= today) is { } falling)
             {
-                return made + 1;
+                var interest = LoanSchedule.MonthlyInterest(RepaymentAllocation.PrincipalOwed(months.Select(LoanBook.ToMonth)), decimal.Parse(loan.Apr, CultureInfo.InvariantCulture));
+                var income = await system.EnsureAsync(SystemAccounts.LoanInterestIncome, currency, ct);
+                made += await ChargeAsync(loan, falling.Number, new MoneyCommand.ChargeLoan(loan.AccountId, income, new Money(interest, currency)),
+                    $"Interest for installment {falling.Number}", LoanBook.InterestCharged(loan.Id, falling.Number, interest), ct);
+                continue;
             }
-            await MarkLateAsync(scope.ServiceProvider, loan, now, ct);
             return made;
         }
         return made;

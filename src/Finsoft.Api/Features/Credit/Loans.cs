@@ -72,14 +72,13 @@ public static class Loans
         var currency = Currency.Get(offer.Currency);
         var schedule = LoanSchedule.Build(new Money(offer.Amount, currency), decimal.Parse(offer.Apr, CultureInfo.InvariantCulture), offer.TermMonths,
             Products.MethodOf(offer.Amortization), DateOnly.FromDateTime(now)).Value;
-        var product = await db.CreditProducts.AsNoTracking().FirstAsync(p => p.Id == offer.ProductId, ct);
         var loanAccount = await LoanAccounts.EnsureAsync(db, offer.Id, user.Id, currency, now, ct);
         var feeIncome = await system.EnsureAsync(SystemAccounts.LoanFeeIncome, currency, ct);
         var loan = new LoanRow
         {
             Id = Guid.CreateVersion7(), UserId = user.Id, OfferId = offer.Id, ProductId = offer.ProductId, AccountId = loanAccount, WalletId = wallet.Id,
             Currency = offer.Currency, Principal = offer.Amount, Apr = offer.Apr, TermMonths = offer.TermMonths, Amortization = offer.Amortization,
-            OriginationFee = offer.OriginationFee, LateFee = product.LateFee, GraceDays = product.GraceDays, Status = LoanStatus.Active,
+            OriginationFee = offer.OriginationFee, LateFee = offer.LateFee, GraceDays = offer.GraceDays, Status = LoanStatus.Active,
             CreatedAt = now, UpdatedAt = now,
         };
         var months = schedule.Installments.Select(i => new LoanInstallmentRow

@@ -24,7 +24,7 @@ public static class Offers
 
     public sealed record OfferDto(Guid Id, Guid UserId, Guid ScoreId, Guid ProductId, string Grade, string Currency, string Amount, int TermMonths,
         string Apr, string Amortization, string Installment, string TotalInterest, string OriginationFee, string TotalCost, string TotalRepayable,
-        string Status, Guid? LoanId, DateTime ExpiresAt, DateTime CreatedAt);
+        string LateFee, int GraceDays, string Status, Guid? LoanId, DateTime ExpiresAt, DateTime CreatedAt);
 
     /// <summary>The share of the monthly income left after expenses that an installment may take.</summary>
     private const decimal AffordableShare = 0.5m;
@@ -150,7 +150,7 @@ public static class Offers
             Currency = product.Currency, Amount = amount, TermMonths = term, Apr = rate.ToString(CultureInfo.InvariantCulture),
             Amortization = product.Amortization, Installment = FirstInstallment(schedule), TotalInterest = schedule.TotalInterest,
             OriginationFee = product.OriginationFee, TotalCost = checked(schedule.TotalInterest + product.OriginationFee),
-            CreatedAt = now, ExpiresAt = expiresAt,
+            LateFee = product.LateFee, GraceDays = product.GraceDays, CreatedAt = now, ExpiresAt = expiresAt,
         };
     }
 
@@ -188,6 +188,6 @@ public static class Offers
         string F(long minor) => Money.Format(minor, currency);
         return new OfferDto(row.Id, row.UserId, row.ScoreId, row.ProductId, row.Grade, row.Currency, F(row.Amount), row.TermMonths, row.Apr,
             row.Amortization, F(row.Installment), F(row.TotalInterest), F(row.OriginationFee), F(row.TotalCost), F(checked(row.Amount + row.TotalInterest)),
-            StatusOf(row, now), row.LoanId, row.ExpiresAt, row.CreatedAt);
+            F(row.LateFee), row.GraceDays, StatusOf(row, now), row.LoanId, row.ExpiresAt, row.CreatedAt);
     }
 }

@@ -80,6 +80,10 @@ public sealed class CreditOfferRow : Http.IKeyedRow
     public long TotalInterest { get; set; }
     public long OriginationFee { get; set; }
     public long TotalCost { get; set; }
+
+    /// <summary>The product's late fee and grace days when the offer was made: the loan keeps them.</summary>
+    public long LateFee { get; set; }
+    public int GraceDays { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime ExpiresAt { get; set; }
     public DateTime? AcceptedAt { get; set; }
