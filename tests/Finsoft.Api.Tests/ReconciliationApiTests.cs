@@ -78,7 +78,7 @@ public abstract class ReconciliationApiTests(DatabaseKind kind)
         var notOnStatement = Assert.Single(result.GetProperty("unmatched_ledger").EnumerateArray());
         Assert.Equal((missing, "3000.00"), (notOnStatement.GetProperty("transaction_id").GetGuid(), notOnStatement.GetProperty("ledger_amount").GetString()));
         var notInLedger = Assert.Single(result.GetProperty("unmatched_statement").EnumerateArray());
-        Assert.Equal((5, "-45.00"), (notInLedger.GetProperty("line").GetInt32(), notInLedger.GetProperty("statement_amount").GetString()));
+        Assert.Equal((6, "-45.00"), (notInLedger.GetProperty("line").GetInt32(), notInLedger.GetProperty("statement_amount").GetString())); // the file's line
         var discrepancy = Assert.Single(result.GetProperty("discrepancies").EnumerateArray());
         Assert.Equal(("amount_mismatch", firstDeposit, "1000.50", "1000.00"), (discrepancy.GetProperty("detail").GetString(),
             discrepancy.GetProperty("transaction_id").GetGuid(), discrepancy.GetProperty("statement_amount").GetString(), discrepancy.GetProperty("ledger_amount").GetString()));

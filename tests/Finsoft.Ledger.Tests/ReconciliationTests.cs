@@ -74,7 +74,8 @@ public class ReconciliationTests
 
         var statement = StatementFormats.ParseCsv(new StringReader(csv), Mxn).Value;
 
-        Assert.Equal([new StatementLine(1, Day, -15_025, "PAYOUT-1", "Payout, to \"Ana\""), new StatementLine(2, Day.AddDays(1), 100_000, null, "deposit")], statement.Lines);
+        // Numbered as the file's lines, the header being line 1, so a person finds the row the item names.
+        Assert.Equal([new StatementLine(2, Day, -15_025, "PAYOUT-1", "Payout, to \"Ana\""), new StatementLine(3, Day.AddDays(1), 100_000, null, "deposit")], statement.Lines);
         Assert.Contains("line 4", StatementFormats.ParseCsv(new StringReader(csv + "2027-13-01,1.00,x,y\n"), Mxn).Error!.Message, StringComparison.Ordinal);
         Assert.Contains("line 2", StatementFormats.ParseCsv(new StringReader("date,amount,reference,description\n2027-03-01,abc,x,y\n"), Mxn).Error!.Message,
             StringComparison.Ordinal);
@@ -126,6 +127,52 @@ public class ReconciliationTests
         Assert.Empty(ambiguous.Matches);
         Assert.Equal(2, ambiguous.UnmatchedLedger.Count);
         Assert.Empty(late.Matches);
+    }
+
+    [Fact]
+    public void A_second_line_naming_a_matched_movement_is_a_duplicate_not_a_match_for_another_of_that_amount()
+    {
+        var sameAmount = PayoutA with { Id = Guid.NewGuid(), Reference = "A-twin" };
+
+        var result = Matcher.Match([PayoutA, sameAmount], [new StatementLine(1, Day, -10_000, "A", null), new StatementLine(2, Day, -10_000, "A", null)], new MatchRules());
+
+        Assert.Equal(MatchKind.Reference, Assert.Single(result.Matches).Kind);
+        Assert.Equal(("duplicate_reference", 2), (Assert.Single(result.Discrepancies).Kind, result.Discrepancies[0].Line));
+        Assert.Equal([sameAmount], result.UnmatchedLedger);
+    }
+
+    [Fact]
+    public void Movements_read_for_the_window_but_dated_outside_the_statements_days_are_not_reported_missing()
+    {
+        var dayBefore = PayoutA with { Id = Guid.NewGuid(), Date = Day.AddDays(-1), Reference = "before" };
+
+        var result = Matcher.Match([dayBefore, PayoutB], [new StatementLine(1, Day, -20_000, "B", null)], new MatchRules(DateWindowDays: 3));
+
+        Assert.Empty(result.UnmatchedLedger);
+    }
+
+    [Fact]
+    public void A_wide_tolerance_finds_candidates_by_search_and_still_refuses_to_guess()
+    {
+        var items = Enumerable.Range(0, 20_000).Select(i => new LedgerItem(Guid.NewGuid(), Day, -(100_000 + i * 10_000L), $"r{i}")).ToList();
+
+        var result = Matcher.Match(items, [new StatementLine(1, Day, -100_010_000 + 500, null, null), new StatementLine(2, Day, -155_000, null, null)],
+            new MatchRules(AmountTolerance: 5_000));
+
+        Assert.Equal([items[9_991].Id], Assert.Single(result.Matches).Ledger); // 100,009,500 is within 5,000 of 100,010,000 only
+        Assert.Equal([2], result.UnmatchedStatement.Select(l => l.Number)); // 155,000 is 5,000 from both 150,000 and 160,000: a person decides
+    }
+
+    [Fact]
+    public void A_reversal_keeps_the_direction_it_is_booked_in_and_a_batch_entry_is_not_named_by_its_first_transaction()
+    {
+        var xml = Camt("MXN", ("10.00", "CRDT", "2027-03-01", "PAYOUT-9")).Replace("<CdtDbtInd>CRDT</CdtDbtInd>", "<CdtDbtInd>CRDT</CdtDbtInd><RvslInd>true</RvslInd>",
+            StringComparison.Ordinal);
+        var batch = Camt("MXN", ("30.00", "DBIT", "2027-03-01", "PAYOUT-1")).Replace("</TxDtls>", "</TxDtls><TxDtls><Refs><EndToEndId>PAYOUT-2</EndToEndId></Refs></TxDtls>",
+            StringComparison.Ordinal);
+
+        Assert.Equal(1_000, ReadCamt(xml).Value.Lines[0].Amount); // a returned payout: money back in
+        Assert.Null(ReadCamt(batch).Value.Lines[0].Reference);
     }
 
     private sealed class MatchComparer : IEqualityComparer<Match>

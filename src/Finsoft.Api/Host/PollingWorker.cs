@@ -12,6 +12,8 @@ public abstract class PollingWorker(TimeProvider time, ILogger logger) : Backgro
 
     protected TimeProvider Time { get; } = time;
 
+    protected ILogger Logger { get; } = logger;
+
     protected abstract TimeSpan Interval { get; }
 
     protected abstract Task RunOnceAsync(CancellationToken ct);
@@ -26,7 +28,7 @@ public abstract class PollingWorker(TimeProvider time, ILogger logger) : Backgro
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "{Worker} pass failed; will retry", GetType().Name);
+                Logger.LogWarning(e, "{Worker} pass failed; will retry", GetType().Name);
             }
             await Task.Delay(Interval, Time, stoppingToken);
         }

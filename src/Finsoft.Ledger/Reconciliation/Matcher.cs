@@ -28,7 +28,8 @@ public sealed record MatchResult(IReadOnlyList<Match> Matches, IReadOnlyList<Led
 /// before left: by reference (a reference that names a movement whose amount or date disagrees is a discrepancy, not a match);
 /// by amount within the tolerance and date within the window, taken only when exactly one movement fits (two equal payouts the
 /// same day are left for a person, not guessed); and one line for several movements — a line whose amount is the sum of the
-/// unmatched movements of one direction on one day. Linear in the number of lines and movements.
+/// unmatched movements of one direction on one day. A second line naming a movement already matched is a duplicate. Movements
+/// left over are reported only when dated within the statement's days. About n log n in the lines and movements.
 /// </summary>
 public static class Matcher
 {
@@ -47,7 +48,12 @@ public static class Matcher
 
         foreach (var line in statement)
         {
-            if (line.Reference is { } reference && byReference.TryGetValue(reference, out var named) && open.ContainsKey(named.Id))
+            if (line.Reference is { } reference && byReference.TryGetValue(reference, out var named) && !open.ContainsKey(named.Id))
+            {
+                // The movement it names was matched by an earlier line: a duplicate, never a match for some other movement of that amount.
+                discrepancies.Add(new Discrepancy(line.Number, named.Id, "duplicate_reference", line.Amount, named.Amount, line.ValueDate, named.Date));
+            }
+            else if (line.Reference is { } known && byReference.TryGetValue(known, out named))
             {
                 open.Remove(named.Id);
                 if (Math.Abs(line.Amount - named.Amount) <= rules.AmountTolerance && Within(line.ValueDate, named.Date, rules))
@@ -66,25 +72,26 @@ public static class Matcher
             }
         }
 
-        // Second pass: by amount and date. Exact amounts are looked up directly; with a tolerance, the neighbouring amounts too.
-        var byAmount = open.Values.GroupBy(l => l.Amount).ToDictionary(g => g.Key, g => g.ToList());
+        // Second pass: by amount and date, the movements sorted by amount so that the ones within the tolerance are found by a
+        // binary search, whatever the tolerance.
+        var sorted = open.Values.OrderBy(i => i.Amount).ToArray();
+        var amounts = sorted.Select(i => i.Amount).ToArray();
         var unmatched = new List<StatementLine>();
         foreach (var line in left)
         {
             var candidates = new List<LedgerItem>();
-            if (rules.AmountTolerance <= 1_000)
+            var low = line.Amount - rules.AmountTolerance;
+            var at = Array.BinarySearch(amounts, low);
+            for (at = at < 0 ? ~at : FirstOf(amounts, at); at < sorted.Length && amounts[at] <= line.Amount + rules.AmountTolerance; at++)
             {
-                for (var amount = line.Amount - rules.AmountTolerance; amount <= line.Amount + rules.AmountTolerance; amount++)
+                if (open.ContainsKey(sorted[at].Id) && Within(line.ValueDate, sorted[at].Date, rules))
                 {
-                    if (byAmount.TryGetValue(amount, out var items))
+                    candidates.Add(sorted[at]);
+                    if (candidates.Count > 1)
                     {
-                        candidates.AddRange(items.Where(i => open.ContainsKey(i.Id) && Within(line.ValueDate, i.Date, rules)));
+                        break; // two fit: a person decides
                     }
                 }
-            }
-            else
-            {
-                candidates.AddRange(open.Values.Where(i => Math.Abs(i.Amount - line.Amount) <= rules.AmountTolerance && Within(line.ValueDate, i.Date, rules)));
             }
             if (candidates.Count == 1)
             {
@@ -116,7 +123,20 @@ public static class Matcher
                 unmatchedStatement.Add(line);
             }
         }
-        return new MatchResult(matches.OrderBy(m => m.Line).ToList(), ledger.Where(l => open.ContainsKey(l.Id)).ToList(), unmatchedStatement, discrepancies);
+        // Movements read for the window around the statement but dated outside its days belong to other statements: not reported.
+        var (first, last) = statement.Count == 0 ? (DateOnly.MaxValue, DateOnly.MinValue) : (statement.Min(l => l.ValueDate), statement.Max(l => l.ValueDate));
+        return new MatchResult(matches.OrderBy(m => m.Line).ToList(), ledger.Where(l => open.ContainsKey(l.Id) && l.Date >= first && l.Date <= last).ToList(),
+            unmatchedStatement, discrepancies);
+    }
+
+    /// <summary>The first index of a run of equal amounts that a binary search landed inside.</summary>
+    private static int FirstOf(long[] amounts, int at)
+    {
+        while (at > 0 && amounts[at - 1] == amounts[at])
+        {
+            at--;
+        }
+        return at;
     }
 
     private static bool Within(DateOnly statement, DateOnly ledger, MatchRules rules) => Math.Abs(statement.DayNumber - ledger.DayNumber) <= rules.DateWindowDays;

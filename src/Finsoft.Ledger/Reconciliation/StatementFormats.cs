@@ -79,8 +79,8 @@ public static class StatementFormats
     {
         var at = (IXmlLineInfo)reader;
         var (line, column) = (at.LineNumber, at.LinePosition);
-        string? amount = null, amountCurrency = null, sign = null, valueDate = null, bookingDate = null, reference = null, endToEnd = null, info = null,
-            reversal = null;
+        string? amount = null, amountCurrency = null, sign = null, valueDate = null, bookingDate = null, reference = null, endToEnd = null, info = null;
+        var transactions = 0;
         var inValueDate = false;
         var inBookingDate = false;
         using (var entry = reader.ReadSubtree())
@@ -111,9 +111,6 @@ public static class StatementFormats
                     case "CdtDbtInd" when sign is null:
                         sign = entry.ReadElementContentAsString().Trim();
                         break;
-                    case "RvslInd":
-                        reversal = entry.ReadElementContentAsString().Trim();
-                        break;
                     case "ValDt":
                         inValueDate = !entry.IsEmptyElement;
                         return false;
@@ -132,6 +129,9 @@ public static class StatementFormats
                     case "EndToEndId" when endToEnd is null:
                         endToEnd = entry.ReadElementContentAsString().Trim();
                         break;
+                    case "TxDtls":
+                        transactions++;
+                        return false;
                     case "AddtlNtryInf" or "Ustrd" when info is null:
                         info = entry.ReadElementContentAsString().Trim();
                         return true;
@@ -159,9 +159,10 @@ public static class StatementFormats
         {
             return LedgerError.InvalidAmount($"{Where()}: a value date (ValDt) or booking date (BookgDt) is needed.");
         }
-        // A reversal entry undoes one of the other direction.
-        var credit = (sign == "CRDT") != (reversal == "true");
-        var usable = endToEnd is { Length: > 0 } and not "NOTPROVIDED" ? endToEnd : reference;
+        // CdtDbtInd is the direction of this entry, a reversal included (RvslInd only says it undoes an earlier one).
+        var credit = sign == "CRDT";
+        // A batch entry (several transactions) is no one transaction's: its first EndToEndId would name just one of them.
+        var usable = transactions <= 1 && endToEnd is { Length: > 0 } and not "NOTPROVIDED" ? endToEnd : reference;
         return new StatementLine(number, date, credit ? money.Value.Minor : -money.Value.Minor, usable, info);
     }
 
@@ -195,7 +196,7 @@ public static class StatementFormats
             {
                 return LedgerError.InvalidAmount($"line {lineNumber}: {(money.IsSuccess ? "the amount cannot be zero." : money.Error!.Message)}");
             }
-            lines.Add(new StatementLine(lines.Count + 1, date, money.Value.Minor, Blank(fields[2]), Blank(fields[3])));
+            lines.Add(new StatementLine(lineNumber, date, money.Value.Minor, Blank(fields[2]), Blank(fields[3]))); // numbered as the file's lines
         }
         return new BankStatement(currency, lines);
     }

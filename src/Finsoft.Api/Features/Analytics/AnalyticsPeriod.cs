@@ -27,8 +27,8 @@ public sealed record AnalyticsPeriod(DateTime From, DateTime To, string Interval
             Week => (TimeSpan.FromDays(7 * 157), TimeSpan.FromDays(7 * 12)),
             _ => (TimeSpan.FromDays(3660), TimeSpan.FromDays(365)),
         };
-        var end = to?.ToUniversalTime() ?? now;
-        var start = from?.ToUniversalTime() ?? end - fallback;
+        var end = to is { } t ? Utc(t) : now;
+        var start = from is { } f ? Utc(f) : end - fallback;
         if (start > end || end - start > longest)
         {
             validation.Add("from", $"from must be before to, and by {every} at most {longest.TotalDays:N0} days earlier.");
@@ -36,6 +36,9 @@ public sealed record AnalyticsPeriod(DateTime From, DateTime To, string Interval
         }
         return new AnalyticsPeriod(start, end, every);
     }
+
+    /// <summary>A time given without an offset ("2027-03-31") is UTC, whatever the server's own zone.</summary>
+    private static DateTime Utc(DateTime at) => at.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : at.ToUniversalTime();
 
     /// <summary>The first day of the bucket a day falls in.</summary>
     public DateOnly BucketOf(DateOnly day) => Interval switch

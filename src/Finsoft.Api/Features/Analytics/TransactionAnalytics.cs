@@ -52,7 +52,9 @@ public static class TransactionAnalytics
             foreach (var p in Percentiles)
             {
                 var rank = (int)Math.Ceiling(p / 100.0 * total.Count); // nearest rank, 1-based
-                at.Add(Money.Format(await ordered.Skip(rank - 1).FirstAsync(ct), currency));
+                // The counts were read a moment before: a row that moved to another group since leaves the rank past the end.
+                at.Add(Money.Format(await ordered.Skip(rank - 1).Select(a => (long?)a).FirstOrDefaultAsync(ct) ?? await ordered.Select(a => (long?)a).MaxAsync(ct) ?? 0,
+                    currency));
             }
             var average = (long)decimal.Round((decimal)total.Volume / total.Count, MidpointRounding.AwayFromZero);
             groups.Add(new Group(total.Key, total.Count, Money.Format(total.Volume, currency), Money.Format(average, currency), at[0], at[1], at[2]));

@@ -45,7 +45,15 @@ public sealed class LoanServicing(IServiceScopeFactory scopes, MoneyEngine engin
         var made = 0;
         foreach (var loan in loans)
         {
-            made += await ServiceAsync(loan, ct);
+            try
+            {
+                made += await ServiceAsync(loan, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One loan's trouble (a race another node won, a wallet the engine refuses) must not hold up the others.
+                Logger.LogWarning(e, "Loan {Loan} could not be serviced in this pass; it is tried again on the next", loan);
+            }
         }
         return made;
     }

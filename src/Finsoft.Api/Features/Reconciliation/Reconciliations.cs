@@ -128,19 +128,26 @@ public static class Reconciliations
         {
             return validation.Result;
         }
-        var item = await db.ReconciliationItems.FirstOrDefaultAsync(i => i.Id == itemId && i.ReconciliationId == id, ct);
+        var item = await db.ReconciliationItems.AsNoTracking().FirstOrDefaultAsync(i => i.Id == itemId && i.ReconciliationId == id, ct);
         if (item is null)
         {
             return ApiResults.NotFound("Reconciliation item not found");
         }
-        if (item.Resolution is not null)
-        {
-            return ApiResults.Problem(StatusCodes.Status409Conflict, $"The item was resolved already ({item.Resolution}).", errorCode: "item_resolved");
-        }
         var actor = CurrentUser.From(principal).Id;
-        (item.Resolution, item.ResolutionNote, item.ResolvedBy, item.ResolvedAt) = (request.Action, request.Note!.Trim(), actor, time.UtcNow());
+        var (note, at) = (request.Note!.Trim(), time.UtcNow());
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Conditional, so of two people deciding at once one wins and the other hears 409.
+        var decided = await db.ReconciliationItems.Where(i => i.Id == itemId && i.Resolution == null).ExecuteUpdateAsync(i => i
+            .SetProperty(x => x.Resolution, request.Action).SetProperty(x => x.ResolutionNote, note).SetProperty(x => x.ResolvedBy, actor)
+            .SetProperty(x => x.ResolvedAt, at), ct);
+        if (decided != 1)
+        {
+            return ApiResults.Problem(StatusCodes.Status409Conflict, "The item was resolved already.", errorCode: "item_resolved");
+        }
         audit.Add(db, AuditEvents.ReconciliationItemResolved, actor, null, new { reconciliation_id = id, item_id = itemId, action = request.Action });
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        (item.Resolution, item.ResolutionNote, item.ResolvedBy, item.ResolvedAt) = (request.Action, note, actor, at);
         var currency = await db.Reconciliations.Where(r => r.Id == id).Select(r => r.Currency).FirstAsync(ct);
         return ApiResults.Ok(ToDto(item, Currency.Get(currency)));
     }
