@@ -53,8 +53,7 @@ public static class LoanBook
     /// </summary>
     public static MoneyOrder.FollowUp Repaid(Guid loanId, long amount, bool scheduled = false) => async (db, transaction, ct) =>
     {
-        var loan = await db.Loans.FirstAsync(l => l.Id == loanId, ct);
-        var months = await db.LoanInstallments.Where(i => i.LoanId == loanId).OrderBy(i => i.Number).ToListAsync(ct);
+        var (loan, months) = await LoadAsync(db, loanId, ct);
         if (scheduled && ChargedOwed(months) != amount)
         {
             throw new LoanChangedException($"Loan {loanId} no longer owes {amount} on its months due.");
@@ -79,8 +78,7 @@ public static class LoanBook
     /// <summary>A month falls due: its interest, on the principal the loan still owes, is charged.</summary>
     public static MoneyOrder.FollowUp InterestCharged(Guid loanId, int number, long interest) => async (db, transaction, ct) =>
     {
-        var loan = await db.Loans.FirstAsync(l => l.Id == loanId, ct);
-        var months = await db.LoanInstallments.Where(i => i.LoanId == loanId).OrderBy(i => i.Number).ToListAsync(ct);
+        var (loan, months) = await LoadAsync(db, loanId, ct);
         var month = months.Single(m => m.Number == number);
         if (month.Charged || month.Status != InstallmentStatus.Scheduled)
         {
@@ -101,8 +99,7 @@ public static class LoanBook
     /// <summary>A month still unpaid after the grace days is charged the product's late fee, once.</summary>
     public static MoneyOrder.FollowUp LateFeeCharged(Guid loanId, int number, long fee) => async (db, transaction, ct) =>
     {
-        var loan = await db.Loans.FirstAsync(l => l.Id == loanId, ct);
-        var months = await db.LoanInstallments.Where(i => i.LoanId == loanId).OrderBy(i => i.Number).ToListAsync(ct);
+        var (loan, months) = await LoadAsync(db, loanId, ct);
         var month = months.Single(m => m.Number == number);
         if (month.Status != InstallmentStatus.Late || month.LateFee != 0)
         {
@@ -112,6 +109,11 @@ public static class LoanBook
         await SaveCheckedAsync(db, loan, months, ct);
         return [];
     };
+
+    /// <summary>The loan and its months, tracked, as the batch's transaction sees them under the receivable's lock.</summary>
+    private static async Task<(LoanRow Loan, List<LoanInstallmentRow> Months)> LoadAsync(FinsoftDb db, Guid loanId, CancellationToken ct) =>
+        (await db.Loans.FirstAsync(l => l.Id == loanId, ct),
+            await db.LoanInstallments.Where(i => i.LoanId == loanId).OrderBy(i => i.Number).ToListAsync(ct));
 
     /// <summary>
     /// Months that owe nothing more are paid (one paid off before it fell due is never charged interest); a loan whose months

@@ -97,7 +97,7 @@ public static class Loans
             new MoneyCommand.Lend(loanAccount, wallet.Id, new Money(offer.Amount, currency), feeIncome, new Money(offer.OriginationFee, currency)),
             outcome => outcome switch
             {
-                MoneyOutcome.Made made => ApiResults.Created(ToDto(DisbursedBy(loan, made.Transaction!), months)),
+                MoneyOutcome.Made made => ApiResults.Created(ToDto(loan, months) with { DisbursementId = made.Transaction!.Id }),
                 MoneyOutcome.Refused refused => refused.Error.ToProblem(),
                 _ => throw new InvalidOperationException(),
             })
@@ -192,21 +192,15 @@ public static class Loans
 
     private static JsonBody NotFound() => ApiResults.NotFound("Loan not found");
 
-    private static LoanRow DisbursedBy(LoanRow loan, TransactionRow payout)
-    {
-        loan.DisbursementId = payout.Id; // the plan the follow-up copies; a retried batch sets the same field again
-        return loan;
-    }
-
-    /// <param name="outstanding">What the receivable holds, when known from the engine; else the months' sum (always equal).</param>
-    public static LoanDto ToDto(LoanRow loan, IReadOnlyList<LoanInstallmentRow> months, long? outstanding = null)
+    /// <summary>The loan as shown; what it owes is what its months owe (the receivable holds exactly that).</summary>
+    public static LoanDto ToDto(LoanRow loan, IReadOnlyList<LoanInstallmentRow> months)
     {
         var currency = Currency.Get(loan.Currency);
         var next = months.FirstOrDefault(m => m.Status != InstallmentStatus.Paid);
         var nextAmount = next is null ? 0 : next.Charged ? next.Owed : next.Principal - next.PrincipalPaid + next.Interest;
         return new LoanDto(loan.Id, loan.UserId, loan.OfferId, loan.ProductId, loan.WalletId, loan.AccountId, loan.Currency,
             Money.Format(loan.Principal, currency), loan.Apr, loan.TermMonths, loan.Amortization, Money.Format(loan.OriginationFee, currency),
-            Money.Format(loan.LateFee, currency), loan.GraceDays, loan.Status, Money.Format(outstanding ?? months.Sum(m => m.Owed), currency),
+            Money.Format(loan.LateFee, currency), loan.GraceDays, loan.Status, Money.Format(months.Sum(m => m.Owed), currency),
             next is null ? null : new NextInstallment(next.Number, next.DueOn, Money.Format(nextAmount, currency)),
             loan.DisbursementId, loan.CreatedAt, loan.ClosedAt);
     }

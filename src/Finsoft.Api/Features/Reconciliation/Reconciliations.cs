@@ -72,7 +72,7 @@ public static class Reconciliations
         if (dryRun == true)
         {
             var result = await MatchAsync(db, statement.Value, rules, ct);
-            return ApiResults.Ok(ToDto(null, money!, format!, ReconciliationStatus.Completed, statement.Value.Lines.Count, result, null, null));
+            return ApiResults.Ok(DryRun(money!, format!, statement.Value.Lines.Count, result));
         }
         var row = new ReconciliationRow
         {
@@ -175,13 +175,13 @@ public static class Reconciliations
             StatementAmount = d.StatementAmount, LedgerAmount = d.LedgerAmount, StatementDate = d.StatementDate, LedgerDate = d.LedgerDate,
         }));
 
-    private static ReconciliationDto ToDto(Guid? id, Currency currency, string format, string status, int lines, MatchResult result, DateTime? created,
-        DateTime? completed)
+    /// <summary>A dry run's answer: nothing was stored, so its items carry no ids.</summary>
+    private static ReconciliationDto DryRun(Currency currency, string format, int lines, MatchResult result)
     {
-        var items = ItemsOf(id ?? Guid.Empty, result).ToList();
+        var items = ItemsOf(Guid.Empty, result).ToList();
         List<ItemDto> Of(string kind) => items.Where(i => i.Kind == kind).Select(i => ToDto(i, currency) with { Id = Guid.Empty }).ToList();
-        return new ReconciliationDto(id, currency.Code, format, status, 100, lines, result.Matches.Count, Of(ItemKind.UnmatchedLedger), Of(ItemKind.UnmatchedStatement),
-            Of(ItemKind.Discrepancy), null, created, completed);
+        return new ReconciliationDto(null, currency.Code, format, ReconciliationStatus.Completed, 100, lines, result.Matches.Count,
+            Of(ItemKind.UnmatchedLedger), Of(ItemKind.UnmatchedStatement), Of(ItemKind.Discrepancy), null, null, null);
     }
 
     private static ItemDto ToDto(ReconciliationItemRow i, Currency currency) =>
