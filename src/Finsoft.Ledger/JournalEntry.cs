@@ -64,7 +64,12 @@ public static class EntryHash
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    public sealed record Content(long Sequence, Guid EntryId, Guid TransactionId, DateTime CreatedAtUtc, IReadOnlyList<Posting> Postings);
+    /// <param name="EffectiveAtUtc">
+    /// When the entry counts in the books: when it was written, or the end of an earlier value date it was back-dated to. Hashed only
+    /// when it differs, so entries written before value dates existed keep their hashes.
+    /// </param>
+    public sealed record Content(long Sequence, Guid EntryId, Guid TransactionId, DateTime CreatedAtUtc, IReadOnlyList<Posting> Postings,
+        DateTime? EffectiveAtUtc = null);
 
     public static string Compute(Content entry, string previousHash)
     {
@@ -73,6 +78,10 @@ public static class EntryHash
             .Append(entry.EntryId.ToString("N")).Append('|')
             .Append(entry.TransactionId.ToString("N")).Append('|')
             .Append(entry.CreatedAtUtc.Ticks.ToString(CultureInfo.InvariantCulture)).Append('|');
+        if (entry.EffectiveAtUtc is { } effective && effective != entry.CreatedAtUtc)
+        {
+            text.Append("effective:").Append(effective.Ticks.ToString(CultureInfo.InvariantCulture)).Append('|');
+        }
         // Sorted so the hash does not depend on the order rows come back from the database.
         foreach (var p in entry.Postings.OrderBy(p => p.AccountId).ThenBy(p => p.Currency.Code, StringComparer.Ordinal).ThenBy(p => p.Amount))
         {

@@ -27,6 +27,9 @@ public enum LedgerErrorCode
 
     /// <summary>Transaction monitoring judged the movement too risky to make.</summary>
     RiskBlocked,
+
+    /// <summary>The movement is dated in a closed fiscal period, which takes no postings but its own closing entry.</summary>
+    PeriodClosed,
 }
 
 /// <summary>A business outcome that refuses an operation, with the text the API shows.</summary>
@@ -47,6 +50,8 @@ public sealed record LedgerError(LedgerErrorCode Code, string Message)
     public static readonly LedgerError AlreadyReversed = new(LedgerErrorCode.AlreadyReversed, "Transaction has already been reversed");
     public static readonly LedgerError HoldAlreadySettled = new(LedgerErrorCode.IllegalTransition, "The hold has already been captured, voided or released");
     public static readonly LedgerError BatchAborted = new(LedgerErrorCode.BatchAborted, "Another transfer in this atomic batch was refused, so none was made");
+    public static readonly LedgerError PeriodClosed = new(LedgerErrorCode.PeriodClosed,
+        "The movement is dated in a closed fiscal period; reopen the period or date it in an open one");
     public static readonly LedgerError ComplianceReview = new(LedgerErrorCode.ComplianceReview,
         "The account holder is under compliance review; money cannot move until an analyst decides");
     public static readonly LedgerError ReceiverLacksFunds = new(LedgerErrorCode.InsufficientFunds, "Insufficient balance in destination account to reverse the transfer");

@@ -254,6 +254,15 @@ public abstract record MoneyCommand
         public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => [LoanAccountId, IncomeId];
     }
 
+    /// <summary>
+    /// A closing entry between the platform's own accounts: a year's income and expense balances moved to retained earnings, or
+    /// the same entry undone when the year is reopened. The only command a closed period takes; no wallet is ever in it.
+    /// </summary>
+    public sealed record CloseBooks(IReadOnlyList<Posting> Postings) : MoneyCommand
+    {
+        public override IEnumerable<Guid> Accounts(IReadOnlyDictionary<Guid, TransactionState> transactions) => Postings.Select(p => p.AccountId).Distinct();
+    }
+
     /// <summary>A raw change to the books, for the planner's own tests.</summary>
     public sealed record Post(LedgerCommand Books) : MoneyCommand
     {

@@ -53,6 +53,7 @@ public static class MoneyRules
         MoneyCommand.Lend l => Lend(l, books),
         MoneyCommand.Repay r => Repay(r, books),
         MoneyCommand.ChargeLoan c => ChargeLoan(c, books),
+        MoneyCommand.CloseBooks c => CloseBooks(c, books),
         MoneyCommand.Post p => new Step(p.Books),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command kind"),
     };
@@ -379,6 +380,25 @@ public static class MoneyRules
         }
         return c.Amount.Minor <= 0 ? LedgerError.InvalidAmount("A charge must be more than zero.")
             : new Step(LedgerCommand.Transfer(c.LoanAccountId, c.IncomeId, c.Amount)) { Moved = c.Amount };
+    }
+
+    private static Result<Step> CloseBooks(MoneyCommand.CloseBooks c, Books books)
+    {
+        if (c.Postings.Any(p => books.Account(p.AccountId) is not { IsWallet: false, IsOpen: true } account || account.Currency != p.Currency))
+        {
+            return LedgerError.AccountNotFound;
+        }
+        if (c.Postings.Select(p => p.Currency).Distinct().Count() != 1)
+        {
+            return LedgerError.CurrencyMismatch;
+        }
+        var entry = JournalEntry.Create(c.Postings);
+        if (!entry.IsSuccess)
+        {
+            return entry.Error!;
+        }
+        var debits = c.Postings.Where(p => p.Amount > 0).Aggregate(0L, (sum, p) => checked(sum + p.Amount));
+        return new Step(new LedgerCommand(entry.Value, [])) { Moved = new Money(debits, c.Postings[0].Currency) };
     }
 
     /// <summary>A loan's receivable: an open platform account, debit-normal (an asset), never a wallet.</summary>

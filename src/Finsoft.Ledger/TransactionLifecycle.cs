@@ -30,6 +30,9 @@ public enum TransactionType
 
     /// <summary>Interest or a late fee charged on a loan: its receivable rises with income.</summary>
     Charge,
+
+    /// <summary>A fiscal year's closing entry (its income moved to retained earnings), or the entry that undoes it when the year is reopened.</summary>
+    Closing,
 }
 
 /// <summary>

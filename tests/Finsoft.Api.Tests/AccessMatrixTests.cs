@@ -142,6 +142,10 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         ["GET /api/v1/bank/statements"] = Policies.Insights,
         ["GET /api/v1/reconciliations/{id:guid}"] = Policies.Insights,
         ["POST /api/v1/reconciliations/{id:guid}/items/{item_id:guid}/resolve"] = Policies.Insights,
+        ["POST /api/v1/accounting/periods"] = Policies.Admin,
+        ["GET /api/v1/accounting/periods"] = Policies.Admin,
+        ["POST /api/v1/accounting/periods/{id:guid}/close"] = Policies.Admin,
+        ["POST /api/v1/accounting/periods/{id:guid}/reopen"] = Policies.Admin,
         // Last: it ends the session it is called with.
         ["POST /api/v1/auth/logout"] = Policies.SignedIn,
     };

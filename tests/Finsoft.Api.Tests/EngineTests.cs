@@ -27,6 +27,8 @@ public abstract class EngineTests(DatabaseKind kind)
 
         public Guid FeeIncomeMxn { get; init; }
 
+        public Guid RetainedEarningsMxn { get; init; }
+
         /// <summary>Two loans' receivables, and the income their fees and interest go to.</summary>
         public List<Guid> Loans { get; init; } = [];
 
@@ -152,7 +154,8 @@ public abstract class EngineTests(DatabaseKind kind)
         MoneyCommand.Transfer { Hold: true } or MoneyCommand.Withdraw or MoneyCommand.OpenPayIn when generated.HeldForReview =>
             [EventTypes.TransactionCreated, EventTypes.HeldForReview],
         MoneyCommand.Transfer { Hold: true } => [EventTypes.TransactionCreated, EventTypes.HoldCreated],
-        MoneyCommand.Transfer or MoneyCommand.Deposit or MoneyCommand.Convert or MoneyCommand.Lend or MoneyCommand.Repay or MoneyCommand.ChargeLoan =>
+        MoneyCommand.Transfer or MoneyCommand.Deposit or MoneyCommand.Convert or MoneyCommand.Lend or MoneyCommand.Repay or MoneyCommand.ChargeLoan
+            or MoneyCommand.CloseBooks =>
             [EventTypes.TransactionCreated, EventTypes.TransactionCompleted],
         MoneyCommand.Adjust => decision.Books.Entries.Count == 0 ? [] : [EventTypes.TransactionCreated, EventTypes.TransactionCompleted],
         MoneyCommand.Withdraw => [EventTypes.TransactionCreated],
@@ -196,8 +199,15 @@ public abstract class EngineTests(DatabaseKind kind)
             .Select(t => t.Id);
         var missing = Guid.CreateVersion7();
         Guid Loan() => w.Loans[random.Next(w.Loans.Count)];
-        switch (random.Next(24))
+        switch (random.Next(25))
         {
+            case 24:
+            {
+                // A closing entry empties an income account into retained earnings; now and then one with a wallet in it, which is refused.
+                var income = new Money(random.Next(1, 3_000), Mxn);
+                var other = random.Next(6) == 0 ? Wallet() : w.RetainedEarningsMxn;
+                return new(new MoneyCommand.CloseBooks([Posting.Debit(random.Next(2) == 0 ? w.AdjustmentsMxn : w.FeeIncomeMxn, income), Posting.Credit(other, income)]));
+            }
             case 21:
             {
                 var principal = Amount(Mxn, 5_000);
@@ -321,6 +331,7 @@ public abstract class EngineTests(DatabaseKind kind)
         {
             ClearingMxn = await system.EnsureAsync(SystemAccounts.ProviderClearing, Mxn, CancellationToken.None),
             FeeIncomeMxn = await system.EnsureAsync(SystemAccounts.FeeIncome, Mxn, CancellationToken.None),
+            RetainedEarningsMxn = await system.EnsureAsync(SystemAccounts.RetainedEarnings, Mxn, CancellationToken.None),
             LoanFeeIncomeMxn = await system.EnsureAsync(SystemAccounts.LoanFeeIncome, Mxn, CancellationToken.None),
             LoanInterestIncomeMxn = await system.EnsureAsync(SystemAccounts.LoanInterestIncome, Mxn, CancellationToken.None),
             Loans = [await NewLoanAccountAsync(app, admin.UserId), await NewLoanAccountAsync(app, admin.UserId)],

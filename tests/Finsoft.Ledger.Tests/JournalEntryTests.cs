@@ -52,9 +52,12 @@ public class JournalEntryTests
             EntryHash.Compute(content with { Postings = JournalEntry.Move(A, C, new Money(500, Mxn)).Postings }, EntryHash.Genesis),
             EntryHash.Compute(content with { Postings = JournalEntry.Move(A, B, new Money(500, Usd)).Postings }, EntryHash.Genesis),
             EntryHash.Compute(content, hash),
+            EntryHash.Compute(content with { EffectiveAtUtc = new DateTime(2026, 10, 31, 23, 59, 59, DateTimeKind.Utc) }, EntryHash.Genesis),
         ];
         Assert.DoesNotContain(hash, altered);
         Assert.Equal(altered.Length, altered.Distinct().Count());
+        // An entry that counts when it was written hashes as entries did before value dates: the chains already stored still verify.
+        Assert.Equal(hash, EntryHash.Compute(content with { EffectiveAtUtc = at }, EntryHash.Genesis));
     }
 }
 

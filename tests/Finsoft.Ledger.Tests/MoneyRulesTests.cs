@@ -319,4 +319,20 @@ public sealed class MoneyRulesTests
         Assert.Equal(LedgerError.AccountNotFound, Refusal(new MoneyCommand.ChargeLoan(LoanAccount.Id, Alice.Id, new Money(12, Mxn)))); // income is no wallet
         Assert.Equal(LedgerError.CurrencyMismatch, Refusal(new MoneyCommand.ChargeLoan(LoanAccount.Id, FxUsd.Id, new Money(12, Usd))));
     }
+
+    [Fact]
+    public void A_closing_entry_moves_between_platform_accounts_only_and_must_balance_in_one_currency()
+    {
+        var closed = Plan(new MoneyCommand.CloseBooks([Posting.Debit(Equity.Id, new Money(12, Mxn)), Posting.Credit(Bank.Id, new Money(12, Mxn))]));
+
+        Assert.Null(closed.Refusals[0]);
+        Assert.Equal((-12L, -12L), (Delta(closed, Equity), Delta(closed, Bank)));
+        Assert.Equal(new Money(12, Mxn), closed.Decisions[0]!.Moved);
+        Assert.Equal(LedgerError.AccountNotFound, Refusal(new MoneyCommand.CloseBooks(
+            [Posting.Debit(Equity.Id, new Money(12, Mxn)), Posting.Credit(Alice.Id, new Money(12, Mxn))]))); // never a wallet
+        Assert.Equal(LedgerError.CurrencyMismatch, Refusal(new MoneyCommand.CloseBooks(
+            [Posting.Debit(Equity.Id, new Money(12, Mxn)), Posting.Credit(FxUsd.Id, new Money(12, Usd))])));
+        Assert.Equal(LedgerErrorCode.Unbalanced, Refusal(new MoneyCommand.CloseBooks(
+            [Posting.Debit(Equity.Id, new Money(12, Mxn)), Posting.Credit(Bank.Id, new Money(11, Mxn))]))!.Code);
+    }
 }

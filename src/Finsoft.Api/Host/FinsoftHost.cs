@@ -1,5 +1,6 @@
 using Finsoft.Api.MoneyPath.Verification;
 using System.Data.Common;
+using Finsoft.Api.Features.Accounting;
 using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Features.Aml;
 using Finsoft.Api.Features.Analytics;
@@ -56,6 +57,10 @@ public static class FinsoftHost
             throw new StartupException($"Finsoft:DefaultCurrency '{options.DefaultCurrency}' is not an ISO 4217 currency.");
         }
         PaymentFee.Validate(options.Payments);
+        if (options.Accounting.FiscalYearEndMonth is < 1 or > 12)
+        {
+            throw new StartupException("Finsoft:Accounting:FiscalYearEndMonth must be a month from 1 to 12.");
+        }
         builder.Services.AddOptions<FinsoftOptions>().Bind(section);
         builder.AddFinsoftLogs(options.Logging);
         builder.AddFinsoftTelemetry(options);
@@ -92,6 +97,7 @@ public static class FinsoftHost
         builder.Services.AddSingleton<SystemAccounts>();
         builder.Services.AddScoped<UnitOfWork>();
         builder.Services.AddSingleton<AccountFacts>();
+        builder.Services.AddSingleton<MoneyPath.Periods.FiscalCalendar>();
         builder.Services.AddScoped<LedgerStore>();
         builder.Services.AddScoped<IdempotencyStore>();
         builder.Services.AddScoped<BatchExecution>();
@@ -105,6 +111,7 @@ public static class FinsoftHost
         builder.Services.AddRisk();
         builder.Services.AddCredit(options);
         builder.Services.AddReconciliation();
+        builder.Services.AddScoped<YearEndClosing>();
         builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
         builder.Services.AddSingleton<WithdrawalProcessor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WithdrawalProcessor>());
@@ -163,6 +170,7 @@ public static class FinsoftHost
         app.MapCredit();
         app.MapAnalytics();
         app.MapReconciliation();
+        app.MapAccounting();
         return app;
     }
 

@@ -41,6 +41,8 @@ public sealed class FinsoftOptions
 
     public CreditOptions Credit { get; set; } = new();
 
+    public AccountingOptions Accounting { get; set; } = new();
+
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
     public ApiDocsOptions ApiDocs { get; set; } = new();
@@ -224,6 +226,15 @@ public sealed class CreditOptions
 
     /// <summary>How often the loan worker looks for installments that fell due.</summary>
     public int PollMilliseconds { get; set; } = 1000;
+}
+
+public sealed class AccountingOptions
+{
+    /// <summary>The month whose last day ends the fiscal year (12: the calendar year).</summary>
+    public int FiscalYearEndMonth { get; set; } = 12;
+
+    /// <summary>Whether <paramref name="day"/> is the last day of a fiscal year.</summary>
+    public bool EndsYear(DateOnly day) => day.Month == FiscalYearEndMonth && day.Day == DateTime.DaysInMonth(day.Year, day.Month);
 }
 
 /// <summary>One file of a watch list: <c>Finsoft__Aml__WatchlistFiles__0__Source=ofac</c>, <c>…__Format=ofac-sdn-csv</c>, <c>…__Path=/lists/sdn.csv</c>.</summary>

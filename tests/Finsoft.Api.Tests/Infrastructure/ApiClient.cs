@@ -53,16 +53,25 @@ public sealed class ApiClient(HttpClient http, ErrorLog? serverLog = null)
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>Sends and asserts a problem with the status and the error code a client branches on; returns its body.</summary>
+    public async Task<JsonElement> RefusedAsync(HttpStatusCode status, string errorCode, HttpMethod method, string path, object? body = null,
+        string? token = null, string? idempotencyKey = null)
+    {
+        var problem = await ExpectAsync(status, method, path, body, token, idempotencyKey);
+        Assert.Equal(errorCode, problem.GetProperty("error_code").GetString());
+        return problem;
+    }
+
     private static string Tail(string log) => log.Length <= 6_000 ? log : log[^6_000..];
 
     public static async Task<JsonElement> BodyAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 
-    public async Task<Session> RegisterAsync(string? email = null, string password = "correct-horse-battery")
+    public async Task<Session> RegisterAsync(string? email = null, string password = "correct-horse-battery", string fullName = "Test User")
     {
         email ??= $"user-{Guid.NewGuid():N}@example.test";
         var user = await ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/users",
-            new { full_name = "Test User", email, password });
+            new { full_name = fullName, email, password });
         var session = await LoginAsync(email, password);
         Assert.Equal(user.GetProperty("id").GetGuid(), session.UserId);
         return session;

@@ -13,14 +13,16 @@ public static class AdjustBalance
 {
     public sealed record Request(
         [property: System.Text.Json.Serialization.JsonConverter(typeof(AmountTextConverter))] string? Balance,
-        string? Description) : IIdempotentRequest;
+        string? Description,
+        DateOnly? ValueDate) : IIdempotentRequest;
 
     /// <summary>
     /// An admin sets a wallet's balance. The balance is never overwritten: the engine posts the
-    /// difference from the balance it holds locked against the adjustments account, as an ADJUSTMENT.
+    /// difference from the balance it holds locked against the adjustments account, as an ADJUSTMENT. A <c>value_date</c>
+    /// back-dates the difference into an earlier period that is still open.
     /// </summary>
     public static async Task<JsonBody> Handle(Guid id, Request request, HttpContext http, FinsoftDb db, MoneyEngine engine, SystemAccounts system,
-        CancellationToken ct)
+        TimeProvider time, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
         var account = await db.FindVisibleAsync(id, user, ct);
@@ -34,7 +36,7 @@ public static class AdjustBalance
         {
             return ApiResults.Invalid(new Dictionary<string, string[]> { ["balance"] = [target.Error?.Message ?? "balance cannot be negative."] });
         }
-        if (new Validation().Optional("description", request.Description) is { IsValid: false } invalid)
+        if (new Validation().Optional("description", request.Description).ValueDate("value_date", request.ValueDate, time.UtcNow()) is { IsValid: false } invalid)
         {
             return invalid.Result;
         }
@@ -47,6 +49,7 @@ public static class AdjustBalance
         })
         {
             Initiator = user, Ticket = IdempotencyTicket.Of(http), Description = request.Description, Origin = AuditOrigin.From(http),
+            ValueDate = request.ValueDate,
         }, ct);
     }
 }

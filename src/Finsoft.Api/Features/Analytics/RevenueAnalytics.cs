@@ -19,6 +19,8 @@ public static class RevenueAnalytics
 
     public sealed record Report(string Currency, DateTime From, DateTime To, string Interval, List<Line> Buckets, Line Totals);
 
+    private static readonly string Closing = TransactionLifecycle.Wire(TransactionType.Closing);
+
     public static async Task<JsonBody> Handle(DateTime? from, DateTime? to, string? currency, string? interval, FinsoftDb db, IOptions<FinsoftOptions> options,
         TimeProvider time, CancellationToken ct)
     {
@@ -35,10 +37,11 @@ public static class RevenueAnalytics
         var (start, end) = (period!.From, period.To);
         var byDay = await (from p in db.Postings
                            join e in db.JournalEntries on p.EntryId equals e.Id
-                           where accounts.Contains(p.AccountId) && e.CreatedAt >= start && e.CreatedAt <= end
-                           group p by new { p.AccountId, e.CreatedAt.Date } into g
+                           join t in db.Transactions on e.TransactionId equals t.Id
+                           where accounts.Contains(p.AccountId) && e.EffectiveAt >= start && e.EffectiveAt <= end && t.Type != Closing
+                           group p by new { p.AccountId, e.EffectiveAt.Date } into g
                            select new { g.Key.AccountId, g.Key.Date, Amount = g.Sum(p => p.Amount) }).ToListAsync(ct);
-        // Income accounts are credit-normal: a credit (negative) is revenue.
+        // Income accounts are credit-normal (a year's closing entry, which empties them, is not revenue): a credit (negative) is revenue.
         var sums = byDay.GroupBy(d => (d.AccountId, Bucket: period.BucketOf(d.Date))).ToDictionary(g => g.Key, g => -g.Sum(d => d.Amount));
         Line LineOf(string key, Func<Guid, long> amount)
         {

@@ -57,9 +57,12 @@ public static class AccountingReports
         List<Line> Of(AccountClass cls) => totals.Where(t => ChartOfAccounts.ClassOf(t.Line) == cls)
             .Select(t => new Line(t.Line, Money.Format(ChartOfAccounts.NormalBalance(t.Line, t.Debits, t.Credits), money))).ToList();
         long Sum(AccountClass cls) => totals.Where(t => ChartOfAccounts.ClassOf(t.Line) == cls).Sum(t => ChartOfAccounts.NormalBalance(t.Line, t.Debits, t.Credits));
-        var retained = Sum(AccountClass.Income);
-        var equity = Of(AccountClass.Equity).Append(new Line("retained_earnings", Money.Format(retained, money))).ToList();
-        var (assets, liabilities, totalEquity) = (Sum(AccountClass.Asset), Sum(AccountClass.Liability), checked(Sum(AccountClass.Equity) + retained));
+        // Retained earnings: what closed years moved to its account, and the income not yet closed.
+        var retained = checked(Sum(AccountClass.Income) + totals.Where(t => t.Line == SystemAccounts.RetainedEarnings)
+            .Sum(t => ChartOfAccounts.NormalBalance(t.Line, t.Debits, t.Credits)));
+        var equity = Of(AccountClass.Equity).Where(l => l.Account != SystemAccounts.RetainedEarnings)
+            .Append(new Line(SystemAccounts.RetainedEarnings, Money.Format(retained, money))).ToList();
+        var (assets, liabilities, totalEquity) = (Sum(AccountClass.Asset), Sum(AccountClass.Liability), checked(Sum(AccountClass.Equity) + Sum(AccountClass.Income)));
         return ApiResults.Ok(new BalanceSheet(money.Code, end, Of(AccountClass.Asset), Of(AccountClass.Liability), equity,
             Money.Format(assets, money), Money.Format(liabilities, money), Money.Format(totalEquity, money), assets == checked(liabilities + totalEquity)));
     }
@@ -71,7 +74,7 @@ public static class AccountingReports
         {
             return problem!;
         }
-        var totals = await TotalsAsync(db, money, start, end, ct);
+        var totals = await TotalsAsync(db, money, start, end, ct, withClosing: false);
         var income = totals.Where(t => ChartOfAccounts.ClassOf(t.Line) == AccountClass.Income)
             .Select(t => (t.Line, Amount: ChartOfAccounts.NormalBalance(t.Line, t.Debits, t.Credits))).ToList();
         return ApiResults.Ok(new IncomeStatement(money.Code, start, end, income.Select(i => new Line(i.Line, Money.Format(i.Amount, money))).ToList(),
@@ -91,7 +94,7 @@ public static class AccountingReports
         var byType = await (from p in db.Postings
                             join e in db.JournalEntries on p.EntryId equals e.Id
                             join t in db.Transactions on e.TransactionId equals t.Id
-                            where p.AccountId == cash && e.CreatedAt <= end && (start == null || e.CreatedAt >= start)
+                            where p.AccountId == cash && e.EffectiveAt <= end && (start == null || e.EffectiveAt >= start)
                             group p by t.Type into g
                             select new { Type = g.Key, In = g.Sum(p => p.Amount > 0 ? p.Amount : 0), Out = g.Sum(p => p.Amount < 0 ? -p.Amount : 0) })
             .ToListAsync(ct);
@@ -103,14 +106,20 @@ public static class AccountingReports
             Money.Format(net, money), Money.Format(checked(opening + net), money)));
     }
 
-    /// <summary>Debits and credits per report line, from postings whose entry falls in the period.</summary>
-    private static async Task<List<Totals>> TotalsAsync(FinsoftDb db, Currency money, DateTime? start, DateTime end, CancellationToken ct)
+    /// <summary>
+    /// Debits and credits per report line, from postings whose entry counts in the period; without the years' closing entries
+    /// for the income statement, which shows what the period earned rather than where it was moved.
+    /// </summary>
+    private static async Task<List<Totals>> TotalsAsync(FinsoftDb db, Currency money, DateTime? start, DateTime end, CancellationToken ct,
+        bool withClosing = true)
     {
         var code = money.Code;
+        var closing = TransactionLifecycle.Wire(TransactionType.Closing);
         var rows = await (from p in db.Postings
                           join e in db.JournalEntries on p.EntryId equals e.Id
                           join a in db.Accounts on p.AccountId equals a.Id
-                          where p.Currency == code && e.CreatedAt <= end && (start == null || e.CreatedAt >= start)
+                          where p.Currency == code && e.EffectiveAt <= end && (start == null || e.EffectiveAt >= start)
+                              && (withClosing || !db.Transactions.Any(t => t.Id == e.TransactionId && t.Type == closing))
                           group p by new { a.Kind, a.SystemCode } into g
                           select new { g.Key.Kind, g.Key.SystemCode, Debits = g.Sum(p => p.Amount > 0 ? p.Amount : 0), Credits = g.Sum(p => p.Amount < 0 ? -p.Amount : 0) })
             .ToListAsync(ct);

@@ -53,9 +53,9 @@ public static class Statement
         var rows = await (from p in db.Postings
                           join e in db.JournalEntries on p.EntryId equals e.Id
                           join t in db.Transactions on e.TransactionId equals t.Id
-                          where p.AccountId == id && e.CreatedAt >= start && e.CreatedAt <= end
-                          orderby e.Sequence, p.Id
-                          select new { e.Sequence, e.CreatedAt, TransactionId = t.Id, t.Type, t.Description, p.Amount })
+                          where p.AccountId == id && e.EffectiveAt >= start && e.EffectiveAt <= end
+                          orderby e.EffectiveAt, e.Sequence, p.Id
+                          select new { e.Sequence, e.EffectiveAt, TransactionId = t.Id, t.Type, t.Description, p.Amount })
             .Take(MaxLines + 1).ToListAsync(ct);
         if (rows.Count > MaxLines)
         {
@@ -66,7 +66,7 @@ public static class Statement
         {
             var amount = checked(sign * r.Amount);
             running = checked(running + amount);
-            return new Movement(r.Sequence, r.CreatedAt, r.TransactionId, r.Type, r.Description, Money.Format(amount, currency), Money.Format(running, currency));
+            return new Movement(r.Sequence, r.EffectiveAt, r.TransactionId, r.Type, r.Description, Money.Format(amount, currency), Money.Format(running, currency));
         }).ToList();
         var holder = account.UserId is { } owner ? await db.Users.Where(u => u.Id == owner).Select(u => u.FullName).SingleOrDefaultAsync(ct) : null;
         var body = new Body(account.Id, account.Clabe, holder, currency.Code, start, end, Money.Format(opening, currency), Money.Format(running, currency),

@@ -14,14 +14,19 @@ public static class Deposit
     public sealed record Request(
         Guid? AccountId,
         [property: JsonConverter(typeof(AmountTextConverter))] string? Amount,
-        string? Description) : IIdempotentRequest;
+        string? Description,
+        DateOnly? ValueDate) : IIdempotentRequest;
 
-    /// <summary>Money arriving from outside: debit the bank settlement account (cash), credit the wallet.</summary>
+    /// <summary>
+    /// Money arriving from outside: debit the bank settlement account (cash), credit the wallet. A <c>value_date</c> back-dates it
+    /// (a correction reaching an earlier period): it counts in the books at that day's end, and is refused if that day is closed.
+    /// </summary>
     public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, AccountFacts accounts, MoneyEngine engine, SystemAccounts system,
-        CancellationToken ct)
+        TimeProvider time, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
-        var validation = new Validation().Required("account_id", request.AccountId).Optional("description", request.Description);
+        var validation = new Validation().Required("account_id", request.AccountId).Optional("description", request.Description)
+            .ValueDate("value_date", request.ValueDate, time.UtcNow());
         if (!validation.IsValid)
         {
             return validation.Result;
@@ -41,7 +46,7 @@ public static class Deposit
         return await engine.SubmitAsync(new MoneyOrder(new MoneyCommand.Deposit(settlement, account.Id, amount),
             outcome => Movement.Render(outcome, user, StatusCodes.Status201Created))
         {
-            Initiator = user, Ticket = IdempotencyTicket.Of(http), Description = request.Description,
+            Initiator = user, Ticket = IdempotencyTicket.Of(http), Description = request.Description, ValueDate = request.ValueDate,
         }, ct);
     }
 }

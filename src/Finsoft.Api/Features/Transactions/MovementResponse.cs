@@ -37,12 +37,13 @@ public sealed record MovementResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? ExpiresAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FxLeg? Fx = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? ReviewId = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReviewStatus = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReviewStatus = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateOnly? ValueDate = null)
 {
     public static MovementResponse From(TransactionRow t, AccountSnapshot? origin, AccountSnapshot? target, object? external = null) => new(
         t.Id, t.Type, t.Status, Money.Format(t.Amount, global::Finsoft.Ledger.Currency.Get(t.Currency)), t.Currency, t.Description,
         t.OriginAccountId, t.DestinationAccountId, origin, target, external, t.ReversalOfId, t.CreatedAt, t.ExpiresAt, FxLeg.Of(t), t.ReviewId,
-        t.ReviewStatus);
+        t.ReviewStatus, t.ValueDate);
 }
 
 /// <summary>Renders the engine's outcome of a movement as its response, inside the engine's transaction.</summary>

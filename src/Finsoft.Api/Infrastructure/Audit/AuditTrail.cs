@@ -32,6 +32,9 @@ public static class AuditEvents
     public const string CreditReviewDecided = "credit.review_decided";
     public const string CreditProductChanged = "credit.product_changed";
     public const string ReconciliationItemResolved = "reconciliation.item_resolved";
+    public const string FiscalPeriodCreated = "fiscal_period.created";
+    public const string FiscalPeriodClosed = "fiscal_period.closed";
+    public const string FiscalPeriodReopened = "fiscal_period.reopened";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {

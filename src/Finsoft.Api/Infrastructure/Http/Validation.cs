@@ -29,6 +29,10 @@ public sealed class Validation
     public Validation Optional(string field, string? value, int maxLength = 500) =>
         value is not null && value.Length > maxLength ? Add(field, $"{field} must be at most {maxLength} characters.") : this;
 
+    /// <summary>A value date: an earlier day a movement counts on, never a later one.</summary>
+    public Validation ValueDate(string field, DateOnly? value, DateTime now) =>
+        value > DateOnly.FromDateTime(now) ? Add(field, $"{field} cannot be after today ({DateOnly.FromDateTime(now):yyyy-MM-dd}, UTC).") : this;
+
     public Validation Required(string field, Guid? value) => value is null || value == Guid.Empty ? Add(field, $"{field} is required.") : this;
 
     /// <summary>An ISO 4217 code as a currency; <paramref name="fallback"/> when none is given (null: required).</summary>

@@ -152,6 +152,9 @@ public sealed class TransactionRow : Http.IKeyedRow
     public int? RiskScore { get; set; }
     public string? RiskOutcome { get; set; }
     public string? RiskRules { get; set; }
+
+    /// <summary>The earlier day a deposit or adjustment was back-dated to (its entries count at that day's end); null for the day it was made.</summary>
+    public DateOnly? ValueDate { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
@@ -165,6 +168,9 @@ public sealed class JournalEntryRow
     public long Sequence { get; set; }
     public Guid TransactionId { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>When the entry counts in the books: <see cref="CreatedAt"/>, or the end of the value date it was back-dated to.</summary>
+    public DateTime EffectiveAt { get; set; }
     public required string PreviousHash { get; set; }
     public required string Hash { get; set; }
 }
@@ -189,6 +195,9 @@ public sealed class LedgerHeadRow
 
     /// <summary>The last event position handed out; moved under the same lock, so events are numbered in commit order.</summary>
     public long EventPosition { get; set; }
+
+    /// <summary>Moved with every change to the fiscal periods, under the same lock: see <see cref="MoneyPath.Periods.FiscalCalendar"/>.</summary>
+    public long PeriodsVersion { get; set; }
 }
 
 public sealed class IdempotencyKeyRow

@@ -57,6 +57,7 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<LoanInstallmentRow> LoanInstallments => Set<LoanInstallmentRow>();
     public DbSet<ReconciliationRow> Reconciliations => Set<ReconciliationRow>();
     public DbSet<ReconciliationItemRow> ReconciliationItems => Set<ReconciliationItemRow>();
+    public DbSet<FiscalPeriodRow> FiscalPeriods => Set<FiscalPeriodRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -123,6 +124,7 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<LoanInstallmentRow>().Ignore(i => i.Owed).Ignore(i => i.Paid).Ignore(i => i.Charged);
         modelBuilder.Entity<ReconciliationRow>().ToTable("reconciliations");
         modelBuilder.Entity<ReconciliationItemRow>().ToTable("reconciliation_items");
+        modelBuilder.Entity<FiscalPeriodRow>().ToTable("fiscal_periods");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

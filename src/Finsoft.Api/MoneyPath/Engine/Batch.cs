@@ -1,5 +1,7 @@
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Outbox;
+using Finsoft.Api.MoneyPath.Periods;
+using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Ledger;
 
 namespace Finsoft.Api.MoneyPath.Engine;
@@ -10,7 +12,8 @@ namespace Finsoft.Api.MoneyPath.Engine;
 /// </summary>
 internal sealed class Batch(
     Dictionary<Guid, AccountRow> rows, Dictionary<Guid, TransactionRow> subjects, Dictionary<Guid, TransactionState> transactions,
-    Dictionary<Guid, bool> usableQuotes, HashSet<(Guid AccountId, Guid UserId)> grants, HashSet<Guid> usersUnderReview, DateTime now)
+    Dictionary<Guid, bool> usableQuotes, HashSet<(Guid AccountId, Guid UserId)> grants, HashSet<Guid> usersUnderReview, DateTime now,
+    FiscalCalendar.Snapshot calendar)
 {
     private readonly Dictionary<Guid, (TransactionRow After, string StatusBefore)> _changed = [];
 
@@ -25,7 +28,7 @@ internal sealed class Batch(
     /// <summary>The floor each account ends the batch with, where a command set one.</summary>
     public Dictionary<Guid, long?> Floors { get; } = [];
 
-    public List<(Guid TransactionId, JournalEntry Entry)> Entries { get; } = [];
+    public List<StagedEntry> Entries { get; } = [];
 
     public List<TransactionRow> Created { get; } = [];
 
@@ -49,6 +52,13 @@ internal sealed class Batch(
     public bool BlockedByReview(MoneyOrder order) =>
         (order.Initiator is { } user && usersUnderReview.Contains(user.Id))
         || (order.Command.Payer(Transactions) is { } payer && OwnerOf(payer) is { } owner && usersUnderReview.Contains(owner));
+
+    /// <summary>The fiscal calendar the batch judges dates against; the head confirms it is still the one in force.</summary>
+    public FiscalCalendar.Snapshot Calendar { get; } = calendar;
+
+    /// <summary>Whether the order's day (its value date, or today) is closed to it: a closed period takes only its closing entry.</summary>
+    public bool DatedInClosedPeriod(MoneyOrder order) =>
+        order.Command is not MoneyCommand.CloseBooks && Calendar.IsClosed(order.ValueDate ?? DateOnly.FromDateTime(Now));
 
     /// <summary>The user whose wallet the account is; none for the platform's own accounts.</summary>
     public Guid? OwnerOf(Guid account) => rows.TryGetValue(account, out var row) ? row.UserId : null;
@@ -100,7 +110,7 @@ internal sealed class Batch(
         }
         foreach (var entry in decision.Books.Entries)
         {
-            Entries.Add((records.Transaction!.Id, entry));
+            Entries.Add(new StagedEntry(records.Transaction!.Id, entry, records.Transaction.ValueDate));
         }
         Events.AddRange(records.Events);
     }

@@ -5,6 +5,7 @@ using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Idempotency;
 using Finsoft.Api.MoneyPath.Monitoring;
 using Finsoft.Api.MoneyPath.Outbox;
+using Finsoft.Api.MoneyPath.Periods;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Ledger;
 using Finsoft.Ledger.Monitoring;
@@ -21,14 +22,15 @@ namespace Finsoft.Api.MoneyPath.Engine;
 /// stored meanwhile rolls everything back and runs the batch again.
 /// </summary>
 public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore ledger, IdempotencyStore keys, AuditTrail audit, MonitoringRulesCache monitoring,
-    TimeProvider time)
+    FiscalCalendar calendar, TimeProvider time)
 {
     /// <summary>The batch of the latest attempt: once the work has committed, the one that was written.</summary>
     private Batch? _attempt;
 
     public async Task<JsonBody[][]> RunAsync(IReadOnlyList<EngineJob> jobs, CancellationToken ct)
     {
-        var results = (await work.RunAsync<JsonBody[][]>(async ct => await DecideAndWriteAsync(jobs, ct), ct, alsoRetry: DatabaseSetup.IsUniqueViolation)).Value;
+        var results = (await work.RunAsync<JsonBody[][]>(async ct => await DecideAndWriteAsync(jobs, ct), ct,
+            alsoRetry: e => DatabaseSetup.IsUniqueViolation(e) || e is FiscalCalendar.ChangedException)).Value;
         if (_attempt is { } committed)
         {
             FinsoftMetrics.Committed(committed.Created, committed.Changed);
@@ -52,7 +54,8 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         var watching = rules?.Rules.Enabled == true;
         var users = await UsersAsync(live, rows, transactions, withRiskLevels: watching, ct);
         var now = time.UtcNow();
-        var batch = new Batch(rows, subjects, transactions, quotes, await HoldersAsync(live, rows, transactions, ct), users.UnderReview, now);
+        var batch = new Batch(rows, subjects, transactions, quotes, await HoldersAsync(live, rows, transactions, ct), users.UnderReview, now,
+            await calendar.CurrentAsync(db, ct));
         _attempt = batch;
         var monitor = watching ? await BatchMonitor.PrepareAsync(db, rules!, live, rows, users.Levels, now, ct) : null;
 
@@ -74,7 +77,7 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
         await ledger.SpendQuotesAsync(batch.SpentQuotes, ct);
         await db.SaveChangesAsync(ct); // idempotency keys and audit records
         // The head last: after it only new rows and rows this batch already holds are written.
-        await ledger.AppendAsync(batch.Entries, batch.Created, batch.Events, ct);
+        await ledger.AppendAsync(batch.Entries, batch.Created, batch.Events, ct, plannedAgainst: batch.Calendar);
         await ledger.UpdateTransactionsAsync(batch.Changed, ct); // after the inserts: a reversal's original points at the new row
         if (monitor is not null)
         {
@@ -108,6 +111,10 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
             if (order.MustHold is { } must && !batch.Holds(order.Initiator?.Id, must.AccountId))
             {
                 outcomes.Add((i, new MoneyOutcome.Refused(must.Otherwise)));
+            }
+            else if (batch.DatedInClosedPeriod(order))
+            {
+                outcomes.Add((i, new MoneyOutcome.Refused(LedgerError.PeriodClosed)));
             }
             else if (batch.BlockedByReview(order))
             {

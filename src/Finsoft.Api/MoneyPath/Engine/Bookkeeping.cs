@@ -130,6 +130,8 @@ public static class Bookkeeping
                 return Created(New(order, TransactionType.Repayment, Completed, r.Amount, r.WalletId, r.LoanAccountId, now));
             case MoneyCommand.ChargeLoan c:
                 return Created(New(order, TransactionType.Charge, Completed, c.Amount, null, c.LoanAccountId, now));
+            case MoneyCommand.CloseBooks:
+                return Created(New(order, TransactionType.Closing, Completed, decision.Moved!.Value, null, null, now));
             default:
                 throw new InvalidOperationException($"{order.Command.GetType().Name} records nothing the engine knows how to write.");
         }
@@ -157,7 +159,7 @@ public static class Bookkeeping
         {
             Id = Guid.CreateVersion7(), Type = TransactionLifecycle.Wire(type), Status = status, OriginAccountId = origin, DestinationAccountId = destination,
             Amount = amount.Minor, Currency = amount.Currency.Code, Description = order.Description, InitiatedBy = order.InitiatorId,
-            CreatedAt = now, UpdatedAt = now,
+            CreatedAt = now, UpdatedAt = now, ValueDate = order.ValueDate < DateOnly.FromDateTime(now) ? order.ValueDate : null,
         };
         if (order.Risk is { } risk)
         {

@@ -30,6 +30,12 @@ public sealed record MoneyOrder(MoneyCommand Command, Func<MoneyOutcome, JsonBod
 
     public string? Description { get; init; }
 
+    /// <summary>
+    /// The earlier day the transaction counts on in the books (a back-dated deposit or adjustment, a closing entry); null for
+    /// the day it is made. Either way the day must not fall in a closed fiscal period.
+    /// </summary>
+    public DateOnly? ValueDate { get; init; }
+
     /// <summary>Until when a two-phase transfer holds its funds.</summary>
     public DateTime? HoldUntil { get; init; }
 

@@ -14,7 +14,8 @@ public sealed record TransactionDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FxLeg? Fx = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? ReviewId = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReviewStatus = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RiskDecision? Risk = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RiskDecision? Risk = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateOnly? ValueDate = null)
 {
     /// <summary>As staff see it, with monitoring's decision.</summary>
     public static TransactionDto ForStaff(TransactionRow t) => From(t) with { Risk = RiskDecision.Of(t) };
@@ -25,7 +26,7 @@ public sealed record TransactionDto(
         t.OriginAccountId, t.DestinationAccountId, t.ExternalDestinationId, t.ReversalOfId, t.ReversedById,
         t.ReversedById is not null, t.FailureReason, t.CreatedAt, t.UpdatedAt,
         t.HeldAmount is { } held ? Money.Format(held, global::Finsoft.Ledger.Currency.Get(t.Currency)) : null, t.ExpiresAt, FxLeg.Of(t),
-        t.ReviewId, t.ReviewStatus);
+        t.ReviewId, t.ReviewStatus, ValueDate: t.ValueDate);
 }
 
 /// <summary>What transaction monitoring decided about a transaction: its score, `allow` or `review`, and the rules that fired (staff only).</summary>

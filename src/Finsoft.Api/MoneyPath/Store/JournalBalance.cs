@@ -7,14 +7,14 @@ namespace Finsoft.Api.MoneyPath.Store;
 public static class JournalBalance
 {
     /// <summary>
-    /// The balance on the account's normal side from every entry made before <paramref name="moment"/>
-    /// (or at it, when <paramref name="inclusive"/>). Summed by the database; a sum beyond 64 bits fails
+    /// The balance on the account's normal side from every entry that counts before <paramref name="moment"/>
+    /// (or at it, when <paramref name="inclusive"/>): by its effective time, so a back-dated entry counts on its value date. Summed by the database; a sum beyond 64 bits fails
     /// the read rather than wrapping.
     /// </summary>
     public static async Task<long> BalanceAtAsync(this FinsoftDb db, Guid accountId, string normalSide, DateTime moment, bool inclusive,
         CancellationToken ct)
     {
-        var entries = inclusive ? db.JournalEntries.Where(e => e.CreatedAt <= moment) : db.JournalEntries.Where(e => e.CreatedAt < moment);
+        var entries = inclusive ? db.JournalEntries.Where(e => e.EffectiveAt <= moment) : db.JournalEntries.Where(e => e.EffectiveAt < moment);
         var debits = await db.Postings.Where(p => p.AccountId == accountId && entries.Any(e => e.Id == p.EntryId)).SumAsync(p => p.Amount, ct);
         return normalSide == NormalSide.Debit ? debits : checked(-debits);
     }

@@ -29,7 +29,7 @@ public static class JournalRows
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO transactions (id, type, status, origin_account_id, destination_account_id, external_destination_id, amount, currency,
                     description, initiated_by, reversal_of_id, attempts, held_amount, expires_at, payout_reference, counter_amount, counter_currency,
-                    fx_rate, fx_quote_id, fee_amount, review_id, review_status, risk_score, risk_outcome, risk_rules, created_at, updated_at)
+                    fx_rate, fx_quote_id, fee_amount, review_id, review_status, risk_score, risk_outcome, risk_rules, value_date, created_at, updated_at)
                 SELECT * FROM unnest({t.Select(x => x.Id).ToArray()}, {t.Select(x => x.Type).ToArray()}, {t.Select(x => x.Status).ToArray()},
                     {t.Select(x => x.OriginAccountId).ToArray()}, {t.Select(x => x.DestinationAccountId).ToArray()},
                     {t.Select(x => x.ExternalDestinationId).ToArray()}, {t.Select(x => x.Amount).ToArray()}, {t.Select(x => x.Currency).ToArray()},
@@ -39,16 +39,17 @@ public static class JournalRows
                     {t.Select(x => x.FxRate).ToArray()}, {t.Select(x => x.FxQuoteId).ToArray()}, {t.Select(x => x.FeeAmount).ToArray()},
                     {t.Select(x => x.ReviewId).ToArray()}, {t.Select(x => x.ReviewStatus).ToArray()},
                     {t.Select(x => x.RiskScore).ToArray()}, {t.Select(x => x.RiskOutcome).ToArray()}, {t.Select(x => x.RiskRules).ToArray()},
-                    {t.Select(x => x.CreatedAt).ToArray()},
+                    {t.Select(x => x.ValueDate).ToArray()}, {t.Select(x => x.CreatedAt).ToArray()},
                     {t.Select(x => x.UpdatedAt).ToArray()})
                 """, ct);
         }
         if (entries.Count > 0)
         {
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO journal_entries (id, sequence, transaction_id, created_at, previous_hash, hash)
+                INSERT INTO journal_entries (id, sequence, transaction_id, created_at, effective_at, previous_hash, hash)
                 SELECT * FROM unnest({entries.Select(e => e.Id).ToArray()}, {entries.Select(e => e.Sequence).ToArray()},
                     {entries.Select(e => e.TransactionId).ToArray()}, {entries.Select(e => e.CreatedAt).ToArray()},
+                    {entries.Select(e => e.EffectiveAt).ToArray()},
                     {entries.Select(e => e.PreviousHash).ToArray()}, {entries.Select(e => e.Hash).ToArray()})
                 """, ct);
             await db.Database.ExecuteSqlAsync($"""

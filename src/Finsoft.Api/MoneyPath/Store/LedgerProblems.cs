@@ -16,7 +16,8 @@ public static class LedgerProblems
         LedgerErrorCode.OriginNotFound or LedgerErrorCode.DestinationNotFound or LedgerErrorCode.AccountNotFound
             or LedgerErrorCode.TransactionNotFound => StatusCodes.Status404NotFound,
         LedgerErrorCode.AccountNotEmpty or LedgerErrorCode.NotReversible or LedgerErrorCode.AlreadyReversed
-            or LedgerErrorCode.IllegalTransition or LedgerErrorCode.LimitNotMet or LedgerErrorCode.ComplianceReview => StatusCodes.Status409Conflict,
+            or LedgerErrorCode.IllegalTransition or LedgerErrorCode.LimitNotMet or LedgerErrorCode.ComplianceReview
+            or LedgerErrorCode.PeriodClosed => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status422UnprocessableEntity, // RiskBlocked too: the request is understood and refused as it stands
     };
 

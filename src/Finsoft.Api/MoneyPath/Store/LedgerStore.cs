@@ -5,6 +5,9 @@ using Finsoft.Api.MoneyPath.Outbox;
 
 namespace Finsoft.Api.MoneyPath.Store;
 
+/// <summary>A journal entry to append, with its transaction and the earlier value date it was back-dated to, if any.</summary>
+public readonly record struct StagedEntry(Guid TransactionId, JournalEntry Entry, DateOnly? ValueDate);
+
 /// <summary>The second currency of a cross-currency transfer: what arrives, at which rate, by which quote.</summary>
 public sealed record Conversion(Money Received, string Rate, Guid QuoteId);
 
@@ -12,7 +15,7 @@ public sealed record Conversion(Money Received, string Rate, Guid QuoteId);
 /// The only code that changes balances and writes the journal and the outbox. The engine calls it
 /// inside its batch transaction, after the planner has decided every change against locked rows.
 /// </summary>
-public sealed class LedgerStore(FinsoftDb db, TimeProvider time)
+public sealed class LedgerStore(FinsoftDb db, TimeProvider time, Periods.FiscalCalendar calendar)
 {
     /// <summary>
     /// Writes a batch's net balance changes and new floors, each touched account once, in one statement per
@@ -72,10 +75,11 @@ public sealed class LedgerStore(FinsoftDb db, TimeProvider time)
     /// needs (what it writes after it are new rows and rows it already holds), so whoever holds the head
     /// waits for nothing but, at most, one single-statement update of a payment's row that a feature's
     /// follow-up also writes (the submission worker storing the provider's reference). A batch takes it
-    /// once, and once more for the events of its follow-ups, if any.
+    /// once, and once more for the events of its follow-ups, if any. Entries that were judged against a fiscal calendar
+    /// (<paramref name="plannedAgainst"/>) are written only if it is still the one in force under the head's lock.
     /// </summary>
-    public async Task AppendAsync(IReadOnlyList<(Guid TransactionId, JournalEntry Entry)> entries, IReadOnlyList<TransactionRow> newTransactions,
-        IReadOnlyList<PendingEvent> events, CancellationToken ct)
+    public async Task AppendAsync(IReadOnlyList<StagedEntry> entries, IReadOnlyList<TransactionRow> newTransactions,
+        IReadOnlyList<PendingEvent> events, CancellationToken ct, Periods.FiscalCalendar.Snapshot? plannedAgainst = null)
     {
         var rows = new List<JournalEntryRow>(entries.Count);
         var postings = new List<PostingRow>(entries.Count * 2);
@@ -88,16 +92,21 @@ public sealed class LedgerStore(FinsoftDb db, TimeProvider time)
             var head = (await db.LedgerHead.FromSql(
                     $"UPDATE ledger_head SET sequence = sequence + {count}, event_position = event_position + {eventCount} WHERE id = 1 RETURNING *")
                 .AsNoTracking().ToListAsync(ct)).Single();
+            if (plannedAgainst is not null && count > 0)
+            {
+                calendar.Confirm(plannedAgainst, head.PeriodsVersion);
+            }
             var now = time.UtcNow();
             var sequence = head.Sequence - count;
             var previous = head.LastHash;
-            foreach (var (transactionId, entry) in entries)
+            foreach (var (transactionId, entry, valueDate) in entries)
             {
                 var row = new JournalEntryRow
                 {
-                    Id = Guid.CreateVersion7(), Sequence = ++sequence, TransactionId = transactionId, CreatedAt = now, PreviousHash = previous, Hash = "",
+                    Id = Guid.CreateVersion7(), Sequence = ++sequence, TransactionId = transactionId, CreatedAt = now,
+                    EffectiveAt = valueDate is { } day ? Clock.EndOf(day) : now, PreviousHash = previous, Hash = "",
                 };
-                row.Hash = EntryHash.Compute(new EntryHash.Content(row.Sequence, row.Id, transactionId, row.CreatedAt, entry.Postings), previous);
+                row.Hash = EntryHash.Compute(new EntryHash.Content(row.Sequence, row.Id, transactionId, row.CreatedAt, entry.Postings, row.EffectiveAt), previous);
                 previous = row.Hash;
                 rows.Add(row);
                 postings.AddRange(entry.Postings.Select(p => new PostingRow { EntryId = row.Id, AccountId = p.AccountId, Amount = p.Amount, Currency = p.Currency.Code }));

@@ -31,6 +31,9 @@ public sealed class SystemAccounts(IServiceScopeFactory scopes, TimeProvider tim
     /// <summary>Interest charged on loans (income).</summary>
     public const string LoanInterestIncome = "loan_interest_income";
 
+    /// <summary>The income of fiscal years closed, moved here by each year's closing entry (equity).</summary>
+    public const string RetainedEarnings = "retained_earnings";
+
     /// <summary>Origination and late fees on loans (income).</summary>
     public const string LoanFeeIncome = "loan_fee_income";
 
@@ -49,6 +52,7 @@ public sealed class SystemAccounts(IServiceScopeFactory scopes, TimeProvider tim
         [BankSettlement] = NormalSide.Debit,
         [Adjustments] = NormalSide.Credit,
         [FxConversion] = NormalSide.Credit,
+        [RetainedEarnings] = NormalSide.Credit,
     };
 
     private readonly ConcurrentDictionary<Guid, bool> _known = new();

@@ -63,7 +63,7 @@ public sealed class LedgerVerifier(FinsoftDb db)
                 {
                     Broken(entry, "a posting names a currency that does not exist");
                 }
-                else if (EntryHash.Compute(new EntryHash.Content(entry.Sequence, entry.Id, entry.TransactionId, entry.CreatedAt, lines!), previousHash) != entry.Hash)
+                else if (EntryHash.Compute(new EntryHash.Content(entry.Sequence, entry.Id, entry.TransactionId, entry.CreatedAt, lines!, entry.EffectiveAt), previousHash) != entry.Hash)
                 {
                     Broken(entry, "content does not match its hash (altered after it was written)");
                 }
