@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Documents;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
@@ -74,8 +75,8 @@ public static class Statement
         return format switch
         {
             "csv" => Csv(body),
-            "pdf" => File(StatementPdf.Render(body), "application/pdf", body, "pdf"),
-            "xlsx" => File(StatementXlsx.Render(body), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body, "xlsx"),
+            "pdf" => File(PdfTable.Render(StatementDocument.Of(body)), "application/pdf", body, "pdf"),
+            "xlsx" => File(XlsxTable.Render(StatementDocument.Of(body), "Statement"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body, "xlsx"),
             _ => ApiResults.Ok(body),
         };
     }
