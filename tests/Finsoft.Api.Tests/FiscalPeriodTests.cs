@@ -164,6 +164,24 @@ public abstract class FiscalPeriodTests(DatabaseKind kind)
         Assert.All(written, at => Assert.True(at < closedAt, $"an entry written at {at:O} landed in the period closed at {closedAt:O}"));
     }
 
+    [DbFact]
+    public async Task A_period_reopened_on_another_node_takes_movements_on_this_one_at_once()
+    {
+        await using var nodeA = await StartAsync();
+        await using var nodeB = nodeA.Sibling();
+        var (apiA, apiB) = (nodeA.Api(), nodeB.Api());
+        var admin = await apiA.AdminAsync();
+        var customer = await apiA.RegisterAsync();
+        var wallet = await apiA.CreateAccountAsync(customer.Token);
+        var period = await CreateAsync(apiA, admin.Token, "2026-03", "2026-03-01", "2026-03-31");
+        await apiA.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"{Periods}/{Id(period)}/close", token: admin.Token);
+        await DepositAsync(apiA, admin.Token, wallet, "1.00", "2026-03-15", HttpStatusCode.Conflict, "period_closed"); // node A now knows it closed
+
+        var adminOnB = await apiB.AdminAsync(); // node B keeps the real time: its own token
+        await apiB.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"{Periods}/{Id(period)}/reopen", new { reason = "late invoice" }, adminOnB.Token);
+        await DepositAsync(apiA, admin.Token, wallet, "1.00", "2026-03-15", HttpStatusCode.Created);
+    }
+
     private async Task<TestApp> StartAsync() =>
         await TestApp.StartAsync(kind, new Dictionary<string, string?>(), services: s => s.AddSingleton<TimeProvider>(new TestClock(Today)));
 

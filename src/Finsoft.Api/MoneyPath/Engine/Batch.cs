@@ -56,9 +56,16 @@ internal sealed class Batch(
     /// <summary>The fiscal calendar the batch judges dates against; the head confirms it is still the one in force.</summary>
     public FiscalCalendar.Snapshot Calendar { get; } = calendar;
 
+    /// <summary>Whether some order was refused as dated in a closed period (see <see cref="DatedInClosedPeriod"/>).</summary>
+    public bool RefusedForClosedPeriod { get; private set; }
+
     /// <summary>Whether the order's day (its value date, or today) is closed to it: a closed period takes only its closing entry.</summary>
-    public bool DatedInClosedPeriod(MoneyOrder order) =>
-        order.Command is not MoneyCommand.CloseBooks && Calendar.IsClosed(order.ValueDate ?? DateOnly.FromDateTime(Now));
+    public bool DatedInClosedPeriod(MoneyOrder order)
+    {
+        var closed = order.Command is not MoneyCommand.CloseBooks && Calendar.IsClosed(order.ValueDate ?? DateOnly.FromDateTime(Now));
+        RefusedForClosedPeriod |= closed;
+        return closed;
+    }
 
     /// <summary>The user whose wallet the account is; none for the platform's own accounts.</summary>
     public Guid? OwnerOf(Guid account) => rows.TryGetValue(account, out var row) ? row.UserId : null;

@@ -73,6 +73,11 @@ public sealed class BatchExecution(FinsoftDb db, UnitOfWork work, LedgerStore le
             }
         }
 
+        if (batch.RefusedForClosedPeriod)
+        {
+            // A refusal must not rest on a calendar another node has since reopened; a close is caught when the head is taken.
+            calendar.Confirm(batch.Calendar, await db.LedgerHead.AsNoTracking().Where(h => h.Id == 1).Select(h => h.PeriodsVersion).SingleAsync(ct));
+        }
         await ledger.WriteAccountsAsync(batch.Deltas.Values.Where(d => d.Balance != 0 || d.Held != 0).ToList(), batch.Floors, ct);
         await ledger.SpendQuotesAsync(batch.SpentQuotes, ct);
         await db.SaveChangesAsync(ct); // idempotency keys and audit records
