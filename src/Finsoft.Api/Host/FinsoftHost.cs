@@ -6,6 +6,7 @@ using Finsoft.Api.Features.Aml;
 using Finsoft.Api.Features.Analytics;
 using Finsoft.Api.Features.Credit;
 using Finsoft.Api.Features.Reconciliation;
+using Finsoft.Api.Features.ReportJobs;
 using Finsoft.Api.Features.Risk;
 using Finsoft.Api.Features.DestinationAccounts;
 using Finsoft.Api.Features.Health;
@@ -112,6 +113,7 @@ public static class FinsoftHost
         builder.Services.AddCredit(options);
         builder.Services.AddReconciliation();
         builder.Services.AddScoped<YearEndClosing>();
+        builder.Services.AddReportJobs();
         builder.Services.AddScoped<IPayoutOutcomes, WithdrawalSettlement>();
         builder.Services.AddSingleton<WithdrawalProcessor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WithdrawalProcessor>());
@@ -171,6 +173,7 @@ public static class FinsoftHost
         app.MapAnalytics();
         app.MapReconciliation();
         app.MapAccounting();
+        app.MapReportJobs();
         return app;
     }
 

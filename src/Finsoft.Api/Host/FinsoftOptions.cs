@@ -43,6 +43,8 @@ public sealed class FinsoftOptions
 
     public AccountingOptions Accounting { get; set; } = new();
 
+    public ReportOptions Reports { get; set; } = new();
+
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
     public ApiDocsOptions ApiDocs { get; set; } = new();
@@ -225,6 +227,15 @@ public sealed class CreditOptions
     public int OfferValidDays { get; set; } = 7;
 
     /// <summary>How often the loan worker looks for installments that fell due.</summary>
+    public int PollMilliseconds { get; set; } = 1000;
+}
+
+public sealed class ReportOptions
+{
+    /// <summary>How long a report job's file can be downloaded.</summary>
+    public int KeepDays { get; set; } = 7;
+
+    /// <summary>How often the report runner looks for queued jobs, and the scheduler for schedules that fell due.</summary>
     public int PollMilliseconds { get; set; } = 1000;
 }
 

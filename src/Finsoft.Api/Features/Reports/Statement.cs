@@ -48,19 +48,35 @@ public static class Statement
         {
             return validation.Result;
         }
+        if (await BuildAsync(db, account, start, end, ct) is not { } body)
+        {
+            return ApiResults.Invalid(new Dictionary<string, string[]> { ["from"] = [$"the period holds more than {MaxLines} movements; ask for a shorter one."] });
+        }
+        return format switch
+        {
+            "csv" => Csv(body),
+            "pdf" => File(PdfTable.Render(StatementDocument.Of(body)), "application/pdf", body, "pdf"),
+            "xlsx" => File(XlsxTable.Render(StatementDocument.Of(body), "Statement"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body, "xlsx"),
+            _ => ApiResults.Ok(body),
+        };
+    }
+
+    /// <summary>The account's statement from <paramref name="start"/> to <paramref name="end"/>; null when it would hold more than <see cref="MaxLines"/> movements.</summary>
+    public static async Task<Body?> BuildAsync(FinsoftDb db, AccountRow account, DateTime start, DateTime end, CancellationToken ct)
+    {
         var currency = Currency.Get(account.Currency);
         var sign = account.NormalSide == NormalSide.Debit ? 1 : -1;
-        var opening = await db.BalanceAtAsync(id, account.NormalSide, start, inclusive: false, ct);
+        var opening = await db.BalanceAtAsync(account.Id, account.NormalSide, start, inclusive: false, ct);
         var rows = await (from p in db.Postings
                           join e in db.JournalEntries on p.EntryId equals e.Id
                           join t in db.Transactions on e.TransactionId equals t.Id
-                          where p.AccountId == id && e.EffectiveAt >= start && e.EffectiveAt <= end
+                          where p.AccountId == account.Id && e.EffectiveAt >= start && e.EffectiveAt <= end
                           orderby e.EffectiveAt, e.Sequence, p.Id
                           select new { e.Sequence, e.EffectiveAt, TransactionId = t.Id, t.Type, t.Description, p.Amount })
             .Take(MaxLines + 1).ToListAsync(ct);
         if (rows.Count > MaxLines)
         {
-            return ApiResults.Invalid(new Dictionary<string, string[]> { ["from"] = [$"the period holds more than {MaxLines} movements; ask for a shorter one."] });
+            return null;
         }
         var running = opening;
         var movements = rows.Select(r =>
@@ -70,15 +86,8 @@ public static class Statement
             return new Movement(r.Sequence, r.EffectiveAt, r.TransactionId, r.Type, r.Description, Money.Format(amount, currency), Money.Format(running, currency));
         }).ToList();
         var holder = account.UserId is { } owner ? await db.Users.Where(u => u.Id == owner).Select(u => u.FullName).SingleOrDefaultAsync(ct) : null;
-        var body = new Body(account.Id, account.Clabe, holder, currency.Code, start, end, Money.Format(opening, currency), Money.Format(running, currency),
+        return new Body(account.Id, account.Clabe, holder, currency.Code, start, end, Money.Format(opening, currency), Money.Format(running, currency),
             movements.Count, movements);
-        return format switch
-        {
-            "csv" => Csv(body),
-            "pdf" => File(PdfTable.Render(StatementDocument.Of(body)), "application/pdf", body, "pdf"),
-            "xlsx" => File(XlsxTable.Render(StatementDocument.Of(body), "Statement"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body, "xlsx"),
-            _ => ApiResults.Ok(body),
-        };
     }
 
     private static IResult File(byte[] bytes, string contentType, Body body, string extension) =>
@@ -92,21 +101,10 @@ public static class Statement
         csv.AppendLine("sequence,date,transaction_id,type,description,amount,running_balance");
         foreach (var m in body.Movements)
         {
-            csv.AppendLine(CultureInfo.InvariantCulture, $"{m.Sequence},{m.Date:O},{m.TransactionId},{m.Type},{Field(m.Description)},{m.Amount},{m.RunningBalance}");
+            csv.AppendLine(CultureInfo.InvariantCulture, $"{m.Sequence},{m.Date:O},{m.TransactionId},{m.Type},{CsvTable.Field(m.Description)},{m.Amount},{m.RunningBalance}");
         }
         var result = new JsonBody(StatusCodes.Status200OK, csv.ToString(), "text/csv; charset=utf-8");
         result.Headers["Content-Disposition"] = $"attachment; filename=\"statement-{body.AccountId}.csv\"";
         return result;
-    }
-
-    /// <summary>RFC 4180 quoting; a leading =, +, - or @ is prefixed so a spreadsheet never runs a description as a formula.</summary>
-    private static string Field(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return "";
-        }
-        var safe = text[0] is '=' or '+' or '-' or '@' ? "'" + text : text;
-        return safe.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : safe;
     }
 }

@@ -58,6 +58,8 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<ReconciliationRow> Reconciliations => Set<ReconciliationRow>();
     public DbSet<ReconciliationItemRow> ReconciliationItems => Set<ReconciliationItemRow>();
     public DbSet<FiscalPeriodRow> FiscalPeriods => Set<FiscalPeriodRow>();
+    public DbSet<ReportJobRow> ReportJobs => Set<ReportJobRow>();
+    public DbSet<ReportScheduleRow> ReportSchedules => Set<ReportScheduleRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -125,6 +127,8 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<ReconciliationRow>().ToTable("reconciliations");
         modelBuilder.Entity<ReconciliationItemRow>().ToTable("reconciliation_items");
         modelBuilder.Entity<FiscalPeriodRow>().ToTable("fiscal_periods");
+        modelBuilder.Entity<ReportJobRow>().ToTable("report_jobs");
+        modelBuilder.Entity<ReportScheduleRow>().ToTable("report_schedules");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

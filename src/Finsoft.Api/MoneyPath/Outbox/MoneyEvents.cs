@@ -27,11 +27,15 @@ public static class EventTypes
     public const string LoanInstallmentLate = "loan.installment_late";
     public const string LoanClosed = "loan.closed";
 
+    /// <summary>A report job finished (scheduled or asked for): its data is the job, with the link to download its file.</summary>
+    public const string ReportCompleted = "report.completed";
+    public const string ReportFailed = "report.failed";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         TransactionCreated, TransactionCompleted, TransactionFailed, TransactionReversed, HoldCreated, HoldCaptured, HoldVoided, HoldExpired,
         WithdrawalSent, WithdrawalRetried, AccountLimitsChanged, PaymentSucceeded, PaymentFailed, PaymentRefunded, PaymentRefundFailed,
-        HeldForReview, ReviewApproved, ReviewRejected, LoanInstallmentLate, LoanClosed,
+        HeldForReview, ReviewApproved, ReviewRejected, LoanInstallmentLate, LoanClosed, ReportCompleted, ReportFailed,
     };
 }
 
