@@ -24,9 +24,9 @@ stop_postgres() {
   [ -n "${PG_BIN:-}" ] && "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
 }
 
-start_api() { # provider, connection string (empty for SQLite in $WORK/data-<provider>)
+start_api() { # provider, connection string (empty for SQLite in $WORK/data-<provider>), then any NAME=value settings
   local data="$WORK/data-$1"; mkdir -p "$data"
-  env ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" ASPNETCORE_ENVIRONMENT=Production \
+  env "${@:3}" ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" ASPNETCORE_ENVIRONMENT=Production \
     Finsoft__DataDirectory="$data" Finsoft__Database__Provider="$1" ConnectionStrings__Finsoft="$2" \
     Finsoft__Jwt__SigningKey="bench-signing-key-0123456789-0123456789-0123456789" \
     Finsoft__Bootstrap__AdminEmail=admin@bench.test Finsoft__Bootstrap__AdminPassword=bench-operator-secret-1 \
@@ -36,5 +36,33 @@ start_api() { # provider, connection string (empty for SQLite in $WORK/data-<pro
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$API_PORT/health/ready" >/dev/null && return 0; sleep 0.2; done
   echo "API did not start:"; cat "$WORK/api-$1.log"; exit 1
 }
+
+# Debian's PgBouncer in front of the PostgreSQL above, pooling by transaction, on $PGB_PORT (pid in PGB_PID).
+start_pgbouncer() {
+  command -v pgbouncer >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq pgbouncer >/dev/null; }
+  PGB_PORT=$((PG_PORT + 1))
+  mkdir -p "$WORK/pgbouncer"; chmod 755 "$WORK/pgbouncer"
+  echo '"postgres" ""' >"$WORK/pgbouncer/userlist.txt"
+  cat >"$WORK/pgbouncer/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$PG_PORT
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGB_PORT
+unix_socket_dir =
+auth_type = trust
+auth_file = $WORK/pgbouncer/userlist.txt
+pool_mode = transaction
+default_pool_size = 40
+max_client_conn = 1000
+server_reset_query =
+INI
+  "${AS_PG[@]}" "$(command -v pgbouncer)" "$WORK/pgbouncer/pgbouncer.ini" >"$WORK/pgbouncer.log" 2>&1 &
+  PGB_PID=$!
+  for _ in $(seq 1 50); do (echo >"/dev/tcp/127.0.0.1/$PGB_PORT") 2>/dev/null && return 0; sleep 0.1; done
+  echo "pgbouncer did not start:"; cat "$WORK/pgbouncer.log"; exit 1
+}
+
+stop_pgbouncer() { [ -n "${PGB_PID:-}" ] && kill "$PGB_PID" 2>/dev/null || true; PGB_PID=""; }
 
 stop_api() { kill "$API_PID"; wait "$API_PID" 2>/dev/null || true; API_PID=""; }

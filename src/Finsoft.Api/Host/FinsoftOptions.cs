@@ -77,6 +77,16 @@ public sealed class DatabaseOptions
 {
     /// <summary>Kept as text so that an unknown provider gets a clear start-up error, not a binder exception.</summary>
     public string Provider { get; set; } = nameof(DatabaseProvider.Sqlite);
+
+    /// <summary>
+    /// What stands between the API and PostgreSQL: nothing (<c>none</c>), or PgBouncer pooling by transaction
+    /// (<c>pgbouncer-transaction</c>), which hands each transaction whatever server connection is free, so nothing may
+    /// outlive one: no prepared statements (PgBouncer 1.18 does not carry them), no session state, no session locks.
+    /// </summary>
+    public string Pooler { get; set; } = NoPooler;
+
+    public const string NoPooler = "none";
+    public const string PgBouncerTransaction = "pgbouncer-transaction";
 }
 
 public sealed class JwtOptions

@@ -20,26 +20,19 @@ public static class WatchlistFiles
         {
             return;
         }
-        // Nodes starting together load one at a time: the later ones find the files already in (PostgreSQL's advisory lock;
-        // SQLite serves one process).
+        // Nodes starting together load one at a time: the later ones find the files already in. PostgreSQL's advisory lock is
+        // held by a transaction kept open for the load, so it holds behind a pooler too; SQLite serves one process.
         await using var lockScope = services.CreateAsyncScope();
         var lockDb = lockScope.ServiceProvider.GetRequiredService<FinsoftDb>();
-        var postgres = lockDb.Database.IsNpgsql();
-        if (postgres)
+        await using var held = lockDb.Database.IsNpgsql() ? await lockDb.Database.BeginTransactionAsync(ct) : null;
+        if (held is not null)
         {
-            await lockDb.Database.OpenConnectionAsync(ct);
-            await lockDb.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({AdvisoryLockKey})", ct);
+            await lockDb.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", ct);
         }
-        try
+        await LoadFilesAsync(services, options, ct);
+        if (held is not null)
         {
-            await LoadFilesAsync(services, options, ct);
-        }
-        finally
-        {
-            if (postgres)
-            {
-                await lockDb.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
-            }
+            await held.CommitAsync(ct);
         }
     }
 

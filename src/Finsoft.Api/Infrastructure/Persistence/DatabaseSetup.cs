@@ -28,7 +28,7 @@ public static class DatabaseSetup
         }
         else
         {
-            connectionString = PostgresConnectionString(connectionString);
+            connectionString = PostgresConnectionString(connectionString, options.Database.Pooler);
         }
 
         services.AddSingleton(new DatabaseTarget(provider));
@@ -51,10 +51,15 @@ public static class DatabaseSetup
     /// Every request runs the same few statements (the session check, the engine's batch), so they are
     /// prepared once per connection instead of parsed and planned by the server each time; the pool
     /// skips the reset round trip because no session state is ever set. Both can be overridden in the
-    /// connection string.
+    /// connection string. Behind PgBouncer in transaction mode nothing is prepared: a statement prepared in
+    /// one transaction's server connection is not there in the next one's.
     /// </summary>
-    private static string PostgresConnectionString(string configured)
+    private static string PostgresConnectionString(string configured, string pooler)
     {
+        if (pooler is not (DatabaseOptions.NoPooler or DatabaseOptions.PgBouncerTransaction))
+        {
+            throw new StartupException($"Finsoft:Database:Pooler must be {DatabaseOptions.NoPooler} or {DatabaseOptions.PgBouncerTransaction}, not '{pooler}'.");
+        }
         NpgsqlConnectionStringBuilder builder;
         try
         {
@@ -64,7 +69,14 @@ public static class DatabaseSetup
         {
             throw new StartupException($"ConnectionStrings:Finsoft is not a valid PostgreSQL connection string: {e.Message}");
         }
-        if (!configured.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        if (pooler == DatabaseOptions.PgBouncerTransaction)
+        {
+            if (builder.MaxAutoPrepare > 0)
+            {
+                throw new StartupException("Max Auto Prepare must be 0 behind PgBouncer in transaction mode: prepared statements do not survive a transaction.");
+            }
+        }
+        else if (!configured.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
         {
             builder.MaxAutoPrepare = 64;
             builder.AutoPrepareMinUsages = 2;

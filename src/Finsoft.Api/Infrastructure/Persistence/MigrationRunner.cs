@@ -44,26 +44,12 @@ public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            if (_provider == DatabaseProvider.Postgres)
-            {
-                await ExecuteAsync(connection, $"SELECT pg_advisory_lock({AdvisoryLockKey})", ct);
-            }
-            else
+            if (_provider == DatabaseProvider.Sqlite)
             {
                 // WAL is a property of the database file and persists; synchronous=FULL is set per connection.
                 await ExecuteAsync(connection, "PRAGMA journal_mode=WAL", ct);
             }
-            try
-            {
-                return await ApplyPendingAsync(connection, upTo, ct);
-            }
-            finally
-            {
-                if (_provider == DatabaseProvider.Postgres)
-                {
-                    await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
-                }
-            }
+            return await ApplyPendingAsync(connection, upTo, ct);
         }
         finally
         {
@@ -74,23 +60,25 @@ public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger
     private async Task<int> ApplyPendingAsync(DbConnection connection, int? upTo, CancellationToken ct)
     {
         var timestampType = _provider == DatabaseProvider.Postgres ? "timestamptz" : "TEXT";
-        await ExecuteAsync(connection,
-            $"CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name TEXT NOT NULL, applied_at {timestampType} NOT NULL)", ct);
-        var applied = new HashSet<int>();
-        await using (var command = connection.CreateCommand())
+        HashSet<int> applied;
+        await using (var setup = await connection.BeginTransactionAsync(ct))
         {
-            command.CommandText = "SELECT version FROM schema_migrations";
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                applied.Add(Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture));
-            }
+            await LockAsync(connection, setup, ct);
+            await ExecuteAsync(connection,
+                $"CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name TEXT NOT NULL, applied_at {timestampType} NOT NULL)", ct, setup);
+            applied = await AppliedAsync(connection, setup, ct);
+            await setup.CommitAsync(ct);
         }
 
         var count = 0;
         foreach (var migration in Available(_provider).Where(m => !applied.Contains(m.Version) && (upTo is null || m.Version <= upTo)))
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);
+            await LockAsync(connection, transaction, ct);
+            if ((await AppliedAsync(connection, transaction, ct)).Contains(migration.Version))
+            {
+                continue; // another node applied it while this one waited for the lock
+            }
             await using (var command = connection.CreateCommand())
             {
                 command.Transaction = transaction;
@@ -113,9 +101,36 @@ public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger
         return count;
     }
 
-    private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken ct)
+    /// <summary>
+    /// On PostgreSQL, serialises the nodes that start together with a lock that ends with the transaction, so it holds
+    /// behind a pooler that hands each transaction a different server connection; SQLite's write lock already does.
+    /// </summary>
+    private async Task LockAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    {
+        if (_provider == DatabaseProvider.Postgres)
+        {
+            await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", ct, transaction);
+        }
+    }
+
+    private static async Task<HashSet<int>> AppliedAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    {
+        var applied = new HashSet<int>();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT version FROM schema_migrations";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            applied.Add(Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture));
+        }
+        return applied;
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken ct, DbTransaction? transaction = null)
     {
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(ct);
     }
