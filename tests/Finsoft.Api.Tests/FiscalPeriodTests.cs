@@ -104,6 +104,9 @@ public abstract class FiscalPeriodTests(DatabaseKind kind)
         // The first half is still open, but a closed year closes every day up to its end.
         await DepositAsync(api, admin.Token, pesos, "1.00", "2026-03-01", HttpStatusCode.Conflict, "period_closed");
         Assert.Equal("open", (await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, Periods, token: admin.Token))[0].GetProperty("status").GetString());
+        // Years close in order: a later year's closing entry already moved an earlier year's income.
+        var lastYear = await CreateAsync(api, admin.Token, "2025-12", "2025-12-01", "2025-12-31");
+        await api.RefusedAsync(HttpStatusCode.Conflict, "later_year_closed", HttpMethod.Post, $"{Periods}/{Id(lastYear)}/close", token: admin.Token);
         // Closing it too is allowed; reopening it is not while its year stays closed.
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"{Periods}/{Id(firstHalf)}/close", token: admin.Token);
         await api.RefusedAsync(HttpStatusCode.Conflict, "later_year_closed", HttpMethod.Post, $"{Periods}/{Id(firstHalf)}/reopen", new { reason = "x" }, admin.Token);

@@ -104,6 +104,11 @@ public static class FiscalPeriods
             {
                 return new Change(null, Conflict("period_not_ended", $"The period has not ended: it can be closed from {period.EndsOn.AddDays(1):yyyy-MM-dd}."));
             }
+            if (period.YearEnd && await db.FiscalPeriods.AnyAsync(p => p.YearEnd && p.Status != FiscalPeriodStatus.Open && p.EndsOn > period.EndsOn, ct))
+            {
+                // A later year's closing entry already moved this year's income: closing this one now would move it again.
+                return new Change(null, Conflict("later_year_closed", "A later fiscal year is closed; years close in order: reopen it first."));
+            }
             if (period.Status == FiscalPeriodStatus.Open)
             {
                 (period.Status, period.ClosedBy, period.ClosedAt) = (period.YearEnd ? FiscalPeriodStatus.Closing : FiscalPeriodStatus.Closed, user.Id, now);

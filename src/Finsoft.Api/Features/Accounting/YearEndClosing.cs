@@ -46,7 +46,7 @@ public sealed class YearEndClosing(FinsoftDb db, MoneyEngine engine, SystemAccou
         }
         if (commands.Count == 0)
         {
-            await work.RunAsync<bool>(async ct => await MarkClosedAsync(db, period.Id, ct), ct);
+            await work.RunAsync<bool>(async ct => await MarkClosedAsync(db, period, ct), ct);
             return;
         }
         var refusals = new List<LedgerError>();
@@ -61,7 +61,7 @@ public sealed class YearEndClosing(FinsoftDb db, MoneyEngine engine, SystemAccou
         {
             ValueDate = period.EndsOn, Description = $"Closing entry of the fiscal year ending {period.EndsOn:yyyy-MM-dd} ({period.Name})",
             OnBehalfOf = period.ClosedBy,
-            Then = i == 0 ? async (db, _, ct) => { await MarkClosedAsync(db, period.Id, ct); return []; } : null,
+            Then = i == 0 ? async (db, _, ct) => { await MarkClosedAsync(db, period, ct); return []; } : null,
         }).ToList();
         await engine.SubmitAsync(new EngineJob(orders, atomic: true), ct);
         if (refusals.FirstOrDefault(r => r.Code != LedgerErrorCode.BatchAborted) is { } refusal)
@@ -70,10 +70,14 @@ public sealed class YearEndClosing(FinsoftDb db, MoneyEngine engine, SystemAccou
         }
     }
 
-    /// <summary>Moves the period from closing to closed, in the transaction that writes its closing entry.</summary>
-    private static async Task<bool> MarkClosedAsync(FinsoftDb db, Guid periodId, CancellationToken ct)
+    /// <summary>
+    /// Moves the period from closing to closed, in the transaction that writes its closing entry; only for the close that read
+    /// the balances (its <c>closed_at</c>), so a close overtaken by a reopen and a later close posts nothing.
+    /// </summary>
+    private static async Task<bool> MarkClosedAsync(FinsoftDb db, FiscalPeriodRow period, CancellationToken ct)
     {
-        var marked = await db.FiscalPeriods.Where(p => p.Id == periodId && p.Status == FiscalPeriodStatus.Closing)
+        var (id, closedAt) = (period.Id, period.ClosedAt);
+        var marked = await db.FiscalPeriods.Where(p => p.Id == id && p.Status == FiscalPeriodStatus.Closing && p.ClosedAt == closedAt)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, FiscalPeriodStatus.Closed), ct);
         return marked == 1 ? true : throw new PeriodChangedException("The period was closed or reopened by someone else meanwhile.");
     }
