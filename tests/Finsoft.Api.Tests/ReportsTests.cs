@@ -179,7 +179,11 @@ public abstract class ReportsTests(DatabaseKind kind)
             var holder = await api.RegisterAsync(fullName: name);
             var wallet = await api.CreateAccountAsync(holder.Token);
             await api.DepositAsync(admin.Token, wallet, "10.00");
+            // A control character anyone can type into a description neither breaks a file nor reaches it.
+            await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/transactions/deposit",
+                new { account_id = wallet, amount = "1.00", description = "line\u000bfeed" }, admin.Token, Guid.NewGuid().ToString());
             using var pdf = await api.GetAsync($"/api/v1/accounts/{wallet}/statement?format=pdf", holder.Token);
+            Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
             var bytes = await pdf.Content.ReadAsByteArrayAsync();
             await File.WriteAllBytesAsync(Path.Combine(Path.GetTempPath(), $"finsoft-statement-{script}-{kind}.pdf"), bytes); // pdftoppm -png to look
             using var document = UglyToad.PdfPig.PdfDocument.Open(bytes);
@@ -192,9 +196,12 @@ public abstract class ReportsTests(DatabaseKind kind)
             Assert.Contains(fonts, f => f != null && f.Contains(script == "cjk" ? "Droid Sans Fallback" : "DejaVu Sans", StringComparison.Ordinal));
 
             using var xlsx = await api.GetAsync($"/api/v1/accounts/{wallet}/statement?format=xlsx", holder.Token);
+            Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
             using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync()));
             using var reader = new StreamReader(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open());
-            Assert.Contains(name, await reader.ReadToEndAsync(), StringComparison.Ordinal);
+            var sheet = await reader.ReadToEndAsync();
+            Assert.Contains(name, sheet, StringComparison.Ordinal);
+            Assert.Contains("line\uFFFDfeed", sheet, StringComparison.Ordinal);
         }
     }
 
@@ -206,6 +213,10 @@ public abstract class ReportsTests(DatabaseKind kind)
         // seen (initial), lam + alef as one final ligature, meem (isolated: alef does not join forward)
         Assert.Equal("\uFEB3\uFEFC\uFEE1", Finsoft.Api.Infrastructure.Documents.ArabicShaping.Shape("سلام"));
         Assert.Equal("Ana", Finsoft.Api.Infrastructure.Documents.ArabicShaping.Shape("Ana"));
+        // sheen (initial), yeh (final: hamza joins nothing), hamza
+        Assert.Equal("\uFEB7\uFEF2\uFE80", Finsoft.Api.Infrastructure.Documents.ArabicShaping.Shape("شيء"));
+        // Arabic-Indic digits keep their own left-to-right order inside right-to-left text.
+        Assert.Contains("٢٠٢٥", string.Concat(Finsoft.Api.Infrastructure.Documents.DocumentText.Layout("دفعة ٢٠٢٥").Select(r => r.Text)), StringComparison.Ordinal);
         // Laid out right to left, and a Latin word inside keeps its own order.
         var runs = Finsoft.Api.Infrastructure.Documents.DocumentText.Layout("سلام Ana");
         Assert.Equal("Ana \uFEE1\uFEFC\uFEB3", string.Concat(runs.Select(r => r.Text)));

@@ -25,7 +25,7 @@ public static class ArabicShaping
         ('\uFEED', false), ('\uFEEF', false), ('\uFEF1', true),
     ];
 
-    private const char Lam = '\u0644', Tatweel = '\u0640';
+    private const char Lam = '\u0644', Tatweel = '\u0640', Hamza = '\u0621';
 
     public static string Shape(string text)
     {
@@ -45,7 +45,7 @@ public static class ArabicShaping
                 i = text.IndexOf(next, i + 1); // the alef is drawn by the ligature
                 continue;
             }
-            var joinsAfter = letter.Dual && Neighbour(text, i, +1) is not null;
+            var joinsAfter = letter.Dual && Neighbour(text, i, +1) is { } after && after != Hamza; // hamza joins nothing
             var offset = (joinsBefore, joinsAfter) switch
             {
                 (false, false) => 0,

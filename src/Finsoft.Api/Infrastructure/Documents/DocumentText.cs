@@ -26,7 +26,9 @@ public static class DocumentText
     public static bool IsCjk(char c) => c is (>= '\u2E80' and <= '\u9FFF') or (>= '\uAC00' and <= '\uD7AF') or (>= '\uF900' and <= '\uFAFF')
         or (>= '\uFF00' and <= '\uFFEF') or (>= '\u3000' and <= '\u303F') || char.IsSurrogate(c);
 
-    private static bool IsArabic(char c) => c is (>= '\u0600' and <= '\u06FF') or (>= '\uFB50' and <= '\uFDFF') or (>= '\uFE70' and <= '\uFEFF');
+    /// <summary>Arabic letters and marks; not its digits, which read left to right inside right-to-left text.</summary>
+    private static bool IsArabic(char c) => c is (>= '\u0600' and <= '\u06FF') and not ((>= '\u0660' and <= '\u0669') or (>= '\u06F0' and <= '\u06F9'))
+        or (>= '\uFB50' and <= '\uFDFF') or (>= '\uFE70' and <= '\uFEFF');
 
     /// <summary>Maximal runs whose characters all do, or all do not, match; spaces join the run they sit in.</summary>
     private static List<(string Text, bool Matches)> Split(string text, Func<char, bool> matches)

@@ -115,19 +115,36 @@ public static class PdfTable
         }
     }
 
+    /// <summary>
+    /// The longest start of the text that fits (with an ellipsis when cut), found by halving: a long description costs a few
+    /// layouts, not one per character dropped.
+    /// </summary>
     private static IReadOnlyList<DocumentText.Run> Fit(XGraphics gfx, Fonts fonts, string text, double size, bool bold, double maxWidth, out double width)
     {
-        var candidate = text;
-        while (true)
+        var printable = new string([.. text.Select(c => char.IsControl(c) ? ' ' : c)]);
+        double Width(IReadOnlyList<DocumentText.Run> runs) => runs.Sum(r => gfx.MeasureString(r.Text, fonts.Get(r.Cjk, size, bold)).Width);
+        var whole = DocumentText.Layout(printable);
+        width = Width(whole);
+        if (width <= maxWidth)
         {
-            var runs = DocumentText.Layout(candidate);
-            width = runs.Sum(r => gfx.MeasureString(r.Text, fonts.Get(r.Cjk, size, bold)).Width);
-            if (width <= maxWidth || candidate.Length <= 1)
-            {
-                return runs;
-            }
-            candidate = candidate[..^(candidate.EndsWith('…') ? 2 : 1)] + "…";
+            return whole;
         }
+        var (fits, tooLong) = (0, printable.Length);
+        while (tooLong - fits > 1)
+        {
+            var middle = (fits + tooLong) / 2;
+            if (Width(DocumentText.Layout(printable[..middle] + "…")) <= maxWidth)
+            {
+                fits = middle;
+            }
+            else
+            {
+                tooLong = middle;
+            }
+        }
+        var cut = DocumentText.Layout(printable[..fits] + "…");
+        width = Width(cut);
+        return cut;
     }
 
     /// <summary>The fonts one document uses, made once each.</summary>

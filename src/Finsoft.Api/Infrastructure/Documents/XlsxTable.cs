@@ -55,7 +55,31 @@ public static class XlsxTable
         return row;
     }
 
-    private static Cell Text(string text) => new(new InlineString(new Text(text) { Space = SpaceProcessingModeValues.Preserve })) { DataType = CellValues.InlineString };
+    private static Cell Text(string text) =>
+        new(new InlineString(new Text(XmlSafe(text)) { Space = SpaceProcessingModeValues.Preserve })) { DataType = CellValues.InlineString };
+
+    /// <summary>Text as XML can carry it: a control character (which anyone may type into a description) becomes U+FFFD instead of failing the file.</summary>
+    private static string XmlSafe(string text)
+    {
+        System.Text.StringBuilder? safe = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                safe?.Append(c).Append(text[i + 1]);
+                i++;
+                continue;
+            }
+            var allowed = System.Xml.XmlConvert.IsXmlChar(c);
+            if (!allowed)
+            {
+                safe ??= new System.Text.StringBuilder(text, 0, i, text.Length);
+            }
+            safe?.Append(allowed ? c : '\uFFFD');
+        }
+        return safe?.ToString() ?? text;
+    }
 
     private static Cell Number(string value) => new(new CellValue(value)) { DataType = CellValues.Number };
 }
