@@ -192,3 +192,20 @@ public abstract class ReportJobTests(DatabaseKind kind)
 public sealed class ReportJobTestsOnSqlite() : ReportJobTests(DatabaseKind.Sqlite);
 
 public sealed class ReportJobTestsOnPostgres() : ReportJobTests(DatabaseKind.Postgres), IPostgresTests;
+
+/// <summary>Relative periods resolve on the days of the zone they are asked in.</summary>
+public sealed class ReportParametersTests
+{
+    [Fact]
+    public void A_previous_month_is_the_month_before_in_the_schedules_own_zone()
+    {
+        var asked = Finsoft.Api.Features.ReportJobs.ReportParameters.None with { Period = "previous_month", TimeZone = "Asia/Tokyo" };
+        // 21:00 UTC on 31 March is already 1 April in Tokyo: the month before is March, Tokyo's March.
+        var resolved = asked.Resolve(new DateTime(2026, 3, 31, 21, 0, 0, DateTimeKind.Utc));
+        Assert.Equal("2026-03", resolved.Month);
+        Assert.Equal(new DateTime(2026, 2, 28, 15, 0, 0, DateTimeKind.Utc), resolved.From);
+        Assert.Equal(new DateTime(2026, 3, 31, 15, 0, 0, DateTimeKind.Utc).AddTicks(-10), resolved.To);
+        // In UTC the same moment is still March, so the month before is February.
+        Assert.Equal("2026-02", (asked with { TimeZone = null }).Resolve(new DateTime(2026, 3, 31, 21, 0, 0, DateTimeKind.Utc)).Month);
+    }
+}

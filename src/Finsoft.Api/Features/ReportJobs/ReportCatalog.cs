@@ -120,10 +120,11 @@ public static class ReportCatalog
     private static async Task<ReportFile> CustomerStatementsAsync(FinsoftDb db, string format, ReportParameters p, DateTime at, Func<int, Task> progress,
         CancellationToken ct)
     {
+        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(at, DateTimeKind.Utc), p.Zone);
         var first = p.Month is { } month
             ? DateOnly.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)
-            : new DateOnly(at.Year, at.Month, 1).AddMonths(-1);
-        var (start, end) = (first.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), Clock.EndOf(first.AddMonths(1).AddDays(-1)));
+            : new DateOnly(local.Year, local.Month, 1).AddMonths(-1);
+        var (start, end) = p.Span(first, first.AddMonths(1).AddDays(-1));
         var wallets = await (from a in db.Accounts.AsNoTracking()
                              join u in db.Users on a.UserId equals u.Id
                              where a.Kind == AccountKind.Wallet && u.Role == Roles.Customer && a.CreatedAt <= end && (a.ClosedAt == null || a.ClosedAt >= start)
@@ -131,12 +132,17 @@ public static class ReportCatalog
                              select a).ToListAsync(ct);
         var label = first.ToString("yyyy-MM", CultureInfo.InvariantCulture);
         using var zipped = new MemoryStream();
+        var skipped = new List<string>();
         using (var zip = new ZipArchive(zipped, ZipArchiveMode.Create, leaveOpen: true))
         {
             for (var i = 0; i < wallets.Count; i++)
             {
-                var body = await Statement.BuildAsync(db, wallets[i], start, end, ct)
-                    ?? throw new ReportRefusedException($"Account {wallets[i].Id} has more than {Statement.MaxLines} movements in {label}.");
+                // One wallet too busy for a statement does not cost every other customer theirs: it is named in SKIPPED.txt.
+                if (await Statement.BuildAsync(db, wallets[i], start, end, ct) is not { } body)
+                {
+                    skipped.Add($"{wallets[i].Id}: more than {Statement.MaxLines} movements in {label}; ask for its statement in parts.");
+                    continue;
+                }
                 var file = Render(StatementDocument.Of(body), format, $"statement-{wallets[i].Clabe ?? wallets[i].Id.ToString()}-{label}");
                 await using (var entry = zip.CreateEntry(file.FileName, CompressionLevel.Fastest).Open())
                 {
@@ -146,6 +152,11 @@ public static class ReportCatalog
                 {
                     await progress(10 + (int)(85L * (i + 1) / wallets.Count));
                 }
+            }
+            if (skipped.Count > 0)
+            {
+                await using var entry = zip.CreateEntry("SKIPPED.txt").Open();
+                await entry.WriteAsync(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', skipped) + "\n"), ct);
             }
         }
         return new ReportFile(zipped.ToArray(), "application/zip", $"customer-statements-{label}.zip");

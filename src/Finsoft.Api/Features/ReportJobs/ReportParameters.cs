@@ -9,8 +9,9 @@ namespace Finsoft.Api.Features.ReportJobs;
 /// What a report is asked for: a period (explicit, or <c>period</c> relative to when the job runs, which is what a schedule
 /// wants), a currency, an interval, an account or a month. Checked when the job is asked for; resolved when it runs.
 /// </summary>
+/// <param name="TimeZone">Whose days a relative period and a statements month are (IANA; UTC when not given): a schedule's own zone.</param>
 public sealed record ReportParameters(DateTime? From, DateTime? To, DateTime? AsOf, string? Currency, string? Interval, Guid? AccountId, string? Month,
-    string? Period)
+    string? Period, string? TimeZone = null)
 {
     public const string PreviousDay = "previous_day";
     public const string PreviousWeek = "previous_week";
@@ -50,7 +51,7 @@ public sealed record ReportParameters(DateTime? From, DateTime? To, DateTime? As
     /// </summary>
     public ReportParameters Resolve(DateTime at)
     {
-        var today = DateOnly.FromDateTime(at);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(at, DateTimeKind.Utc), Zone));
         (DateOnly First, DateOnly Last)? days = Period switch
         {
             PreviousDay => (today.AddDays(-1), today.AddDays(-1)),
@@ -63,9 +64,17 @@ public sealed record ReportParameters(DateTime? From, DateTime? To, DateTime? As
         {
             return this;
         }
-        var (from, to) = (d.First.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), Infrastructure.Persistence.Clock.EndOf(d.Last));
+        var (from, to) = Span(d.First, d.Last);
         return this with { From = from, To = to, AsOf = to, Month = Month ?? (Period == PreviousMonth ? d.First.ToString("yyyy-MM", CultureInfo.InvariantCulture) : null) };
     }
+
+    /// <summary>The zone named, or UTC.</summary>
+    public TimeZoneInfo Zone => TimeZone is { } name && TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    /// <summary>From the first day's start to the last microsecond of the last day, those days being <see cref="Zone"/>'s, as UTC.</summary>
+    public (DateTime From, DateTime To) Span(DateOnly first, DateOnly last) =>
+        (TimeZoneInfo.ConvertTimeToUtc(first.ToDateTime(TimeOnly.MinValue), Zone),
+            TimeZoneInfo.ConvertTimeToUtc(last.AddDays(1).ToDateTime(TimeOnly.MinValue), Zone).AddTicks(-10));
 
     /// <summary>The checks every report shares: a period name it knows, dates in order, a month that reads.</summary>
     public void CheckCommon(Validation validation)
@@ -85,6 +94,10 @@ public sealed record ReportParameters(DateTime? From, DateTime? To, DateTime? As
         if (Month is not null && !DateOnly.TryParseExact(Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
         {
             validation.Add("parameters.month", "month must read yyyy-MM.");
+        }
+        if (TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        {
+            validation.Add("parameters.time_zone", "time_zone must be an IANA time zone (e.g. America/Mexico_City) or UTC.");
         }
         if (Interval is not (null or AnalyticsPeriod.Day or AnalyticsPeriod.Week or AnalyticsPeriod.Month))
         {

@@ -45,7 +45,7 @@ public sealed class ReportRunner(IServiceScopeFactory scopes, IOptions<FinsoftOp
         {
             return false;
         }
-        var lease = now + Lease;
+        var lease = now + Lease; // renewed as the report progresses
         if (await db.ReportJobs.Where(j => j.Id == next.Id && j.Status == next.Status && j.LeaseUntil == next.LeaseUntil)
                 .ExecuteUpdateAsync(j => j.SetProperty(x => x.Status, ReportJobStatus.Running).SetProperty(x => x.LeaseUntil, lease)
                     .SetProperty(x => x.Progress, 10), ct) != 1)
@@ -56,9 +56,27 @@ public sealed class ReportRunner(IServiceScopeFactory scopes, IOptions<FinsoftOp
         try
         {
             var parameters = JsonSerializer.Deserialize<ReportParameters>(job.Parameters, Json.Options) ?? ReportParameters.None;
-            var file = await ReportCatalog.RenderAsync(job.Report, job.Format, parameters, job.Occurrence ?? now, scope.ServiceProvider,
-                progress => db.ReportJobs.Where(j => j.Id == job.Id && j.LeaseUntil == lease).ExecuteUpdateAsync(j => j.SetProperty(x => x.Progress, progress), ct), ct);
+            var file = await ReportCatalog.RenderAsync(job.Report, job.Format, parameters, job.Occurrence ?? now, scope.ServiceProvider, async progress =>
+            {
+                // Progress renews the lease, so a long report is not taken over while it is being made.
+                var renewed = Time.UtcNow() + Lease;
+                if (await db.ReportJobs.Where(j => j.Id == job.Id && j.LeaseUntil == lease)
+                        .ExecuteUpdateAsync(j => j.SetProperty(x => x.Progress, progress).SetProperty(x => x.LeaseUntil, renewed), ct) != 1)
+                {
+                    throw new LeaseLostException();
+                }
+                lease = renewed;
+            }, ct);
             await FinishAsync(scope.ServiceProvider, job, lease, file, null, ct);
+        }
+        catch (LeaseLostException)
+        {
+            Logger.LogWarning("Report job {Id} was taken over by another node; this one stops", job.Id);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            // The database, not the report: the lease runs out and a node tries again.
+            Logger.LogWarning(e, "Report job {Id} stopped on a database error; it will be tried again", job.Id);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -72,6 +90,8 @@ public sealed class ReportRunner(IServiceScopeFactory scopes, IOptions<FinsoftOp
         }
         return true;
     }
+
+    private sealed class LeaseLostException() : Exception("The report job's lease passed to another node.");
 
     private async Task FinishAsync(IServiceProvider services, ReportJobRow job, DateTime lease, ReportFile? file, string? failure, CancellationToken ct)
     {

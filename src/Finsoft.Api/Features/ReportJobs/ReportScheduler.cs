@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
@@ -43,7 +44,10 @@ public sealed class ReportScheduler(IServiceScopeFactory scopes, IOptions<Finsof
         {
             return; // another node claimed this occurrence
         }
-        var job = ReportJobs.New(schedule.Report, schedule.Format, schedule.Parameters, schedule.CreatedBy, now);
+        // The schedule's days are its zone's: a monthly report at 06:00 in Tokyo is of Tokyo's month before.
+        var parameters = JsonSerializer.Deserialize<ReportParameters>(schedule.Parameters, Json.Options) ?? ReportParameters.None;
+        var job = ReportJobs.New(schedule.Report, schedule.Format, Json.Serialize(parameters with { TimeZone = parameters.TimeZone ?? schedule.TimeZone }),
+            schedule.CreatedBy, now);
         (job.ScheduleId, job.Occurrence) = (schedule.Id, occurrence);
         db.ReportJobs.Add(job);
         try
