@@ -27,6 +27,8 @@ public static class WatchlistFiles
         await using var held = lockDb.Database.IsNpgsql() ? await lockDb.Database.BeginTransactionAsync(ct) : null;
         if (held is not null)
         {
+            // The transaction waits idle while other connections load: a server-wide idle timeout must not end it (and the lock).
+            await lockDb.Database.ExecuteSqlRawAsync("SET LOCAL idle_in_transaction_session_timeout = 0", ct);
             await lockDb.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", ct);
         }
         await LoadFilesAsync(services, options, ct);
