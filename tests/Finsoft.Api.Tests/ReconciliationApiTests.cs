@@ -111,13 +111,19 @@ public abstract class ReconciliationApiTests(DatabaseKind kind)
             var analyst = await api.CreateUserAsync(world.Admin.Token, "analyst");
             await api.DepositAsync(world.Admin.Token, world.BobAccount, "50.00");
             var destination = await api.VerifiedDestinationAsync(world.Alice.Token);
+            var payout = Guid.Empty;
             foreach (var amount in new[] { "10.00", "20.00" })
             {
-                var payout = (await api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/transactions/withdrawal",
+                payout = (await api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/transactions/withdrawal",
                     new { origin_account_id = world.AliceAccount, external_destination_account_id = destination, amount }, world.Alice.Token)).GetProperty("id").GetGuid();
                 await api.WaitForStatusAsync(world.Alice.Token, payout, "COMPLETED", "FAILED");
             }
-            var statement = await (await api.GetAsync("/api/v1/bank/statements?currency=MXN", analyst.Token)).Content.ReadAsStringAsync();
+            // The bank tells the ledger first and marks its own book after: wait for the last payout (the first is paid before it).
+            var statement = "";
+            for (var i = 0; i < 100 && !statement.Contains(payout.ToString(), StringComparison.Ordinal); i++, await Task.Delay(50))
+            {
+                statement = await (await api.GetAsync("/api/v1/bank/statements?currency=MXN", analyst.Token)).Content.ReadAsStringAsync();
+            }
             Assert.Contains("camt.053", statement, StringComparison.Ordinal);
 
             var result = await ApiClient.BodyAsync(await PostStatementAsync(api, analyst.Token, "format=camt053&currency=MXN&dry_run=true", statement, "application/xml"));
