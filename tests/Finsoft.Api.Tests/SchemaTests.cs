@@ -123,14 +123,23 @@ public sealed class StartupTests
     [InlineData("Finsoft__Jwt__SigningKey", "", "SigningKey is required outside Development")]
     [InlineData("Finsoft__Jwt__SigningKey", "short", "at least 32 bytes")]
     [InlineData("Finsoft__DefaultCurrency", "ABC", "not an ISO 4217 currency")]
-    public async Task Bad_configuration_is_refused_with_one_line_and_a_nonzero_exit(string key, string value, string message)
+    [InlineData("Finsoft__Accounting__FiscalYearEndMonth", "13", "FiscalYearEndMonth must be a month from 1 to 12")]
+    [InlineData("Finsoft__Database__Pooler", "pgpool", "Pooler must be none or pgbouncer-transaction", true)]
+    [InlineData("ConnectionStrings__Finsoft", "Host=127.0.0.1;Port=1;Username=nobody;Max Auto Prepare=20", "Max Auto Prepare must be 0 behind PgBouncer", true)]
+    public async Task Bad_configuration_is_refused_with_one_line_and_a_nonzero_exit(string key, string value, string message, bool behindPgBouncer = false)
     {
         var environment = new Dictionary<string, string>
         {
             ["Finsoft__DataDirectory"] = Scratch.NewPath("bad-config"),
             ["Finsoft__Jwt__SigningKey"] = new string('k', 40),
-            [key] = value,
         };
+        if (behindPgBouncer)
+        {
+            environment["Finsoft__Database__Provider"] = "Postgres";
+            environment["ConnectionStrings__Finsoft"] = "Host=127.0.0.1;Port=1;Username=nobody;Timeout=3";
+            environment["Finsoft__Database__Pooler"] = "pgbouncer-transaction";
+        }
+        environment[key] = value;
         var (exit, _, stderr) = await RunAsync(environment);
         Assert.Equal(2, exit);
         Assert.Contains(message, stderr, StringComparison.Ordinal);
