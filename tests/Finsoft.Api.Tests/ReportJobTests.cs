@@ -119,6 +119,7 @@ public abstract class ReportJobTests(DatabaseKind kind)
             new { type = "revenue", format = "csv", parameters = new { from = "2027-01-02T00:00:00Z", to = "2027-01-01T00:00:00Z" } },
             new { type = "account_statement", format = "pdf" }, new { type = "revenue", format = "csv", parameters = new { currency = "XXQ" } },
             new { type = "revenue", format = "csv", parameters = new { from = "soon" } },
+            new { type = "revenue", format = "csv", parameters = new { period = "previous_month", time_zone = "Mars/Olympus" } },
         ];
         foreach (var body in reports)
         {

@@ -104,7 +104,7 @@ public static class FiscalPeriods
             {
                 return new Change(null, Conflict("period_not_ended", $"The period has not ended: it can be closed from {period.EndsOn.AddDays(1):yyyy-MM-dd}."));
             }
-            if (period.YearEnd && await db.FiscalPeriods.AnyAsync(p => p.YearEnd && p.Status != FiscalPeriodStatus.Open && p.EndsOn > period.EndsOn, ct))
+            if (period.YearEnd && await LaterYearClosedAsync(db, period, ct))
             {
                 // A later year's closing entry already moved this year's income: closing this one now would move it again.
                 return new Change(null, Conflict("later_year_closed", "A later fiscal year is closed; years close in order: reopen it first."));
@@ -158,7 +158,7 @@ public static class FiscalPeriods
             {
                 return new Change(null, Conflict("period_not_closed", "The period is open."));
             }
-            if (await db.FiscalPeriods.AnyAsync(p => p.YearEnd && p.Status != FiscalPeriodStatus.Open && p.EndsOn > period.EndsOn, ct))
+            if (await LaterYearClosedAsync(db, period, ct))
             {
                 return new Change(null, Conflict("later_year_closed", "A later fiscal year is closed, and its days with it: reopen that year first."));
             }
@@ -180,6 +180,10 @@ public static class FiscalPeriods
         var step = changesCalendar ? 1 : 0;
         await db.Database.ExecuteSqlAsync($"UPDATE ledger_head SET periods_version = periods_version + {step} WHERE id = 1", ct);
     }
+
+    /// <summary>Whether a fiscal year after the period's is closed (or closing): its closing entry took every day up to its end.</summary>
+    private static Task<bool> LaterYearClosedAsync(FinsoftDb db, FiscalPeriodRow period, CancellationToken ct) =>
+        db.FiscalPeriods.AnyAsync(p => p.YearEnd && p.Status != FiscalPeriodStatus.Open && p.EndsOn > period.EndsOn, ct);
 
     /// <summary>The end of a fiscal year that falls inside the days, before their last.</summary>
     private static DateOnly? YearEndWithin(DateOnly starts, DateOnly ends, AccountingOptions year)

@@ -41,8 +41,11 @@ public static class ReportCatalog
 
     public static readonly IReadOnlyList<string> Formats = ["csv", "xlsx", "pdf"];
 
-    /// <summary>Checks a request for a report: its type, its format and its parameters. Null (with the errors) when any is wrong.</summary>
-    public static ReportParameters? Check(string? type, string? format, JsonElement? parameters, Validation validation)
+    /// <summary>
+    /// Checks a request for a report: its type, its format and its parameters (null when they did not read, which
+    /// <see cref="ReportParameters.Read"/> has said). Null (with the errors) when any is wrong.
+    /// </summary>
+    public static ReportParameters? Check(string? type, string? format, ReportParameters? parameters, Validation validation)
     {
         if (type is null || !Types.Contains(type))
         {
@@ -52,17 +55,16 @@ public static class ReportCatalog
         {
             validation.Add("format", "format must be csv, xlsx or pdf.");
         }
-        var read = ReportParameters.Read(parameters, validation);
-        read?.CheckCommon(validation);
-        if (read is not null && type == AccountStatement && read.AccountId is null)
+        parameters?.CheckCommon(validation);
+        if (parameters is not null && type == AccountStatement && parameters.AccountId is null)
         {
             validation.Add("parameters.account_id", "an account statement needs parameters.account_id.");
         }
-        if (read?.Currency is { } currency && global::Finsoft.Ledger.Currency.Find(currency) is null)
+        if (parameters?.Currency is { } currency)
         {
-            validation.Add("parameters.currency", "currency must be an ISO 4217 code.");
+            validation.Currency("parameters.currency", currency);
         }
-        return validation.IsValid ? read : null;
+        return validation.IsValid ? parameters : null;
     }
 
     /// <summary>Makes the report as it stands at <paramref name="at"/> (when the job runs, or the occurrence it runs for).</summary>
@@ -120,10 +122,9 @@ public static class ReportCatalog
     private static async Task<ReportFile> CustomerStatementsAsync(FinsoftDb db, string format, ReportParameters p, DateTime at, Func<int, Task> progress,
         CancellationToken ct)
     {
-        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(at, DateTimeKind.Utc), p.Zone);
-        var first = p.Month is { } month
-            ? DateOnly.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)
-            : new DateOnly(local.Year, local.Month, 1).AddMonths(-1);
+        // No month named: the month before, in the report's zone, as a previous_month period would give it.
+        var month = p.Month ?? (p with { Period = ReportParameters.PreviousMonth, From = null, To = null, AsOf = null }).Resolve(at).Month!;
+        var first = DateOnly.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var (start, end) = p.Span(first, first.AddMonths(1).AddDays(-1));
         var wallets = await (from a in db.Accounts.AsNoTracking()
                              join u in db.Users on a.UserId equals u.Id

@@ -26,7 +26,7 @@ public static class ReportJobs
     public static async Task<JsonBody> Create(CreateRequest request, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation();
-        var parameters = ReportCatalog.Check(request.Type, request.Format, request.Parameters, validation);
+        var parameters = ReportCatalog.Check(request.Type, request.Format, ReportParameters.Read(request.Parameters, validation), validation);
         if (parameters is null)
         {
             return validation.Result;
@@ -76,8 +76,7 @@ public static class ReportJobs
         CancellationToken ct)
     {
         var validation = new Validation();
-        var asked = JsonSerializer.SerializeToElement(new ReportParameters(from, to, asOf, currency, interval, accountId, null, period), Json.Options);
-        var parameters = ReportCatalog.Check(type, format, asked, validation);
+        var parameters = ReportCatalog.Check(type, format, new ReportParameters(from, to, asOf, currency, interval, accountId, null, period), validation);
         if (type == ReportCatalog.CustomerStatements)
         {
             validation.Add("type", "customer statements are made by a report job (POST /api/v1/analytics/reports).");

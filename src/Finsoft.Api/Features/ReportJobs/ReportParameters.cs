@@ -95,9 +95,9 @@ public sealed record ReportParameters(DateTime? From, DateTime? To, DateTime? As
         {
             validation.Add("parameters.month", "month must read yyyy-MM.");
         }
-        if (TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        if (TimeZone is not null)
         {
-            validation.Add("parameters.time_zone", "time_zone must be an IANA time zone (e.g. America/Mexico_City) or UTC.");
+            ReportSchedules.ZoneOf(TimeZone, validation, "parameters.time_zone");
         }
         if (Interval is not (null or AnalyticsPeriod.Day or AnalyticsPeriod.Week or AnalyticsPeriod.Month))
         {

@@ -27,7 +27,7 @@ public static class ReportSchedules
     public static async Task<JsonBody> Create(CreateRequest request, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation();
-        var parameters = ReportCatalog.Check(request.Report, request.Format, request.Parameters, validation);
+        var parameters = ReportCatalog.Check(request.Report, request.Format, ReportParameters.Read(request.Parameters, validation), validation);
         var zone = ZoneOf(request.TimeZone ?? "UTC", validation);
         var cron = Parse(request.Cron, validation);
         if (!validation.IsValid)
@@ -92,13 +92,13 @@ public static class ReportSchedules
     public static DateTime? Next(CronExpression cron, TimeZoneInfo zone, DateTime after) =>
         cron.GetNextOccurrence(DateTime.SpecifyKind(after, DateTimeKind.Utc), zone);
 
-    public static TimeZoneInfo? ZoneOf(string name, Validation validation)
+    public static TimeZoneInfo? ZoneOf(string name, Validation validation, string field = "time_zone")
     {
         if (TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone))
         {
             return zone;
         }
-        validation.Add("time_zone", "time_zone must be an IANA time zone (e.g. America/Mexico_City) or UTC.");
+        validation.Add(field, $"{field} must be an IANA time zone (e.g. America/Mexico_City) or UTC.");
         return null;
     }
 }
