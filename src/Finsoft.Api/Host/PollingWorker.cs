@@ -1,3 +1,5 @@
+using Finsoft.Api.Infrastructure.Persistence;
+
 namespace Finsoft.Api.Host;
 
 /// <summary>
@@ -25,6 +27,11 @@ public abstract class PollingWorker(TimeProvider time, ILogger logger) : Backgro
             try
             {
                 await RunOnceAsync(_abandon.Token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && DatabaseSetup.IsUnavailable(e))
+            {
+                // An outage (a restart, a failover) says the same thing on every pass: one line, no stack.
+                Logger.LogWarning("{Worker} pass found the database unavailable: {Reason}; will retry", GetType().Name, e.GetBaseException().Message);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -26,6 +26,17 @@ public sealed class ApiProcess : IDisposable
         return start;
     }
 
+    /// <summary>The settings of a node in a kill-and-restart test: the bootstrap admin, and keys left by a killed node free again after two seconds.</summary>
+    public static Dictionary<string, string> NodeEnvironment(DatabaseKind kind, string dataDirectory) => new()
+    {
+        ["Finsoft__DataDirectory"] = dataDirectory,
+        ["Finsoft__Database__Provider"] = kind.ToString(),
+        ["Finsoft__Jwt__SigningKey"] = new string('c', 48),
+        ["Finsoft__Bootstrap__AdminEmail"] = TestApp.AdminEmail,
+        ["Finsoft__Bootstrap__AdminPassword"] = TestApp.AdminPassword,
+        ["Finsoft__IdempotencyLeaseSeconds"] = "2",
+    };
+
     /// <summary>A loopback port nobody is listening on right now.</summary>
     public static int FreePort()
     {
@@ -58,6 +69,15 @@ public sealed class ApiProcess : IDisposable
     }
 
     private readonly List<string> _output = [];
+
+    /// <summary>The process's last lines (warnings and errors only, unless the test asked for more), shown when a test fails.</summary>
+    public void WriteOutputTo(Xunit.Abstractions.ITestOutputHelper testOutput)
+    {
+        foreach (var line in Output.TakeLast(200))
+        {
+            testOutput.WriteLine(line);
+        }
+    }
 
     private void Keep(string? line)
     {

@@ -15,13 +15,15 @@ public sealed class PostgresServer : IDisposable
     private readonly string _root;
     private readonly string _binDirectory;
     private readonly bool _durable;
+    private readonly string _settings;
 
-    private PostgresServer(string root, string binDirectory, int port, bool durable)
+    private PostgresServer(string root, string binDirectory, int port, bool durable, string settings = "")
     {
         _root = root;
         _binDirectory = binDirectory;
         Port = port;
         _durable = durable;
+        _settings = settings;
     }
 
     /// <summary>A server of one's own, with fsync on, for a test that stops it like a crash.</summary>
@@ -76,20 +78,97 @@ public sealed class PostgresServer : IDisposable
         PgCtl(StartArguments());
     }
 
-    private static PostgresServer Start(bool durable)
+    private static PostgresServer Start(bool durable, string settings = "")
+    {
+        var server = Create(durable, settings);
+        server.Tool("initdb", $"-D {server.DataDirectory} -U postgres -A trust --no-sync -E UTF8 --locale=C");
+        server.PgCtl(server.StartArguments());
+        return server;
+    }
+
+    private static PostgresServer Create(bool durable, string settings)
     {
         var bin = FindBinDirectory() ?? throw new InvalidOperationException(MissingReason());
         var root = Scratch.NewDirectory("pg");
-        var server = new PostgresServer(root, bin, ApiProcess.FreePort(), durable);
+        var server = new PostgresServer(root, bin, ApiProcess.FreePort(), durable, settings);
         if (RunningAsRoot)
         {
             // initdb and postgres refuse to run as root; the server runs as the 'postgres' system user instead.
             Run("chown", $"postgres {root}");
         }
-        server.Tool("initdb", $"-D {server.DataDirectory} -U postgres -A trust --no-sync -E UTF8 --locale=C");
-        server.PgCtl(server.StartArguments());
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Destroy();
         return server;
+    }
+
+    /// <summary>
+    /// A primary (fsync on) and a hot standby streaming from it, both PostgreSQL's own replication. With
+    /// <paramref name="synchronous"/> the primary acknowledges a commit only once the standby has flushed it
+    /// (synchronous_standby_names, synchronous_commit=on), so a promoted standby holds every acknowledged commit.
+    /// The setting lives in the primary's own configuration, not the standby's: once promoted, the standby has no
+    /// standby of its own to wait for.
+    /// </summary>
+    public static (PostgresServer Primary, PostgresServer Standby) StartPrimaryAndStandby(bool synchronous)
+    {
+        var primary = Start(durable: true, "-c wal_level=replica -c max_wal_senders=4 -c wal_keep_size=256MB");
+        var standby = Create(durable: true, "-c hot_standby=on -c hot_standby_feedback=on");
+        standby.Tool("pg_basebackup", $"-h 127.0.0.1 -p {primary.Port} -U postgres -D {standby.DataDirectory} -R -X stream -c fast");
+        standby.PgCtl(standby.StartArguments());
+        using var connection = new NpgsqlConnection(primary.ConnectionString("postgres"));
+        connection.Open();
+        for (var i = 0; Query<long>(connection, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") == 0; i++)
+        {
+            if (i == 600)
+            {
+                throw new TimeoutException("the standby did not start streaming");
+            }
+            Thread.Sleep(100);
+        }
+        if (synchronous)
+        {
+            Query<bool>(connection, "ALTER SYSTEM SET synchronous_standby_names = '*'");
+            Query<bool>(connection, "SELECT pg_reload_conf()");
+            while (Query<string>(connection, "SELECT coalesce(max(sync_state), '') FROM pg_stat_replication") != "sync")
+            {
+                Thread.Sleep(50);
+            }
+        }
+        return (primary, standby);
+    }
+
+    /// <summary>SIGKILL to the postmaster and every process under it, as when the machine is lost: no shutdown, no WAL flush.</summary>
+    public void Kill()
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+        var children = Directory.GetDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ParentOf(pid) == postmaster).ToList();
+        foreach (var pid in children.Prepend(postmaster))
+        {
+            Run("kill", $"-KILL {pid}", mayFail: true);
+        }
+    }
+
+    /// <summary>Ends recovery on a standby: from here it takes writes and is what a primary-only connection finds.</summary>
+    public void Promote() => PgCtl($"promote -w -t 60 -D {DataDirectory}");
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after its closing parenthesis.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static T Query<T>(NpgsqlConnection connection, string sql)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        var value = command.ExecuteScalar();
+        return value is T typed ? typed : default!;
     }
 
     private string DataDirectory => Path.Combine(_root, "data");
@@ -97,7 +176,7 @@ public sealed class PostgresServer : IDisposable
     // fsync is off in the shared throw-away test server, for speed; the crash test's own server and bench/ keep it on.
     private string StartArguments() =>
         $"start -w -t 60 -D {DataDirectory} -l {Path.Combine(_root, "server.log")} " +
-        $"-o \"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync={(_durable ? "on" : "off")} -c max_connections=500 -c shared_buffers=64MB\"";
+        $"-o \"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync={(_durable ? "on" : "off")} -c max_connections=500 -c shared_buffers=64MB {_settings}\"";
 
     public void Dispose() => Destroy();
 
@@ -125,7 +204,7 @@ public sealed class PostgresServer : IDisposable
 
     private static bool RunningAsRoot => Environment.UserName == "root";
 
-    private static void Run(string file, string arguments)
+    private static void Run(string file, string arguments, bool mayFail = false)
     {
         using var process = Process.Start(new ProcessStartInfo(file, arguments)
         {
@@ -138,7 +217,7 @@ public sealed class PostgresServer : IDisposable
             process.Kill(entireProcessTree: true);
             throw new InvalidOperationException($"{file} {arguments} timed out");
         }
-        if (process.ExitCode != 0)
+        if (process.ExitCode != 0 && !mayFail)
         {
             throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {stdout.Result}{stderr.Result}");
         }

@@ -55,6 +55,10 @@ public static class Scratch
     /// <summary>Kills the postmaster of every data directory under a root (its backends follow it out).</summary>
     public static void StopPostgresServersIn(string root)
     {
+        if (!Directory.Exists(root))
+        {
+            return; // already stopped and deleted
+        }
         foreach (var pidFile in Directory.EnumerateFiles(root, "postmaster.pid", SearchOption.AllDirectories))
         {
             // The file may outlive its server (a reboot, a crash): the number is only taken for a postmaster if it still is one.

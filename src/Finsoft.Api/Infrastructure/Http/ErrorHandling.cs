@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Finsoft.Api.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Finsoft.Api.Infrastructure.Http;
@@ -6,7 +7,8 @@ namespace Finsoft.Api.Infrastructure.Http;
 /// <summary>
 /// Turns the few exceptions that reach the top into problem responses: a malformed request is the
 /// client's 4xx; a database that cannot be reached is a 503 (the client retries, with its idempotency
-/// key: whether an interrupted commit happened is unknown, so the server must not retry it blindly);
+/// key: whether an interrupted commit happened is unknown, so the server must not retry it blindly; Retry-After
+/// says when);
 /// anything else is logged and answered with a 500 that reveals nothing internal.
 /// </summary>
 public sealed class ErrorHandler(ILogger<ErrorHandler> logger) : IExceptionHandler
@@ -23,11 +25,13 @@ public sealed class ErrorHandler(ILogger<ErrorHandler> logger) : IExceptionHandl
             BadHttpRequestException bad when FindJsonError(bad) is { } json => (400, DescribeJsonError(json)),
             BadHttpRequestException bad => (bad.StatusCode, "The request is malformed: " + SafeBindingMessage(bad)),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "Client closed the request."),
-            _ when DatabaseUnavailable(exception) => (503, "The database is unavailable; retry the request with the same Idempotency-Key."),
+            _ when DatabaseSetup.IsUnavailable(exception) => (503, "The database is unavailable; retry the request with the same Idempotency-Key."),
             _ => (500, "An unexpected error occurred."),
         };
         if (status == 503)
         {
+            // Long enough for a pool to reconnect or a standby to be promoted; the client keeps its Idempotency-Key.
+            httpContext.Response.Headers.RetryAfter = "1";
             logger.LogWarning("Database unavailable for {Method} {Path}: {Message}", httpContext.Request.Method, httpContext.Request.Path, exception.GetBaseException().Message);
         }
         else if (status >= 500)
@@ -36,22 +40,6 @@ public sealed class ErrorHandler(ILogger<ErrorHandler> logger) : IExceptionHandl
         }
         await ApiResults.WriteProblemAsync(httpContext, status, message);
         return true;
-    }
-
-    /// <summary>Connection refused or lost, or the server shutting down or starting up: not a bug, an outage.</summary>
-    private static bool DatabaseUnavailable(Exception exception)
-    {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is System.Net.Sockets.SocketException or System.IO.EndOfStreamException
-                // admin shutdown, crash shutdown, cannot connect now, no connection slot left
-                || e is Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" }
-                || e is Npgsql.NpgsqlException { InnerException: System.IO.IOException or System.Net.Sockets.SocketException or TimeoutException })
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static JsonException? FindJsonError(Exception exception)

@@ -110,6 +110,34 @@ public static class DatabaseSetup
         _ => false,
     };
 
+    /// <summary>
+    /// True when the database cannot be reached rather than refusing the request: connection refused or lost, the server
+    /// shutting down or starting up, no connection slot, or (during a failover) no host that is a primary yet, or a
+    /// connection that reached a server now in recovery. Not a bug, an outage: the client retries with its key.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException or EndOfStreamException
+                // admin shutdown, crash shutdown, cannot connect now, no connection slot left, read-only (a standby)
+                || e is PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" or "25006" }
+                || e is NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException or TimeoutException }
+                // a multi-host connection string with no host answering as a primary: Npgsql collects each host's failure,
+                // or, when every host is known down or a standby from a moment ago, says so in a message of its own
+                || e is NpgsqlException { InnerException: AggregateException }
+                || e is NpgsqlException { InnerException: null } and not PostgresException && e.Message.StartsWith("No suitable host", StringComparison.Ordinal))
+            {
+                return true;
+            }
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsUnavailable))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>True when the database refused a row because a unique index already holds its key.</summary>
     public static bool IsUniqueViolation(Exception exception) => exception switch
     {

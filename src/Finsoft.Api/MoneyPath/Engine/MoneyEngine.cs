@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Finsoft.Api.Host;
 using Finsoft.Api.Host.Observability;
 using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Persistence;
 using Microsoft.Extensions.Options;
 
 namespace Finsoft.Api.MoneyPath.Engine;
@@ -104,6 +105,17 @@ public sealed class MoneyEngine(IServiceScopeFactory scopes, IOptions<FinsoftOpt
             for (var i = 0; i < jobs.Count; i++)
             {
                 jobs[i].Completion.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception e) when (DatabaseSetup.IsUnavailable(e))
+        {
+            span?.SetStatus(ActivityStatusCode.Error, "database unavailable");
+            // An outage, not one bad job: each request answers 503 and its client retries with its key. Running the
+            // jobs one by one would only knock on the closed door once per job.
+            logger.LogWarning("A batch of {Jobs} jobs found the database unavailable: {Reason}", jobs.Count, e.GetBaseException().Message);
+            foreach (var job in jobs)
+            {
+                job.Completion.TrySetException(e);
             }
         }
         catch (Exception e) when (jobs.Count > 1)
