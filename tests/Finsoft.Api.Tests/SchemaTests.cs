@@ -126,7 +126,11 @@ public sealed class StartupTests
     [InlineData("Finsoft__Accounting__FiscalYearEndMonth", "13", "FiscalYearEndMonth must be a month from 1 to 12")]
     [InlineData("Finsoft__Database__Pooler", "pgpool", "Pooler must be none or pgbouncer-transaction", true)]
     [InlineData("ConnectionStrings__Finsoft", "Host=127.0.0.1;Port=1;Username=nobody;Max Auto Prepare=20", "Max Auto Prepare must be 0 behind PgBouncer", true)]
-    public async Task Bad_configuration_is_refused_with_one_line_and_a_nonzero_exit(string key, string value, string message, bool behindPgBouncer = false)
+    [InlineData("ConnectionStrings__FinsoftReadOnly", "Host=127.0.0.1;Port=1", "FinsoftReadOnly names a PostgreSQL replica")]
+    [InlineData("ConnectionStrings__FinsoftReadOnly", "Host=127.0.0.1;Port=1;Max Auto Prepare=20", "Max Auto Prepare must be 0 behind PgBouncer", true)]
+    [InlineData("Finsoft__Database__ReplicaLagPollMilliseconds", "0", "ReplicaLagPollMilliseconds more than 0", true, "Host=127.0.0.1;Port=1")]
+    public async Task Bad_configuration_is_refused_with_one_line_and_a_nonzero_exit(string key, string value, string message, bool behindPgBouncer = false,
+        string? replica = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -138,6 +142,10 @@ public sealed class StartupTests
             environment["Finsoft__Database__Provider"] = "Postgres";
             environment["ConnectionStrings__Finsoft"] = "Host=127.0.0.1;Port=1;Username=nobody;Timeout=3";
             environment["Finsoft__Database__Pooler"] = "pgbouncer-transaction";
+        }
+        if (replica is not null)
+        {
+            environment["ConnectionStrings__FinsoftReadOnly"] = replica;
         }
         environment[key] = value;
         var (exit, _, stderr) = await RunAsync(environment);

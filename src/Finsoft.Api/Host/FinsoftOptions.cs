@@ -87,6 +87,15 @@ public sealed class DatabaseOptions
 
     public const string NoPooler = "none";
     public const string PgBouncerTransaction = "pgbouncer-transaction";
+
+    /// <summary>
+    /// How far behind the primary the read-only replica (<c>ConnectionStrings:FinsoftReadOnly</c>) may be for a read
+    /// that tolerates staleness to go to it; further behind, or of unknown lag, and the read goes to the primary.
+    /// </summary>
+    public int ReplicaMaxLagMilliseconds { get; set; } = 5000;
+
+    /// <summary>How often each node measures the replica's lag.</summary>
+    public int ReplicaLagPollMilliseconds { get; set; } = 500;
 }
 
 public sealed class JwtOptions

@@ -3,6 +3,7 @@ using Finsoft.Api.Features.Transactions;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.MoneyPath.Idempotency;
+using Finsoft.Api.Infrastructure.ReadReplica;
 
 namespace Finsoft.Api.Features.Accounts;
 
@@ -24,7 +25,7 @@ public static class AccountsEndpoints
         accounts.MapGet("/{id:guid}/limits", AccountLimits.Get).Produces<AccountLimitsView>().ProducesError(404);
         accounts.MapPut("/{id:guid}/limits", AccountLimits.Put).RequireAuthorization(Policies.Admin)
             .Produces<AccountLimitsView>().ProducesError(403, 404, 409, 422);
-        accounts.MapGet("/{id:guid}/transactions", ListTransactions.HandleForAccount).Produces<List<TransactionDto>>().ProducesError(404);
+        accounts.MapGet("/{id:guid}/transactions", ListTransactions.HandleForAccount).ReadsFromReplica().Produces<List<TransactionDto>>().ProducesError(404);
         return app;
     }
 }

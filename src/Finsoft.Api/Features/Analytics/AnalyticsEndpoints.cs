@@ -1,5 +1,6 @@
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.ReadReplica;
 
 namespace Finsoft.Api.Features.Analytics;
 
@@ -8,7 +9,8 @@ public static class AnalyticsEndpoints
 {
     public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder app)
     {
-        var analytics = app.MapGroup("/api/v1/analytics").WithTags("Analytics").RequireAuthorization(Policies.Insights).ProducesError(400, 401, 403, 422);
+        var analytics = app.MapGroup("/api/v1/analytics").WithTags("Analytics").RequireAuthorization(Policies.Insights).ProducesError(400, 401, 403, 422)
+            .ReadsFromReplica();
         analytics.MapGet("/revenue", RevenueAnalytics.Handle).Produces<RevenueAnalytics.Report>();
         analytics.MapGet("/users", UserAnalytics.Handle).Produces<UserAnalytics.Report>();
         analytics.MapGet("/transactions", TransactionAnalytics.Handle).Produces<TransactionAnalytics.Report>();

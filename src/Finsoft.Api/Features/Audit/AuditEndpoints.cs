@@ -4,6 +4,7 @@ using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Mvc;
+using Finsoft.Api.Infrastructure.ReadReplica;
 
 namespace Finsoft.Api.Features.Audit;
 
@@ -19,7 +20,7 @@ public static class AuditEndpoints
 
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/admin/audit", List).WithTags("User administration").RequireAuthorization(Policies.Admin)
+        app.MapGet("/api/v1/admin/audit", List).ReadsFromReplica().WithTags("User administration").RequireAuthorization(Policies.Admin)
             .Produces<List<AuditEventDto>>().ProducesError(400, 401, 403, 422);
         return app;
     }

@@ -2,6 +2,7 @@ using Finsoft.Api.MoneyPath.Outbox;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.MoneyPath.Idempotency;
+using Finsoft.Api.Infrastructure.ReadReplica;
 
 namespace Finsoft.Api.Features.Transactions;
 
@@ -10,7 +11,7 @@ public static class TransactionsEndpoints
     public static IEndpointRouteBuilder MapTransactions(this IEndpointRouteBuilder app)
     {
         var transactions = app.MapGroup("/api/v1/transactions").WithTags("Transactions").RequireAuthorization(Policies.SignedIn).ProducesError(400, 401);
-        transactions.MapGet("/", ListTransactions.Handle).Produces<List<TransactionDto>>().ProducesError(422);
+        transactions.MapGet("/", ListTransactions.Handle).ReadsFromReplica().Produces<List<TransactionDto>>().ProducesError(422);
         transactions.MapGet("/{id:guid}", GetTransaction.Handle).Produces<TransactionDto>().ProducesError(404);
         // Every money-moving endpoint hands its Idempotency-Key to the engine, which keeps it in the money's own transaction.
         transactions.MapPost("/transfer", Transfer.Handle).RequireAuthorization(Policies.MoveMoney).ProducesError(403).WithIdempotencyKey()

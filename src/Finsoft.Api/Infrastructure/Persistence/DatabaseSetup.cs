@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Finsoft.Api.Host;
+using Finsoft.Api.Infrastructure.ReadReplica;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -28,7 +29,7 @@ public static class DatabaseSetup
         }
         else
         {
-            connectionString = PostgresConnectionString(connectionString, options.Database.Pooler);
+            connectionString = PostgresConnectionString(connectionString, options.Database.Pooler, "ConnectionStrings:Finsoft");
         }
 
         services.AddSingleton(new DatabaseTarget(provider));
@@ -44,7 +45,35 @@ public static class DatabaseSetup
             }
         });
         services.AddScoped<MigrationRunner>();
+        services.AddReadReplica(configuration.GetConnectionString("FinsoftReadOnly"), provider, options.Database);
         return services;
+    }
+
+    /// <summary>
+    /// A streaming replica for reads that may be slightly stale (<see cref="StaleReadsEndpoints.ReadsFromReplica"/>), when
+    /// <c>ConnectionStrings:FinsoftReadOnly</c> names one; its lag is measured by each node.
+    /// </summary>
+    private static void AddReadReplica(this IServiceCollection services, string? connectionString, DatabaseProvider provider, DatabaseOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (provider != DatabaseProvider.Postgres)
+            {
+                throw new StartupException("ConnectionStrings:FinsoftReadOnly names a PostgreSQL replica; it needs Finsoft:Database:Provider=Postgres.");
+            }
+            if (options.ReplicaMaxLagMilliseconds < 0 || options.ReplicaLagPollMilliseconds <= 0)
+            {
+                throw new StartupException("Finsoft:Database:ReplicaMaxLagMilliseconds must be 0 or more and ReplicaLagPollMilliseconds more than 0.");
+            }
+            connectionString = PostgresConnectionString(connectionString, options.Pooler, "ConnectionStrings:FinsoftReadOnly");
+            services.AddHostedService<ReplicaLagMonitor>();
+        }
+        else
+        {
+            connectionString = null;
+        }
+        services.AddSingleton(provider => new ReplicaDatabase(connectionString, options, provider.GetRequiredService<TimeProvider>()));
+        services.AddScoped<StaleReads>();
     }
 
     /// <summary>
@@ -54,7 +83,7 @@ public static class DatabaseSetup
     /// connection string. Behind PgBouncer in transaction mode nothing is prepared: a statement prepared in
     /// one transaction's server connection is not there in the next one's.
     /// </summary>
-    private static string PostgresConnectionString(string configured, string pooler)
+    private static string PostgresConnectionString(string configured, string pooler, string setting)
     {
         if (pooler is not (DatabaseOptions.NoPooler or DatabaseOptions.PgBouncerTransaction))
         {
@@ -67,7 +96,7 @@ public static class DatabaseSetup
         }
         catch (ArgumentException e)
         {
-            throw new StartupException($"ConnectionStrings:Finsoft is not a valid PostgreSQL connection string: {e.Message}");
+            throw new StartupException($"{setting} is not a valid PostgreSQL connection string: {e.Message}");
         }
         if (pooler == DatabaseOptions.PgBouncerTransaction)
         {
