@@ -8,6 +8,13 @@ if (args is ["credit", ..])
 
 try
 {
+    if (args is ["backup", ..])
+    {
+        // The file is not handed to the host's command-line configuration, which would read a path starting with '/' as a switch.
+        var file = args.Length > 1 ? args[1] : throw new StartupException("usage: backup <file>");
+        await Finsoft.Api.Infrastructure.Persistence.SqliteBackup.RunAsync(FinsoftHost.Build(args[2..]), file, Console.Out);
+        return 0;
+    }
     var app = FinsoftHost.Build(args);
     if (args.Contains("migrate", StringComparer.Ordinal))
     {

@@ -92,18 +92,8 @@ public sealed class SchemaTestsOnPostgres() : SchemaTests(DatabaseKind.Postgres)
 /// <summary>The built service as an operator runs it: a separate process, started from another directory.</summary>
 public sealed class StartupTests
 {
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(Dictionary<string, string> environment, params string[] args)
-    {
-        var workingDirectory = Scratch.NewDirectory("cwd");
-        var start = ApiProcess.StartInfo(environment, args);
-        start.WorkingDirectory = workingDirectory;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(Dictionary<string, string> environment, params string[] args) =>
+        ApiProcess.RunCommandAsync(environment, args);
 
     [Fact]
     public async Task The_migrate_command_creates_the_schema_from_any_working_directory()

@@ -26,6 +26,19 @@ public sealed class ApiProcess : IDisposable
         return start;
     }
 
+    /// <summary>Runs one of the service's commands (migrate, backup, …) to its end, from a directory of its own, as an operator would.</summary>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunCommandAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = StartInfo(environment, args);
+        start.WorkingDirectory = Scratch.NewDirectory("cwd");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>The settings of a node in a kill-and-restart test: the bootstrap admin, and keys left by a killed node free again after two seconds.</summary>
     public static Dictionary<string, string> NodeEnvironment(DatabaseKind kind, string dataDirectory) => new()
     {

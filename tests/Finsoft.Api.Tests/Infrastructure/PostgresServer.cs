@@ -91,11 +91,8 @@ public sealed class PostgresServer : IDisposable
         var bin = FindBinDirectory() ?? throw new InvalidOperationException(MissingReason());
         var root = Scratch.NewDirectory("pg");
         var server = new PostgresServer(root, bin, ApiProcess.FreePort(), durable, settings);
-        if (RunningAsRoot)
-        {
-            // initdb and postgres refuse to run as root; the server runs as the 'postgres' system user instead.
-            Run("chown", $"postgres {root}");
-        }
+        // initdb and postgres refuse to run as root; the server runs as the 'postgres' system user instead.
+        GiveToPostgres(root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Destroy();
         return server;
     }
@@ -133,6 +130,79 @@ public sealed class PostgresServer : IDisposable
             }
         }
         return (primary, standby);
+    }
+
+    /// <summary>
+    /// A durable server that archives every finished WAL segment into <see cref="ArchiveDirectory"/> (archive_mode,
+    /// archive_command), the other half of a base backup for point-in-time recovery.
+    /// </summary>
+    public static PostgresServer StartArchiving()
+    {
+        var server = Create(durable: true, "");
+        server.Tool("initdb", $"-D {server.DataDirectory} -U postgres -A trust --no-sync -E UTF8 --locale=C");
+        Directory.CreateDirectory(server.ArchiveDirectory);
+        GiveToPostgres(server.ArchiveDirectory);
+        File.AppendAllText(Path.Combine(server.DataDirectory, "postgresql.auto.conf"),
+            $"wal_level = replica\narchive_mode = on\narchive_command = 'test ! -f {server.ArchiveDirectory}/%f && cp %p {server.ArchiveDirectory}/%f'\n");
+        server.PgCtl(server.StartArguments());
+        return server;
+    }
+
+    public string ArchiveDirectory => Path.Combine(_root, "archive");
+
+    /// <summary>pg_basebackup of this server, into the data directory of a server not started yet.</summary>
+    public PostgresServer BaseBackup()
+    {
+        var copy = Create(durable: true, "");
+        copy.Tool("pg_basebackup", $"-h 127.0.0.1 -p {Port} -U postgres -D {copy.DataDirectory} -X stream -c fast");
+        return copy;
+    }
+
+    /// <summary>Forces the current WAL segment out and waits until the archive has it.</summary>
+    public void ArchiveCurrentWal()
+    {
+        using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        connection.Open();
+        var segment = Query<string>(connection, "SELECT pg_walfile_name(pg_switch_wal())");
+        for (var i = 0; !File.Exists(Path.Combine(ArchiveDirectory, segment)); i++)
+        {
+            if (i == 600)
+            {
+                throw new TimeoutException($"WAL segment {segment} was not archived");
+            }
+            Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>
+    /// Starts this base backup as a point-in-time recovery: it replays <paramref name="archive"/>'s WAL up to
+    /// <paramref name="target"/>, no further, and then takes writes (on a timeline of its own, archiving nothing).
+    /// </summary>
+    public void RecoverTo(string archive, DateTime target)
+    {
+        File.AppendAllText(Path.Combine(DataDirectory, "postgresql.auto.conf"),
+            $"archive_mode = off\nrestore_command = 'cp {archive}/%f %p'\n" +
+            $"recovery_target_time = '{target.ToUniversalTime():yyyy-MM-dd HH:mm:ss.ffffff}+00'\nrecovery_target_action = 'promote'\n");
+        File.WriteAllText(Path.Combine(DataDirectory, "recovery.signal"), "");
+        PgCtl(StartArguments());
+        using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        connection.Open();
+        for (var i = 0; Query<bool>(connection, "SELECT pg_is_in_recovery()"); i++)
+        {
+            if (i == 600)
+            {
+                throw new TimeoutException("the recovery did not end");
+            }
+            Thread.Sleep(100);
+        }
+    }
+
+    private static void GiveToPostgres(string path)
+    {
+        if (RunningAsRoot)
+        {
+            Run("chown", $"postgres {path}");
+        }
     }
 
     /// <summary>SIGKILL to the postmaster and every process under it, as when the machine is lost: no shutdown, no WAL flush.</summary>
