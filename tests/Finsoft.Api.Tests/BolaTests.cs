@@ -135,8 +135,9 @@ public abstract class BolaTests(DatabaseKind kind)
             .Where(r => !r.StartsWith("PUT /api/v1/accounts/{id:guid}", StringComparison.Ordinal)) // admin-only adjustments and limits
             .Where(r => !r.Contains(" /api/v1/aml/", StringComparison.Ordinal) && !r.Contains(" /api/v1/reviews/", StringComparison.Ordinal)
                 && !r.Contains(" /api/v1/risk/", StringComparison.Ordinal) && !r.Contains(" /api/v1/reconciliations/", StringComparison.Ordinal)
-                && !r.Contains(" /api/v1/accounting/", StringComparison.Ordinal) && !r.Contains(" /api/v1/analytics/", StringComparison.Ordinal))
-                // compliance, reconciliation, fiscal periods and report jobs: staff only, 403 to every customer (the access matrix)
+                && !r.Contains(" /api/v1/accounting/", StringComparison.Ordinal) && !r.Contains(" /api/v1/analytics/", StringComparison.Ordinal)
+                && !r.Contains(" /api/v1/ledger/", StringComparison.Ordinal))
+                // compliance, reconciliation, fiscal periods, report jobs and ledger verifications: staff only, 403 to every customer (the access matrix)
             .Where(r => r != "POST /api/v1/credit/scores/{id:guid}/review") // analysts only
             .Where(r => !r.Contains(" /api/v1/credit/products/", StringComparison.Ordinal)); // the product catalogue is everyone's to read; admins write it
         Assert.Empty(idRoutes.Except(attempts.Select(a => a.Route)));

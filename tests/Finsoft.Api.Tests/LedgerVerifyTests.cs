@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,9 +8,9 @@ namespace Finsoft.Api.Tests;
 
 public abstract class LedgerVerifyTests(DatabaseKind kind)
 {
-    private static async Task<(TestApp App, ApiClient Api)> WithHistoryAsync(DatabaseKind kind)
+    private static async Task<(TestApp App, ApiClient Api)> WithHistoryAsync(DatabaseKind kind, IDictionary<string, string?>? settings = null)
     {
-        var app = await TestApp.StartAsync(kind);
+        var app = await TestApp.StartAsync(kind, settings);
         var api = app.Api();
         var user = await api.RegisterAsync();
         var admin = await api.AdminAsync();
@@ -79,6 +81,155 @@ public abstract class LedgerVerifyTests(DatabaseKind kind)
         var rewritten = await api2.VerifyLedgerAsync();
         Assert.False(rewritten.GetProperty("ok").GetBoolean());
         Assert.Contains(rewritten.GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("postings sum to", StringComparison.Ordinal));
+    }
+
+    /// <summary>Asks for a verification job as the admin and waits for it to complete.</summary>
+    private static async Task<JsonElement> VerificationAsync(ApiClient api, string kind)
+    {
+        var admin = await api.AdminAsync();
+        var job = await api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/ledger/verifications", new { kind }, admin.Token);
+        Assert.Equal("queued", job.GetProperty("status").GetString());
+        return await CompletedAsync(api, admin.Token, job.GetProperty("id").GetGuid());
+    }
+
+    private static async Task<JsonElement> CompletedAsync(ApiClient api, string token, Guid id)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var job = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/ledger/verifications/{id}", token: token);
+            if (job.GetProperty("status").GetString() == "completed")
+            {
+                Assert.Equal(100, job.GetProperty("progress").GetInt32());
+                return job;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the verification did not complete");
+    }
+
+    [DbFact]
+    public async Task After_a_full_verification_ledger_verify_proves_only_what_came_since_its_checkpoint()
+    {
+        var (app, api) = await WithHistoryAsync(kind);
+        await using var _ = app;
+        var job = await VerificationAsync(api, "full");
+        Assert.True(job.GetProperty("ok").GetBoolean(), job.ToString());
+        Assert.Equal(0, job.GetProperty("base_sequence").GetInt64());
+        Assert.Equal(5, job.GetProperty("verified_sequence").GetInt64());
+        var checkpoint = job.GetProperty("checkpoint_id").GetGuid();
+
+        var user = await api.RegisterAsync();
+        var admin = await api.AdminAsync();
+        var wallet = await api.CreateAccountAsync(user.Token);
+        await api.DepositAsync(admin.Token, wallet, "3.00");
+        await api.DepositAsync(admin.Token, wallet, "4.00");
+        var report = await api.VerifyLedgerAsync();
+        Assert.True(report.GetProperty("ok").GetBoolean(), report.ToString());
+        Assert.Equal(2, report.GetProperty("entries_checked").GetInt64());
+        var covered = report.GetProperty("covered");
+        Assert.Equal(6, covered.GetProperty("from_sequence").GetInt64());
+        Assert.Equal(7, covered.GetProperty("to_sequence").GetInt64());
+        Assert.Equal(checkpoint, covered.GetProperty("checkpoint").GetProperty("id").GetGuid());
+        Assert.True(covered.GetProperty("checkpoint").GetProperty("full_proof").GetBoolean());
+        // The trial balance is the checkpoint's totals plus what came since: the deposits' 7.00 on each side.
+        var mxn = report.GetProperty("trial_balance").EnumerateArray().Single();
+        Assert.Equal(50_000 + 1_000 + 700, mxn.GetProperty("total_debits").GetInt64());
+
+        // An incremental verification proves the two new entries on top of the checkpoint and leaves one of its own.
+        var incremental = await VerificationAsync(api, "incremental");
+        Assert.True(incremental.GetProperty("ok").GetBoolean(), incremental.ToString());
+        Assert.Equal(5, incremental.GetProperty("base_sequence").GetInt64());
+        Assert.Equal(7, incremental.GetProperty("target_sequence").GetInt64());
+        var after = await api.VerifyLedgerAsync();
+        Assert.Equal(0, after.GetProperty("entries_checked").GetInt64());
+        Assert.False(after.GetProperty("covered").GetProperty("checkpoint").GetProperty("full_proof").GetBoolean());
+        Assert.True(after.GetProperty("ok").GetBoolean(), after.ToString());
+    }
+
+    [DbFact]
+    public async Task What_the_checkpoint_vouches_for_is_rechecked_by_a_full_verification_and_a_rewritten_anchor_is_found_at_once()
+    {
+        var (app, api) = await WithHistoryAsync(kind);
+        await using var _ = app;
+        Assert.True((await VerificationAsync(api, "full")).GetProperty("ok").GetBoolean());
+
+        // Both amounts of entry 3 changed behind the API (so it still balances), after the checkpoint vouched for it.
+        var third = await app.WithDbAsync(db => db.JournalEntries.SingleAsync(e => e.Sequence == 3));
+        await app.WithDbAsync(db => db.Postings.Where(p => p.EntryId == third.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Amount, p => p.Amount * 2)));
+        // ledger/verify stands on the checkpoint and does not read entry 3 again; a full verification does, and names it.
+        var full = await VerificationAsync(api, "full");
+        Assert.False(full.GetProperty("ok").GetBoolean());
+        Assert.Equal(3, full.GetProperty("first_broken_sequence").GetInt64());
+        Assert.Contains("altered", full.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, full.GetProperty("checkpoint_id").ValueKind);
+
+        // Rewriting the chain up to the checkpoint changes the hash it is anchored to: ledger/verify says so itself.
+        await app.WithDbAsync(db => db.JournalEntries.Where(e => e.Sequence == 5).ExecuteUpdateAsync(s => s.SetProperty(e => e.Hash, new string('f', 64))));
+        var report = await api.VerifyLedgerAsync();
+        Assert.False(report.GetProperty("ok").GetBoolean());
+        Assert.Contains(report.GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("Checkpoint at entry 5 no longer matches", StringComparison.Ordinal));
+    }
+
+    [DbFact]
+    public async Task A_verification_left_by_a_stopped_node_resumes_where_it_was()
+    {
+        var (app, api) = await WithHistoryAsync(kind);
+        await using var _ = app;
+        // A node proved entries 1 to 3, kept its place, and stopped; its lease ran out.
+        var third = await app.WithDbAsync(db => db.JournalEntries.SingleAsync(e => e.Sequence == 3));
+        var id = Guid.CreateVersion7();
+        await app.WithDbAsync(async db =>
+        {
+            db.LedgerVerifications.Add(new LedgerVerificationRow
+            {
+                Id = id, Kind = "full", Status = "running", BaseSequence = 0, TargetSequence = 5, VerifiedSequence = 3, VerifiedHash = third.Hash,
+                LeaseUntil = DateTime.UtcNow.AddMinutes(-1), CreatedAt = DateTime.UtcNow, StartedAt = DateTime.UtcNow.AddMinutes(-3),
+            });
+            return await db.SaveChangesAsync();
+        });
+        // Entry 2 is altered now, behind what was proven: a job that started again would find it; one that resumes does not.
+        var second = await app.WithDbAsync(db => db.JournalEntries.SingleAsync(e => e.Sequence == 2));
+        await app.WithDbAsync(db => db.JournalEntries.Where(e => e.Id == second.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.CreatedAt, e => e.CreatedAt.AddSeconds(1))));
+        var admin = await api.AdminAsync();
+        var job = await CompletedAsync(api, admin.Token, id);
+        Assert.True(job.GetProperty("ok").GetBoolean(), job.ToString());
+        Assert.Equal(5, job.GetProperty("verified_sequence").GetInt64());
+    }
+
+    [DbFact]
+    public async Task The_service_checkpoints_by_itself_as_the_journal_grows()
+    {
+        var (app, api) = await WithHistoryAsync(kind, new Dictionary<string, string?>
+        {
+            ["Finsoft:Ledger:CheckpointEveryEntries"] = "5", ["Finsoft:Ledger:VerificationPollMilliseconds"] = "100",
+        });
+        await using var _ = app;
+        var admin = await api.AdminAsync();
+        for (var i = 0; i < 100; i++)
+        {
+            var jobs = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/ledger/verifications", token: admin.Token);
+            if (jobs.EnumerateArray().Any(j => j.GetProperty("status").GetString() == "completed"))
+            {
+                var automatic = jobs.EnumerateArray().First(j => j.GetProperty("status").GetString() == "completed");
+                Assert.Equal(JsonValueKind.Null, automatic.GetProperty("requested_by").ValueKind);
+                Assert.True(automatic.GetProperty("ok").GetBoolean(), automatic.ToString());
+                var report = await api.VerifyLedgerAsync();
+                Assert.Equal(5, report.GetProperty("covered").GetProperty("checkpoint").GetProperty("sequence").GetInt64());
+                return;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("no checkpoint was made");
+    }
+
+    [DbFact]
+    public async Task A_verification_of_an_unknown_kind_is_refused()
+    {
+        var (app, api) = await WithHistoryAsync(kind);
+        await using var _ = app;
+        var admin = await api.AdminAsync();
+        await api.ExpectAsync(HttpStatusCode.UnprocessableEntity, HttpMethod.Post, "/api/v1/ledger/verifications", new { kind = "partial" }, admin.Token);
+        Assert.Empty((await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/ledger/verifications", token: admin.Token)).EnumerateArray());
     }
 }
 

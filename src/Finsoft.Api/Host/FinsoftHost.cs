@@ -105,6 +105,9 @@ public static class FinsoftHost
         builder.Services.AddSingleton<MoneyEngine>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MoneyEngine>());
         builder.Services.AddScoped<LedgerVerifier>();
+        builder.Services.AddScoped<ChainWalk>();
+        builder.Services.AddScoped<LedgerCheckpoints>();
+        builder.Services.AddHostedService<LedgerVerificationRunner>();
         builder.Services.AddScoped<IBankConnector, SimulatedBank>();
         builder.Services.AddPayments();
         builder.Services.AddWebhooks(options.Webhooks);

@@ -45,6 +45,8 @@ public sealed class FinsoftOptions
 
     public ReportOptions Reports { get; set; } = new();
 
+    public LedgerOptions Ledger { get; set; } = new();
+
     public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
     public ApiDocsOptions ApiDocs { get; set; } = new();
@@ -247,6 +249,15 @@ public sealed class CreditOptions
 
     /// <summary>How often the loan worker looks for installments that fell due.</summary>
     public int PollMilliseconds { get; set; } = 1000;
+}
+
+public sealed class LedgerOptions
+{
+    /// <summary>How many entries past the latest checkpoint make the service prove them and checkpoint again (0: never by itself).</summary>
+    public long CheckpointEveryEntries { get; set; } = 100_000;
+
+    /// <summary>How often the verification runner looks for jobs and for a checkpoint that is due.</summary>
+    public int VerificationPollMilliseconds { get; set; } = 1000;
 }
 
 public sealed class ReportOptions

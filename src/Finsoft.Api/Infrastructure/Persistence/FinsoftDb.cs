@@ -60,6 +60,10 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<FiscalPeriodRow> FiscalPeriods => Set<FiscalPeriodRow>();
     public DbSet<ReportJobRow> ReportJobs => Set<ReportJobRow>();
     public DbSet<ReportScheduleRow> ReportSchedules => Set<ReportScheduleRow>();
+    public DbSet<LedgerCheckpointRow> LedgerCheckpoints => Set<LedgerCheckpointRow>();
+    public DbSet<LedgerCheckpointAccountRow> LedgerCheckpointAccounts => Set<LedgerCheckpointAccountRow>();
+    public DbSet<LedgerCheckpointCurrencyRow> LedgerCheckpointCurrencies => Set<LedgerCheckpointCurrencyRow>();
+    public DbSet<LedgerVerificationRow> LedgerVerifications => Set<LedgerVerificationRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -129,6 +133,10 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<FiscalPeriodRow>().ToTable("fiscal_periods");
         modelBuilder.Entity<ReportJobRow>().ToTable("report_jobs");
         modelBuilder.Entity<ReportScheduleRow>().ToTable("report_schedules");
+        modelBuilder.Entity<LedgerCheckpointRow>().ToTable("ledger_checkpoints");
+        modelBuilder.Entity<LedgerCheckpointAccountRow>().ToTable("ledger_checkpoint_accounts").HasKey(a => new { a.CheckpointId, a.AccountId });
+        modelBuilder.Entity<LedgerCheckpointCurrencyRow>().ToTable("ledger_checkpoint_currencies").HasKey(c => new { c.CheckpointId, c.Currency });
+        modelBuilder.Entity<LedgerVerificationRow>().ToTable("ledger_verifications");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

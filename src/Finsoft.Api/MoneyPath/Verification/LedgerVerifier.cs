@@ -1,114 +1,85 @@
+using System.Data;
 using Finsoft.Api.Infrastructure.Persistence;
-using Finsoft.Ledger;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Finsoft.Api.MoneyPath.Verification;
 
 /// <summary>
-/// Proves the books from the database alone: walks the journal in sequence recomputing every hash,
-/// checks each entry balances per currency, that the head matches the last entry, that every
-/// account's balance equals the sum of its postings, and that all postings per currency sum to zero.
+/// Proves the books from the database alone, from the latest checkpoint on: the checkpoint's anchor (the hash of the entry
+/// it ends at) must still be in the journal; every entry after it must chain, hash to its content and balance; the head
+/// must match the last entry; every account's balance must equal its postings' sum and every currency's postings must sum
+/// to zero (both from the checkpoint's totals plus what came after). With no checkpoint it proves everything from the
+/// first entry. All of it is read in one snapshot, so writes going on meanwhile cannot make it disagree with itself.
 /// </summary>
-public sealed class LedgerVerifier(FinsoftDb db)
+public sealed class LedgerVerifier(FinsoftDb db, ChainWalk chain, LedgerCheckpoints checkpoints)
 {
-    private const int PageSize = 1000;
-
     public sealed record Report(
         bool Ok, long EntriesChecked, int AccountsChecked, long LastSequence, string LastHash,
-        long? FirstBrokenSequence, Guid? FirstBrokenEntryId, IReadOnlyList<string> Problems, IReadOnlyList<TrialBalanceLine> TrialBalance);
+        long? FirstBrokenSequence, Guid? FirstBrokenEntryId, IReadOnlyList<string> Problems, IReadOnlyList<TrialBalanceLine> TrialBalance,
+        Coverage Covered);
 
     public sealed record TrialBalanceLine(string Currency, long TotalDebits, long TotalCredits, bool Balanced);
 
+    /// <summary>What this verification proved itself (entries <see cref="FromSequence"/> to <see cref="ToSequence"/>), and the checkpoint it stands on.</summary>
+    public sealed record Coverage(long FromSequence, long ToSequence, CheckpointDto? Checkpoint);
+
+    public sealed record CheckpointDto(Guid Id, long Sequence, string Hash, bool FullProof, DateTime CreatedAt)
+    {
+        public static CheckpointDto? From(LedgerCheckpointRow? row) =>
+            row is null ? null : new(row.Id, row.Sequence, row.Hash, row.FullProof, row.CreatedAt);
+    }
+
     public async Task<Report> VerifyAsync(CancellationToken ct)
     {
+        await using var snapshot = await BeginSnapshotAsync(db, ct);
+        var checkpoint = await checkpoints.LatestAsync(ct);
         var problems = new List<string>();
-        long? brokenSequence = null;
-        Guid? brokenEntry = null;
-        var previousHash = EntryHash.Genesis;
-        long expectedSequence = 1, checkedCount = 0;
-
-        void Broken(JournalEntryRow entry, string reason)
+        if (checkpoint is not null && await checkpoints.AnchorProblemAsync(checkpoint, ct) is { } anchor)
         {
-            if (brokenSequence is null)
-            {
-                brokenSequence = entry.Sequence;
-                brokenEntry = entry.Id;
-                problems.Add($"Entry {entry.Sequence} ({entry.Id}): {reason}");
-            }
+            problems.Add(anchor);
         }
-
-        for (long after = 0; ;)
-        {
-            var entries = await db.JournalEntries.AsNoTracking().Where(e => e.Sequence > after)
-                .OrderBy(e => e.Sequence).Take(PageSize).ToListAsync(ct);
-            if (entries.Count == 0)
-            {
-                break;
-            }
-            var ids = entries.Select(e => e.Id).ToList();
-            var postings = (await db.Postings.AsNoTracking().Where(p => ids.Contains(p.EntryId)).ToListAsync(ct)).ToLookup(p => p.EntryId);
-            foreach (var entry in entries)
-            {
-                var rows = postings[entry.Id].ToList();
-                var lines = rows.Select(p => Currency.Find(p.Currency) is { } c ? new Posting(p.AccountId, p.Amount, c) : null).ToList();
-                if (entry.Sequence != expectedSequence)
-                {
-                    Broken(entry, $"sequence {entry.Sequence} where {expectedSequence} was expected (an entry is missing)");
-                }
-                else if (entry.PreviousHash != previousHash)
-                {
-                    Broken(entry, "previous_hash does not match the hash of the entry before it");
-                }
-                else if (lines.Any(l => l is null))
-                {
-                    Broken(entry, "a posting names a currency that does not exist");
-                }
-                else if (EntryHash.Compute(new EntryHash.Content(entry.Sequence, entry.Id, entry.TransactionId, entry.CreatedAt, lines!, entry.EffectiveAt), previousHash) != entry.Hash)
-                {
-                    Broken(entry, "content does not match its hash (altered after it was written)");
-                }
-                else if (!JournalEntry.Create(lines!).IsSuccess)
-                {
-                    Broken(entry, "postings do not balance");
-                }
-                previousHash = entry.Hash;
-                expectedSequence = entry.Sequence + 1;
-                checkedCount++;
-            }
-            after = entries[^1].Sequence;
-        }
-
         var head = await db.LedgerHead.AsNoTracking().SingleAsync(ct);
-        if (head.Sequence != expectedSequence - 1 || head.LastHash != previousHash)
+        var from = checkpoint is null ? ChainWalk.Position.Genesis : new ChainWalk.Position(checkpoint.Sequence, checkpoint.Hash);
+        var walk = await chain.WalkAsync(from, head.Sequence, long.MaxValue, ct);
+        if (walk.Broken is { } broken)
         {
-            problems.Add($"Ledger head ({head.Sequence}) does not match the last entry ({expectedSequence - 1}).");
+            problems.Add(broken.Describe());
         }
-
-        var sums = await db.Postings.AsNoTracking().GroupBy(p => p.AccountId)
-            .Select(g => new { AccountId = g.Key, Sum = g.Sum(p => p.Amount) }).ToDictionaryAsync(x => x.AccountId, x => x.Sum, ct);
-        var accounts = await db.Accounts.AsNoTracking().Select(a => new { a.Id, a.Balance, a.Held, a.NormalSide, a.Kind }).ToListAsync(ct);
-        foreach (var account in accounts)
+        else if (head.LastHash != walk.Reached.Hash)
         {
-            var sum = sums.GetValueOrDefault(account.Id);
-            var expected = account.NormalSide == NormalSide.Debit ? sum : -sum;
-            if (expected != account.Balance)
-            {
-                problems.Add($"Account {account.Id}: balance {account.Balance} but its postings sum to {expected}.");
-            }
-            if (account.Kind == AccountKind.Wallet && (account.Balance < 0 || account.Held < 0 || account.Held > account.Balance))
-            {
-                problems.Add($"Wallet {account.Id}: balance {account.Balance} with {account.Held} held is not allowed.");
-            }
+            problems.Add($"Ledger head ({head.Sequence}) does not match the last entry ({walk.Reached.Sequence}).");
         }
+        else if (await db.JournalEntries.AnyAsync(e => e.Sequence > head.Sequence, ct))
+        {
+            problems.Add($"Entries after the ledger head ({head.Sequence}) exist.");
+        }
+        var (accounts, accountProblems) = await checkpoints.AccountProblemsAsync(checkpoint, ct);
+        problems.AddRange(accountProblems);
+        var trial = await checkpoints.TrialBalanceAsync(checkpoint, ct);
+        problems.AddRange(trial.Where(t => !t.Balanced).Select(t => $"Trial balance in {t.Currency} is off: debits {t.TotalDebits}, credits {t.TotalCredits}."));
+        return new Report(problems.Count == 0, walk.Checked, accounts, walk.Reached.Sequence, walk.Reached.Hash,
+            walk.Broken?.Sequence, walk.Broken?.EntryId, problems, trial, new Coverage(from.Sequence + 1, walk.Reached.Sequence, CheckpointDto.From(checkpoint)));
+    }
 
-        var trial = await db.Postings.AsNoTracking().GroupBy(p => p.Currency)
-            .Select(g => new { Currency = g.Key, Debits = g.Sum(p => p.Amount > 0 ? p.Amount : 0), Credits = g.Sum(p => p.Amount < 0 ? -p.Amount : 0) })
-            .ToListAsync(ct);
-        var trialLines = trial.OrderBy(t => t.Currency, StringComparer.Ordinal)
-            .Select(t => new TrialBalanceLine(t.Currency, t.Debits, t.Credits, t.Debits == t.Credits)).ToList();
-        problems.AddRange(trialLines.Where(t => !t.Balanced).Select(t => $"Trial balance in {t.Currency} is off: debits {t.TotalDebits}, credits {t.TotalCredits}."));
-
-        return new Report(problems.Count == 0, checkedCount, accounts.Count, expectedSequence - 1, previousHash,
-            brokenSequence, brokenEntry, problems, trialLines);
+    /// <summary>
+    /// A transaction that sees one moment: REPEATABLE READ on PostgreSQL. On SQLite, to read, a deferred transaction, whose
+    /// first read fixes the snapshot (in WAL mode) without the write lock that EF's default BEGIN IMMEDIATE takes; to write
+    /// as well, BEGIN IMMEDIATE, since a deferred one could not take the write lock once another writer has committed.
+    /// </summary>
+    public static async Task<IDbContextTransaction> BeginSnapshotAsync(FinsoftDb db, CancellationToken ct, bool alsoWrites = false)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            return await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        }
+        if (alsoWrites)
+        {
+            return await db.Database.BeginTransactionAsync(ct);
+        }
+        await db.Database.OpenConnectionAsync(ct);
+        var transaction = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
+        return (await db.Database.UseTransactionAsync(transaction, ct))!;
     }
 }

@@ -1,0 +1,125 @@
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.MoneyPath.Verification;
+
+/// <summary>
+/// The proven points of the journal, and the totals that go with them. What a checkpoint holds (every account's posted
+/// sum, every currency's debits and credits up to it) lets a verification prove the accounts and the trial balance from
+/// the checkpoint on, reading only the postings written since.
+/// </summary>
+public sealed class LedgerCheckpoints(FinsoftDb db)
+{
+    /// <summary>Only the newest few keep their account totals: an older checkpoint is never a starting point again.</summary>
+    private const int KeepTotalsOf = 3;
+
+    public Task<LedgerCheckpointRow?> LatestAsync(CancellationToken ct) =>
+        db.LedgerCheckpoints.AsNoTracking().OrderByDescending(c => c.Sequence).ThenByDescending(c => c.CreatedAt).FirstOrDefaultAsync(ct);
+
+    /// <summary>Null when the entry the checkpoint ends at still has the hash it was proven with; otherwise what is wrong.</summary>
+    public async Task<string?> AnchorProblemAsync(LedgerCheckpointRow checkpoint, CancellationToken ct)
+    {
+        var hash = await db.JournalEntries.AsNoTracking().Where(e => e.Sequence == checkpoint.Sequence).Select(e => e.Hash).FirstOrDefaultAsync(ct);
+        return hash == checkpoint.Hash
+            ? null
+            : $"Checkpoint at entry {checkpoint.Sequence} no longer matches the journal: that entry's hash is {hash ?? "missing"}, " +
+              $"{checkpoint.Hash} was proven. Entries up to it were rewritten; a full verification finds where.";
+    }
+
+    /// <summary>
+    /// Every account whose balance is not its postings' sum (the checkpoint's total plus the postings after it), and every
+    /// wallet in a state a wallet may not be in. Read inside one snapshot with the journal it is compared to.
+    /// </summary>
+    public async Task<(int Accounts, List<string> Problems)> AccountProblemsAsync(LedgerCheckpointRow? checkpoint, CancellationToken ct)
+    {
+        var sums = checkpoint is null
+            ? []
+            : await db.LedgerCheckpointAccounts.AsNoTracking().Where(a => a.CheckpointId == checkpoint.Id).ToDictionaryAsync(a => a.AccountId, a => a.Posted, ct);
+        foreach (var (account, delta) in await PostedSinceAsync(checkpoint?.Sequence ?? 0, ct))
+        {
+            sums[account] = sums.GetValueOrDefault(account) + delta;
+        }
+        var problems = new List<string>();
+        var accounts = await db.Accounts.AsNoTracking().Select(a => new { a.Id, a.Balance, a.Held, a.NormalSide, a.Kind }).ToListAsync(ct);
+        foreach (var account in accounts)
+        {
+            var sum = sums.GetValueOrDefault(account.Id);
+            var expected = account.NormalSide == NormalSide.Debit ? sum : -sum;
+            if (expected != account.Balance)
+            {
+                problems.Add($"Account {account.Id}: balance {account.Balance} but its postings sum to {expected}.");
+            }
+            if (account.Kind == AccountKind.Wallet && (account.Balance < 0 || account.Held < 0 || account.Held > account.Balance))
+            {
+                problems.Add($"Wallet {account.Id}: balance {account.Balance} with {account.Held} held is not allowed.");
+            }
+        }
+        return (accounts.Count, problems);
+    }
+
+    /// <summary>Each currency's debits and credits: the checkpoint's totals plus the postings after it.</summary>
+    public async Task<List<LedgerVerifier.TrialBalanceLine>> TrialBalanceAsync(LedgerCheckpointRow? checkpoint, CancellationToken ct)
+    {
+        var totals = checkpoint is null
+            ? []
+            : await db.LedgerCheckpointCurrencies.AsNoTracking().Where(c => c.CheckpointId == checkpoint.Id)
+                .ToDictionaryAsync(c => c.Currency, c => (c.Debits, c.Credits), StringComparer.Ordinal, ct);
+        var since = checkpoint?.Sequence ?? 0;
+        var recent = await PostingsAfter(since).GroupBy(p => p.Currency)
+            .Select(g => new { Currency = g.Key, Debits = g.Sum(p => p.Amount > 0 ? p.Amount : 0), Credits = g.Sum(p => p.Amount < 0 ? -p.Amount : 0) })
+            .ToListAsync(ct);
+        foreach (var line in recent)
+        {
+            var (debits, credits) = totals.GetValueOrDefault(line.Currency);
+            totals[line.Currency] = (debits + line.Debits, credits + line.Credits);
+        }
+        return totals.OrderBy(t => t.Key, StringComparer.Ordinal)
+            .Select(t => new LedgerVerifier.TrialBalanceLine(t.Key, t.Value.Debits, t.Value.Credits, t.Value.Debits == t.Value.Credits)).ToList();
+    }
+
+    /// <summary>
+    /// Records a checkpoint at <paramref name="at"/>: its totals are the base checkpoint's (none: from the first entry) plus the
+    /// postings of the entries after the base, up to and including <paramref name="at"/>. Summed by the database.
+    /// </summary>
+    public async Task<LedgerCheckpointRow> WriteAsync(LedgerCheckpointRow? baseCheckpoint, ChainWalk.Position at, bool fullProof, DateTime now, CancellationToken ct)
+    {
+        var checkpoint = new LedgerCheckpointRow
+        {
+            Id = Guid.NewGuid(), Sequence = at.Sequence, Hash = at.Hash, BaseSequence = baseCheckpoint?.Sequence ?? 0, FullProof = fullProof, CreatedAt = now,
+        };
+        db.LedgerCheckpoints.Add(checkpoint);
+        await db.SaveChangesAsync(ct);
+        var (id, baseId, from, to) = (checkpoint.Id, baseCheckpoint?.Id ?? Guid.Empty, checkpoint.BaseSequence, at.Sequence);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO ledger_checkpoint_accounts (checkpoint_id, account_id, posted)
+            SELECT {id}, account_id, SUM(amount) FROM (
+                SELECT account_id, posted AS amount FROM ledger_checkpoint_accounts WHERE checkpoint_id = {baseId}
+                UNION ALL
+                SELECT p.account_id, p.amount FROM postings p JOIN journal_entries e ON e.id = p.entry_id WHERE e.sequence > {from} AND e.sequence <= {to}
+            ) s GROUP BY account_id
+            """, ct);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO ledger_checkpoint_currencies (checkpoint_id, currency, debits, credits)
+            SELECT {id}, currency, SUM(debits), SUM(credits) FROM (
+                SELECT currency, debits, credits FROM ledger_checkpoint_currencies WHERE checkpoint_id = {baseId}
+                UNION ALL
+                SELECT p.currency, CASE WHEN p.amount > 0 THEN p.amount ELSE 0 END, CASE WHEN p.amount < 0 THEN -p.amount ELSE 0 END
+                FROM postings p JOIN journal_entries e ON e.id = p.entry_id WHERE e.sequence > {from} AND e.sequence <= {to}
+            ) s GROUP BY currency
+            """, ct);
+        var older = await db.LedgerCheckpoints.AsNoTracking().OrderByDescending(c => c.Sequence).ThenByDescending(c => c.CreatedAt)
+            .Skip(KeepTotalsOf).Select(c => c.Id).ToListAsync(ct);
+        await db.LedgerCheckpointAccounts.Where(a => older.Contains(a.CheckpointId)).ExecuteDeleteAsync(ct);
+        return checkpoint;
+    }
+
+    /// <summary>From the entries (found by their sequence, which is indexed) to their postings: few rows after a recent checkpoint.</summary>
+    private IQueryable<PostingRow> PostingsAfter(long sequence) =>
+        sequence == 0
+            ? db.Postings
+            : from e in db.JournalEntries where e.Sequence > sequence join p in db.Postings on e.Id equals p.EntryId select p;
+
+    private async Task<Dictionary<Guid, long>> PostedSinceAsync(long sequence, CancellationToken ct) =>
+        await PostingsAfter(sequence).GroupBy(p => p.AccountId).Select(g => new { g.Key, Sum = g.Sum(p => p.Amount) }).ToDictionaryAsync(x => x.Key, x => x.Sum, ct);
+}
