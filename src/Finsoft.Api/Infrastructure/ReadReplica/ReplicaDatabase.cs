@@ -25,8 +25,9 @@ public sealed class ReplicaDatabase
     {
         _time = time;
         _maxLag = TimeSpan.FromMilliseconds(options.ReplicaMaxLagMilliseconds);
-        // A measurement older than a few polls says nothing any more (the monitor is stuck or the node is starved).
-        _trustSampleFor = TimeSpan.FromMilliseconds(options.ReplicaLagPollMilliseconds * 3L);
+        // A measurement older than a few polls (and never less than two seconds, for a busy node's late pass) says nothing any
+        // more: the monitor is stuck or the node is starved.
+        _trustSampleFor = TimeSpan.FromMilliseconds(Math.Max(options.ReplicaLagPollMilliseconds * 5L, 2000));
         if (connectionString is not null)
         {
             var contextOptions = new DbContextOptionsBuilder<FinsoftDb>()

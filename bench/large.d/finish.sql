@@ -1,0 +1,16 @@
+-- After generating: each account's balance from its postings, and a checkpoint at the head, so that ledger/verify proves what
+-- the load adds on top of the generated history (the full verification job, which proves all of it, is timed on its own).
+\set ON_ERROR_STOP on
+CREATE TEMP TABLE bench_sums AS SELECT account_id, sum(amount) AS posted FROM postings GROUP BY account_id;
+UPDATE accounts a SET balance = CASE a.normal_side WHEN 'debit' THEN s.posted ELSE -s.posted END, updated_at = now()
+  FROM bench_sums s WHERE s.account_id = a.id;
+SELECT gen_random_uuid() AS checkpoint \gset
+INSERT INTO ledger_checkpoints (id, sequence, hash, base_sequence, full_proof, created_at)
+  SELECT :'checkpoint', sequence, last_hash, 0, false, now() FROM ledger_head;
+INSERT INTO ledger_checkpoint_accounts (checkpoint_id, account_id, posted) SELECT :'checkpoint', account_id, posted FROM bench_sums;
+INSERT INTO ledger_checkpoint_currencies (checkpoint_id, currency, debits, credits)
+  SELECT :'checkpoint', currency, sum(CASE WHEN amount > 0 THEN amount ELSE 0 END), sum(CASE WHEN amount < 0 THEN -amount ELSE 0 END)
+  FROM postings GROUP BY currency;
+DROP TABLE bench_wallets;
+DROP PROCEDURE bench_generate;
+VACUUM ANALYZE;
