@@ -31,37 +31,36 @@ DECLARE
   origin_time timestamptz := now() - interval '730 days';
   step interval := interval '730 days' / greatest(total, 1);
   done bigint := 0;
-  n bigint;
+  size bigint;
   r record;
   hashes text[];
   prevs text[];
   k int;
 BEGIN
   WHILE done < total LOOP
-    n := least(chunk, total - done);
+    size := least(chunk, total - done);
     DROP TABLE IF EXISTS bench_chunk;
     CREATE TEMP TABLE bench_chunk AS
       SELECT m.*, replace(m.tx::text, '-', '') AS tx_n, replace(m.entry::text, '-', '') AS entry_n,
              (extract(epoch FROM m.at) * 1000000)::bigint * 10 + 621355968000000000 AS ticks
       FROM (
-        SELECT i, first_seq + i AS sequence,
-               (lpad(to_hex(first_seq + i), 8, '0') || '-0000-7000-8000-000000000001')::uuid AS tx,
-               (lpad(to_hex(first_seq + i), 8, '0') || '-0000-7000-8000-000000000002')::uuid AS entry,
-               CASE WHEN i <= wallets THEN NULL
-                    WHEN i % customer_step = 0 THEN (SELECT id FROM bench_wallets WHERE n = 0)
-                    ELSE (SELECT id FROM bench_wallets WHERE n = i % wallets) END AS origin,
-               CASE WHEN i <= wallets THEN (SELECT id FROM bench_wallets WHERE n = i - 1)
-                    ELSE (SELECT id FROM bench_wallets WHERE n = (i * 7 + 1) % wallets) END AS destination,
-               CASE WHEN i <= wallets THEN 10000000000 ELSE 1 + (i * 104729) % 100000 END AS amount,
-               origin_time + step * i AS at
-        FROM generate_series(done + 1, done + n) i
+        SELECT g.i, first_seq + g.i AS sequence,
+               (lpad(to_hex(first_seq + g.i), 8, '0') || '-0000-7000-8000-000000000001')::uuid AS tx,
+               (lpad(to_hex(first_seq + g.i), 8, '0') || '-0000-7000-8000-000000000002')::uuid AS entry,
+               o.id AS origin, d.id AS destination, coalesce(o.user_id, d.user_id) AS initiator,
+               CASE WHEN g.i <= wallets THEN 10000000000 ELSE 1 + (g.i * 104729) % 100000 END AS amount,
+               origin_time + step * g.i AS at
+        FROM generate_series(done + 1, done + size) g(i)
+        LEFT JOIN bench_wallets o ON g.i > wallets AND o.n = CASE WHEN g.i % customer_step = 0 THEN 0 ELSE g.i % wallets END
+        JOIN bench_wallets d ON d.n = CASE WHEN g.i <= wallets THEN g.i - 1 ELSE (g.i * 7 + 1) % wallets END
       ) m;
     -- A transfer to itself cannot be: move those to the next wallet.
     UPDATE bench_chunk c SET destination = (SELECT id FROM bench_wallets WHERE n = (c.i * 7 + 2) % wallets) WHERE c.origin = c.destination;
 
-    -- The chain, in order: the one step no set operation can do.
-    hashes := array_fill(NULL::text, ARRAY[n]::int[]);
-    prevs := array_fill(NULL::text, ARRAY[n]::int[]);
+    -- The chain, in order: the one step no set operation can do. (The arrays are read back with unnest: subscripting a
+    -- million-element text array inside a query walks it from the start every time.)
+    hashes := array_fill(NULL::text, ARRAY[size]::int[]);
+    prevs := array_fill(NULL::text, ARRAY[size]::int[]);
     k := 0;
     FOR r IN
       SELECT c.sequence, c.entry_n, c.tx_n, c.ticks,
@@ -79,15 +78,16 @@ BEGIN
 
     INSERT INTO transactions (id, type, status, origin_account_id, destination_account_id, amount, currency, description, initiated_by, created_at, updated_at)
       SELECT c.tx, CASE WHEN c.origin IS NULL THEN 'DEPOSIT' ELSE 'TRANSFER' END, 'COMPLETED', c.origin, c.destination, c.amount, 'MXN',
-             'seeded ' || c.i, (SELECT user_id FROM bench_wallets WHERE id = coalesce(c.origin, c.destination)), c.at, c.at
+             'seeded ' || c.i, c.initiator, c.at, c.at
       FROM bench_chunk c ORDER BY c.i;
     INSERT INTO journal_entries (id, sequence, transaction_id, created_at, effective_at, previous_hash, hash)
-      SELECT c.entry, c.sequence, c.tx, c.at, c.at, prevs[c.i - done], hashes[c.i - done] FROM bench_chunk c ORDER BY c.i;
-    INSERT INTO postings (entry_id, account_id, amount, currency)
-      SELECT entry, coalesce(origin, bank), amount, 'MXN' FROM bench_chunk
-      UNION ALL SELECT entry, destination, -amount, 'MXN' FROM bench_chunk;
-    UPDATE ledger_head SET sequence = first_seq + done + n, last_hash = prev;
-    done := done + n;
+      SELECT c.entry, c.sequence, c.tx, c.at, c.at, h.previous, h.hash
+      FROM bench_chunk c JOIN unnest(prevs, hashes) WITH ORDINALITY AS h(previous, hash, k) ON h.k = c.i - done ORDER BY c.i;
+    INSERT INTO postings (entry_id, account_id, amount, currency, effective_at)
+      SELECT entry, coalesce(origin, bank), amount, 'MXN', at FROM bench_chunk
+      UNION ALL SELECT entry, destination, -amount, 'MXN', at FROM bench_chunk;
+    UPDATE ledger_head SET sequence = first_seq + done + size, last_hash = prev;
+    done := done + size;
     COMMIT;
     RAISE NOTICE 'generated % of % entries', done, total;
   END LOOP;

@@ -63,6 +63,22 @@ public abstract class LedgerVerifyTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task A_posting_moved_to_another_day_behind_the_api_is_found()
+    {
+        var (app, api) = await WithHistoryAsync(kind);
+        await using var _ = app;
+        // The entry and its hash stay as they were; only the copy of its date on one posting moves, as it would to shift a
+        // statement or a balance as of a moment.
+        var fourth = await app.WithDbAsync(db => db.JournalEntries.SingleAsync(e => e.Sequence == 4));
+        await app.WithDbAsync(db => db.Postings.Where(p => p.EntryId == fourth.Id && p.Amount > 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.EffectiveAt, p => p.EffectiveAt.AddDays(-40))));
+        var report = await api.VerifyLedgerAsync();
+        Assert.False(report.GetProperty("ok").GetBoolean());
+        Assert.Equal(4, report.GetProperty("first_broken_sequence").GetInt64());
+        Assert.Contains("effective_at differs", report.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [DbFact]
     public async Task A_deleted_entry_and_a_rewritten_balance_are_found()
     {
         var (app, api) = await WithHistoryAsync(kind);

@@ -94,7 +94,7 @@ public static class AccountingReports
         var byType = await (from p in db.Postings
                             join e in db.JournalEntries on p.EntryId equals e.Id
                             join t in db.Transactions on e.TransactionId equals t.Id
-                            where p.AccountId == cash && e.EffectiveAt <= end && (start == null || e.EffectiveAt >= start)
+                            where p.AccountId == cash && p.EffectiveAt <= end && (start == null || p.EffectiveAt >= start)
                             group p by t.Type into g
                             select new { Type = g.Key, In = g.Sum(p => p.Amount > 0 ? p.Amount : 0), Out = g.Sum(p => p.Amount < 0 ? -p.Amount : 0) })
             .ToListAsync(ct);
@@ -115,11 +115,13 @@ public static class AccountingReports
     {
         var code = money.Code;
         var closing = TransactionLifecycle.Wire(TransactionType.Closing);
-        var rows = await (from p in db.Postings
-                          join e in db.JournalEntries on p.EntryId equals e.Id
+        var postings = db.Postings.Where(p => p.Currency == code && p.EffectiveAt <= end && (start == null || p.EffectiveAt >= start));
+        if (!withClosing)
+        {
+            postings = postings.Where(p => !db.JournalEntries.Any(e => e.Id == p.EntryId && db.Transactions.Any(t => t.Id == e.TransactionId && t.Type == closing)));
+        }
+        var rows = await (from p in postings
                           join a in db.Accounts on p.AccountId equals a.Id
-                          where p.Currency == code && e.EffectiveAt <= end && (start == null || e.EffectiveAt >= start)
-                              && (withClosing || !db.Transactions.Any(t => t.Id == e.TransactionId && t.Type == closing))
                           group p by new { a.Kind, a.SystemCode } into g
                           select new { g.Key.Kind, g.Key.SystemCode, Debits = g.Sum(p => p.Amount > 0 ? p.Amount : 0), Credits = g.Sum(p => p.Amount < 0 ? -p.Amount : 0) })
             .ToListAsync(ct);

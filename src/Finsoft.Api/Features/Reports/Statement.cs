@@ -70,9 +70,9 @@ public static class Statement
         var rows = await (from p in db.Postings
                           join e in db.JournalEntries on p.EntryId equals e.Id
                           join t in db.Transactions on e.TransactionId equals t.Id
-                          where p.AccountId == account.Id && e.EffectiveAt >= start && e.EffectiveAt <= end
-                          orderby e.EffectiveAt, e.Sequence, p.Id
-                          select new { e.Sequence, e.EffectiveAt, TransactionId = t.Id, t.Type, t.Description, p.Amount })
+                          where p.AccountId == account.Id && p.EffectiveAt >= start && p.EffectiveAt <= end
+                          orderby p.EffectiveAt, e.Sequence, p.Id
+                          select new { e.Sequence, p.EffectiveAt, TransactionId = t.Id, t.Type, t.Description, p.Amount })
             .Take(MaxLines + 1).ToListAsync(ct);
         if (rows.Count > MaxLines)
         {

@@ -184,6 +184,9 @@ public sealed class PostingRow
     /// <summary>Signed: debit positive, credit negative.</summary>
     public long Amount { get; set; }
     public required string Currency { get; set; }
+
+    /// <summary>Its entry's <see cref="JournalEntryRow.EffectiveAt"/>, kept here so an account's history is one index range.</summary>
+    public DateTime EffectiveAt { get; set; }
 }
 
 /// <summary>The single row that orders the journal: its last sequence and hash. Locking it serialises appends.</summary>

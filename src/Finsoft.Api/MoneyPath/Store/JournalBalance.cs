@@ -14,8 +14,9 @@ public static class JournalBalance
     public static async Task<long> BalanceAtAsync(this FinsoftDb db, Guid accountId, string normalSide, DateTime moment, bool inclusive,
         CancellationToken ct)
     {
-        var entries = inclusive ? db.JournalEntries.Where(e => e.EffectiveAt <= moment) : db.JournalEntries.Where(e => e.EffectiveAt < moment);
-        var debits = await db.Postings.Where(p => p.AccountId == accountId && entries.Any(e => e.Id == p.EntryId)).SumAsync(p => p.Amount, ct);
+        var postings = db.Postings.Where(p => p.AccountId == accountId);
+        postings = inclusive ? postings.Where(p => p.EffectiveAt <= moment) : postings.Where(p => p.EffectiveAt < moment);
+        var debits = await postings.SumAsync(p => p.Amount, ct); // one range of ix_postings_account_effective
         return normalSide == NormalSide.Debit ? debits : checked(-debits);
     }
 }

@@ -109,7 +109,10 @@ public sealed class LedgerStore(FinsoftDb db, TimeProvider time, Periods.FiscalC
                 row.Hash = EntryHash.Compute(new EntryHash.Content(row.Sequence, row.Id, transactionId, row.CreatedAt, entry.Postings, row.EffectiveAt), previous);
                 previous = row.Hash;
                 rows.Add(row);
-                postings.AddRange(entry.Postings.Select(p => new PostingRow { EntryId = row.Id, AccountId = p.AccountId, Amount = p.Amount, Currency = p.Currency.Code }));
+                postings.AddRange(entry.Postings.Select(p => new PostingRow
+                {
+                    EntryId = row.Id, AccountId = p.AccountId, Amount = p.Amount, Currency = p.Currency.Code, EffectiveAt = row.EffectiveAt,
+                }));
             }
             last = count > 0 ? previous : null;
             var position = head.EventPosition - eventCount;

@@ -44,7 +44,7 @@ public sealed class ChainWalk(FinsoftDb db)
             var postings = (await db.Postings.AsNoTracking().Where(p => ids.Contains(p.EntryId)).ToListAsync(ct)).ToLookup(p => p.EntryId);
             foreach (var entry in entries)
             {
-                if (Check(entry, postings[entry.Id], position) is { } reason)
+                if (Check(entry, [.. postings[entry.Id]], position) is { } reason)
                 {
                     return new Outcome(position, checkedCount, new Break(entry.Sequence, entry.Id, reason));
                 }
@@ -55,7 +55,7 @@ public sealed class ChainWalk(FinsoftDb db)
         return new Outcome(position, checkedCount, null);
     }
 
-    private static string? Check(JournalEntryRow entry, IEnumerable<PostingRow> rows, Position previous)
+    private static string? Check(JournalEntryRow entry, IReadOnlyCollection<PostingRow> rows, Position previous)
     {
         var lines = rows.Select(p => Currency.Find(p.Currency) is { } c ? new Posting(p.AccountId, p.Amount, c) : null).ToList();
         if (entry.Sequence != previous.Sequence + 1)
@@ -69,6 +69,10 @@ public sealed class ChainWalk(FinsoftDb db)
         if (lines.Any(l => l is null))
         {
             return "a posting names a currency that does not exist";
+        }
+        if (rows.Any(p => p.EffectiveAt != entry.EffectiveAt))
+        {
+            return "a posting's effective_at differs from its entry's (it would move in statements and balances as of a moment)";
         }
         var content = new EntryHash.Content(entry.Sequence, entry.Id, entry.TransactionId, entry.CreatedAt, lines!, entry.EffectiveAt);
         if (EntryHash.Compute(content, previous.Hash) != entry.Hash)
