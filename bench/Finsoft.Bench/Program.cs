@@ -35,7 +35,7 @@ foreach (var workload in options.Workloads)
     {
         var result = await Phase.RunAsync(http, world, workload, clients, options);
         Console.WriteLine(string.Join(',', options.Target, workload, clients, result.PerSecond.ToString("F0", CultureInfo.InvariantCulture),
-            result.P50.ToString("F2", CultureInfo.InvariantCulture), result.P99.ToString("F2", CultureInfo.InvariantCulture), result.Errors, PeakRssMib(options.ApiPid),
+            result.P50.ToString("F2", CultureInfo.InvariantCulture), result.P99.ToString("F2", CultureInfo.InvariantCulture), result.Errors, PeakRssMib(options.ApiPids[0]),
             result.CpuMicrosPerOperation.ToString("F0", CultureInfo.InvariantCulture)));
     }
 }
@@ -43,7 +43,7 @@ if (options.BatchSeconds > 0)
 {
     var batch = await Phase.RunAsync(http, world, "batch", options.BatchClients, options with { Seconds = options.BatchSeconds });
     Console.WriteLine(string.Join(',', options.Target, "batch", options.BatchClients, batch.PerSecond.ToString("F0", CultureInfo.InvariantCulture),
-        batch.P50.ToString("F2", CultureInfo.InvariantCulture), batch.P99.ToString("F2", CultureInfo.InvariantCulture), batch.Errors, PeakRssMib(options.ApiPid),
+        batch.P50.ToString("F2", CultureInfo.InvariantCulture), batch.P99.ToString("F2", CultureInfo.InvariantCulture), batch.Errors, PeakRssMib(options.ApiPids[0]),
         batch.CpuMicrosPerOperation.ToString("F0", CultureInfo.InvariantCulture)));
 }
 
@@ -53,7 +53,7 @@ static string PeakRssMib(int pid)
     return line is null ? "?" : (long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).ToString(CultureInfo.InvariantCulture);
 }
 
-internal sealed record Options(string Url, string Target, int[] Clients, string[] Workloads, int Seconds, int BatchSeconds, int BatchClients, int ApiPid,
+internal sealed record Options(string Url, string Target, int[] Clients, string[] Workloads, int Seconds, int BatchSeconds, int BatchClients, int[] ApiPids,
     string AdminEmail, string AdminPassword, int WarmupSeconds, bool Monitoring)
 {
     public static Options Parse(string[] args)
@@ -63,7 +63,7 @@ internal sealed record Options(string Url, string Target, int[] Clients, string[
         return new Options(Get("url", "http://127.0.0.1:5080"), Get("target", "postgres"),
             Get("clients", "1,16,64").Split(',').Select(int.Parse).ToArray(), Get("workloads", "uniform,hot").Split(','),
             int.Parse(Get("seconds", "10"), CultureInfo.InvariantCulture), int.Parse(Get("batch-seconds", "0"), CultureInfo.InvariantCulture),
-            int.Parse(Get("batch-clients", "2"), CultureInfo.InvariantCulture), int.Parse(Get("api-pid", "0"), CultureInfo.InvariantCulture),
+            int.Parse(Get("batch-clients", "2"), CultureInfo.InvariantCulture), Get("api-pid", "0").Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray(),
             Get("admin-email", "admin@bench.test"), Get("admin-password", "bench-operator-secret-1"),
             int.Parse(Get("warmup-seconds", "20"), CultureInfo.InvariantCulture), Get("monitoring", "on") != "off");
     }
@@ -135,23 +135,73 @@ internal static class Phase
     {
         var start = Stopwatch.GetTimestamp() + (long)(Warmup.TotalSeconds * Stopwatch.Frequency);
         var end = start + (long)options.Seconds * Stopwatch.Frequency;
-        // The API process's CPU time over the measured window only (user + system, from /proc).
+        // The API processes' CPU time over the measured window only (user + system, from /proc); PostgreSQL's and the machine's beside it.
         var cpuAtStart = Task.Run(async () =>
         {
             await Task.Delay(Warmup);
-            return CpuTicks(options.ApiPid);
+            return CpuSample.Take(options.ApiPids);
         });
         var perClient = await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(() => ClientAsync(http, world, workload, c, start, end))));
-        var cpu = CpuTicks(options.ApiPid) - await cpuAtStart;
+        var used = CpuSample.Take(options.ApiPids).Since(await cpuAtStart);
+        var cpu = used.ApiTicks.Sum();
         var latencies = perClient.SelectMany(r => r.Latencies).Order().ToArray();
         var transfers = perClient.Sum(r => r.Transfers);
         double Percentile(double p) => latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)(p * latencies.Length))] * 1000.0 / Stopwatch.Frequency;
         var cpuMicros = transfers == 0 ? double.NaN : cpu * (1_000_000.0 / TicksPerSecond) / transfers;
+        if (transfers > 0)
+        {
+            string PerOperation(long ticks) => (ticks * (1_000_000.0 / TicksPerSecond) / transfers).ToString("F0", CultureInfo.InvariantCulture);
+            Console.Error.WriteLine($"cpu,{options.Target},{workload},{clients},api_us_per_op={string.Join('+', used.ApiTicks.Select(PerOperation))}," +
+                $"postgres_us_per_op={PerOperation(used.PostgresTicks)},machine_busy_percent={used.BusyPercent.ToString("F0", CultureInfo.InvariantCulture)}");
+        }
         return new PhaseResult(transfers / (double)options.Seconds, Percentile(0.50), Percentile(0.99), perClient.Sum(r => r.Errors), cpuMicros);
     }
 
     /// <summary>USER_HZ, the unit of /proc/[pid]/stat's times: 100 on Linux.</summary>
     private const double TicksPerSecond = 100;
+
+    /// <summary>CPU ticks of the API processes, of every PostgreSQL process, and of the whole machine (busy and all), at one moment.</summary>
+    private sealed record CpuSample(long[] ApiTicks, long PostgresTicks, long MachineBusy, long MachineAll)
+    {
+        public double BusyPercent => MachineAll == 0 ? 0 : 100.0 * MachineBusy / MachineAll;
+
+        public static CpuSample Take(int[] apiPids)
+        {
+            var postgres = Directory.GetDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+                .Where(pid => pid > 0 && IsPostgres(pid)).Sum(pid => CpuTicksOrZero(pid));
+            // /proc/stat's first line: user nice system idle iowait irq softirq steal …, in ticks over all cores.
+            var machine = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
+                .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            return new CpuSample([.. apiPids.Select(CpuTicks)], postgres, machine.Sum() - machine[3] - machine[4], machine.Sum());
+        }
+
+        public CpuSample Since(CpuSample start) => new([.. ApiTicks.Zip(start.ApiTicks, (a, b) => a - b)], PostgresTicks - start.PostgresTicks,
+            MachineBusy - start.MachineBusy, MachineAll - start.MachineAll);
+
+        private static bool IsPostgres(int pid)
+        {
+            try
+            {
+                return File.ReadAllText($"/proc/{pid}/comm").TrimEnd() is "postgres" or "postmaster";
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+
+        private static long CpuTicksOrZero(int pid)
+        {
+            try
+            {
+                return CpuTicks(pid);
+            }
+            catch (IOException)
+            {
+                return 0; // it ended meanwhile
+            }
+        }
+    }
 
     private static long CpuTicks(int pid)
     {
