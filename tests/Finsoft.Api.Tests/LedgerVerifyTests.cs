@@ -163,7 +163,7 @@ public abstract class LedgerVerifyTests(DatabaseKind kind)
     }
 
     [DbFact]
-    public async Task What_the_checkpoint_vouches_for_is_rechecked_by_a_full_verification_and_a_rewritten_anchor_is_found_at_once()
+    public async Task What_a_checkpoint_vouches_for_is_rechecked_by_a_full_verification_which_revokes_it_when_wrong()
     {
         var (app, api) = await WithHistoryAsync(kind);
         await using var _ = app;
@@ -173,17 +173,72 @@ public abstract class LedgerVerifyTests(DatabaseKind kind)
         var third = await app.WithDbAsync(db => db.JournalEntries.SingleAsync(e => e.Sequence == 3));
         await app.WithDbAsync(db => db.Postings.Where(p => p.EntryId == third.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Amount, p => p.Amount * 2)));
         // ledger/verify stands on the checkpoint and does not read entry 3 again; a full verification does, and names it.
+        Assert.True((await api.VerifyLedgerAsync()).GetProperty("ok").GetBoolean());
         var full = await VerificationAsync(api, "full");
         Assert.False(full.GetProperty("ok").GetBoolean());
         Assert.Equal(3, full.GetProperty("first_broken_sequence").GetInt64());
         Assert.Contains("altered", full.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, full.GetProperty("checkpoint_id").ValueKind);
+        // The checkpoint that vouched for entry 3 is revoked: ledger/verify proves it again and reports it too.
+        var report = await api.VerifyLedgerAsync();
+        Assert.False(report.GetProperty("ok").GetBoolean());
+        Assert.Equal(3, report.GetProperty("first_broken_sequence").GetInt64());
+        Assert.Equal(JsonValueKind.Null, report.GetProperty("covered").GetProperty("checkpoint").ValueKind);
+    }
 
-        // Rewriting the chain up to the checkpoint changes the hash it is anchored to: ledger/verify says so itself.
+    [DbFact]
+    public async Task A_chain_rewritten_up_to_the_checkpoint_is_found_by_ledger_verify_at_once()
+    {
+        var (app, api) = await WithHistoryAsync(kind);
+        await using var _ = app;
+        Assert.True((await VerificationAsync(api, "full")).GetProperty("ok").GetBoolean());
+        // Re-hashing the chain to hide a change alters the hash the checkpoint is anchored to.
         await app.WithDbAsync(db => db.JournalEntries.Where(e => e.Sequence == 5).ExecuteUpdateAsync(s => s.SetProperty(e => e.Hash, new string('f', 64))));
         var report = await api.VerifyLedgerAsync();
         Assert.False(report.GetProperty("ok").GetBoolean());
         Assert.Contains(report.GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("Checkpoint at entry 5 no longer matches", StringComparison.Ordinal));
+    }
+
+    [DbFact]
+    public async Task A_verification_of_an_empty_journal_leaves_no_checkpoint()
+    {
+        await using var app = await TestApp.StartAsync(kind);
+        var api = app.Api();
+        var job = await VerificationAsync(api, "full");
+        Assert.True(job.GetProperty("ok").GetBoolean(), job.ToString());
+        Assert.Equal(JsonValueKind.Null, job.GetProperty("checkpoint_id").ValueKind);
+        var report = await api.VerifyLedgerAsync();
+        Assert.True(report.GetProperty("ok").GetBoolean(), report.ToString());
+    }
+
+    [DbFact]
+    public async Task Verifications_queued_on_the_same_checkpoint_all_keep_its_totals_until_they_run()
+    {
+        var (app, api) = await WithHistoryAsync(kind);
+        await using var _ = app;
+        var checkpoint = (await VerificationAsync(api, "full")).GetProperty("checkpoint_id").GetGuid();
+        var admin = await api.AdminAsync();
+        var user = await api.RegisterAsync();
+        await api.DepositAsync(admin.Token, await api.CreateAccountAsync(user.Token), "1.00");
+        // Four asked for at once, all starting from that checkpoint: each one finished makes a checkpoint of its own, and
+        // only the newest three keep their totals, but never one a waiting verification starts from.
+        var anchor = await app.WithDbAsync(db => db.LedgerCheckpoints.SingleAsync(c => c.Id == checkpoint));
+        var ids = Enumerable.Range(0, 4).Select(_ => Guid.CreateVersion7()).ToList();
+        await app.WithDbAsync(async db =>
+        {
+            db.LedgerVerifications.AddRange(ids.Select(id => new LedgerVerificationRow
+            {
+                Id = id, Kind = "incremental", Status = "queued", BaseCheckpointId = anchor.Id, BaseSequence = anchor.Sequence, TargetSequence = 6,
+                VerifiedSequence = anchor.Sequence, VerifiedHash = anchor.Hash, RequestedBy = admin.UserId, CreatedAt = DateTime.UtcNow,
+            }));
+            return await db.SaveChangesAsync();
+        });
+        foreach (var id in ids)
+        {
+            var job = await CompletedAsync(api, admin.Token, id);
+            Assert.True(job.GetProperty("ok").GetBoolean(), job.ToString());
+        }
+        Assert.True((await api.VerifyLedgerAsync()).GetProperty("ok").GetBoolean());
     }
 
     [DbFact]

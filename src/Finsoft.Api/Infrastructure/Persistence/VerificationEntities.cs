@@ -16,6 +16,9 @@ public sealed class LedgerCheckpointRow
     /// <summary>Proven from the first entry by a full verification, rather than on top of an earlier checkpoint.</summary>
     public bool FullProof { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>When a verification found the journal wrong at or before this point; a revoked checkpoint is never stood on.</summary>
+    public DateTime? RevokedAt { get; set; }
 }
 
 /// <summary>What an account's postings sum to up to the checkpoint.</summary>

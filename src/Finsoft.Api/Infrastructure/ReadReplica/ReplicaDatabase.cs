@@ -46,13 +46,21 @@ public sealed class ReplicaDatabase
     /// <summary>Records a measurement: the replica's lag, or null when it could not be measured (down, promoted, never replayed).</summary>
     public void Record(long? lagMilliseconds) => Volatile.Write(ref _latest, new Sample(lagMilliseconds, _time.GetTimestamp()));
 
-    /// <summary>The replica's last measured lag if a read may go there now: measured recently, and no further behind than allowed.</summary>
+    /// <summary>
+    /// How far behind the replica may be now, if a read may go there: its measured lag plus the measurement's age (it may
+    /// have stopped replaying since), when measured recently and no further behind than allowed.
+    /// </summary>
     public bool TryFresh(out long lagMilliseconds)
     {
         var sample = Volatile.Read(ref _latest);
-        lagMilliseconds = sample?.LagMilliseconds ?? -1;
-        return _contexts is not null && sample is { LagMilliseconds: { } lag }
-            && _time.GetElapsedTime(sample.TakenAt) <= _trustSampleFor && lag <= _maxLag.TotalMilliseconds;
+        lagMilliseconds = -1;
+        if (_contexts is null || sample is not { LagMilliseconds: { } measured })
+        {
+            return false;
+        }
+        var age = _time.GetElapsedTime(sample.TakenAt);
+        lagMilliseconds = measured + (long)age.TotalMilliseconds;
+        return age <= _trustSampleFor && lagMilliseconds <= _maxLag.TotalMilliseconds;
     }
 
     private sealed class RefuseWrites : SaveChangesInterceptor

@@ -31,6 +31,7 @@ public sealed class ReplicaLagMonitor(ReplicaDatabase replica, IServiceScopeFact
             lag = await standby.Database.SqlQuery<long?>($"""
                 SELECT CASE WHEN NOT pg_is_in_recovery() THEN NULL
                             WHEN pg_last_wal_replay_lsn() >= {position}::pg_lsn THEN 0
+                            WHEN pg_last_xact_replay_timestamp() IS NULL THEN NULL
                             ELSE greatest(0, extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::bigint
                        END AS "Value"
                 """).SingleAsync(ct);

@@ -11,15 +11,35 @@ namespace Finsoft.Api.MoneyPath.Verification;
 /// </summary>
 public sealed class LedgerCheckpoints(FinsoftDb db)
 {
-    /// <summary>Only the newest few keep their account totals: an older checkpoint is never a starting point again.</summary>
+    /// <summary>The newest few keep their account totals, with any a verification still under way starts from.</summary>
     private const int KeepTotalsOf = 3;
 
+    /// <summary>The checkpoint verifications stand on: the furthest one not revoked.</summary>
     public Task<LedgerCheckpointRow?> LatestAsync(CancellationToken ct) =>
-        db.LedgerCheckpoints.AsNoTracking().OrderByDescending(c => c.Sequence).ThenByDescending(c => c.CreatedAt).FirstOrDefaultAsync(ct);
+        db.LedgerCheckpoints.AsNoTracking().Where(c => c.RevokedAt == null)
+            .OrderByDescending(c => c.Sequence).ThenByDescending(c => c.CreatedAt).FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// A verification found the journal wrong at <paramref name="fromSequence"/> (or, with no entry to name, anywhere): every
+    /// checkpoint that vouched for that entry stops being stood on, so ledger/verify proves it again and says what it finds.
+    /// </summary>
+    public Task<int> RevokeFromAsync(long fromSequence, DateTime now, CancellationToken ct) =>
+        db.LedgerCheckpoints.Where(c => c.RevokedAt == null && c.Sequence >= fromSequence).ExecuteUpdateAsync(c => c.SetProperty(x => x.RevokedAt, now), ct);
+
+    /// <summary>True while the checkpoint still has its account totals (the newest few keep them); false once pruned.</summary>
+    public Task<bool> HasTotalsAsync(LedgerCheckpointRow checkpoint, CancellationToken ct) =>
+        db.LedgerCheckpointAccounts.AnyAsync(a => a.CheckpointId == checkpoint.Id, ct);
+
+    public static IEnumerable<string> TrialBalanceProblems(IEnumerable<LedgerVerifier.TrialBalanceLine> trial) =>
+        trial.Where(t => !t.Balanced).Select(t => $"Trial balance in {t.Currency} is off: debits {t.TotalDebits}, credits {t.TotalCredits}.");
 
     /// <summary>Null when the entry the checkpoint ends at still has the hash it was proven with; otherwise what is wrong.</summary>
     public async Task<string?> AnchorProblemAsync(LedgerCheckpointRow checkpoint, CancellationToken ct)
     {
+        if (checkpoint.Sequence == 0)
+        {
+            return checkpoint.Hash == EntryHash.Genesis ? null : "A checkpoint before the first entry must carry the genesis hash.";
+        }
         var hash = await db.JournalEntries.AsNoTracking().Where(e => e.Sequence == checkpoint.Sequence).Select(e => e.Hash).FirstOrDefaultAsync(ct);
         return hash == checkpoint.Hash
             ? null
@@ -108,10 +128,22 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
                 FROM postings p JOIN journal_entries e ON e.id = p.entry_id WHERE e.sequence > {from} AND e.sequence <= {to}
             ) s GROUP BY currency
             """, ct);
-        var older = await db.LedgerCheckpoints.AsNoTracking().OrderByDescending(c => c.Sequence).ThenByDescending(c => c.CreatedAt)
-            .Skip(KeepTotalsOf).Select(c => c.Id).ToListAsync(ct);
-        await db.LedgerCheckpointAccounts.Where(a => older.Contains(a.CheckpointId)).ExecuteDeleteAsync(ct);
         return checkpoint;
+    }
+
+    /// <summary>
+    /// Drops the account totals of all but the newest few checkpoints, never those of <paramref name="kept"/> nor of one that a
+    /// verification under way starts from. Run once the new checkpoint has passed its checks.
+    /// </summary>
+    public async Task PruneTotalsAsync(Guid kept, CancellationToken ct)
+    {
+        var inUse = db.LedgerVerifications.Where(v => v.Status != LedgerVerificationStatus.Completed && v.BaseCheckpointId != null)
+            .Select(v => v.BaseCheckpointId!.Value);
+        var older = await db.LedgerCheckpoints.AsNoTracking().Where(c => c.RevokedAt == null)
+            .OrderByDescending(c => c.Sequence).ThenByDescending(c => c.CreatedAt).Skip(KeepTotalsOf).Select(c => c.Id).ToListAsync(ct);
+        older.AddRange(await db.LedgerCheckpoints.AsNoTracking().Where(c => c.RevokedAt != null).Select(c => c.Id).ToListAsync(ct));
+        await db.LedgerCheckpointAccounts.Where(a => older.Contains(a.CheckpointId) && a.CheckpointId != kept && !inUse.Contains(a.CheckpointId))
+            .ExecuteDeleteAsync(ct);
     }
 
     /// <summary>From the entries (found by their sequence, which is indexed) to their postings: few rows after a recent checkpoint.</summary>

@@ -19,6 +19,9 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
     ILogger<LedgerVerificationRunner> logger) : PollingWorker(time, logger)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    /// <summary>For the last step, which sums the postings once: long enough for a hundred million of them.</summary>
+    private static readonly TimeSpan FinalLease = TimeSpan.FromMinutes(30);
     private const int EntriesPerStep = 20_000;
 
     protected override TimeSpan Interval => TimeSpan.FromMilliseconds(options.Value.Ledger.VerificationPollMilliseconds);
@@ -84,15 +87,29 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
                 return;
             }
             position = step.Reached;
-            lease = await KeepPlaceAsync(db, id, lease, position, ct);
+            lease = await KeepPlaceAsync(db, id, lease, position, Lease, ct);
+        }
+        if (position.Sequence == 0)
+        {
+            await FinishAsync(db, id, lease, [], firstBroken: null, checkpointId: null, ct); // an empty journal: nothing to stand on
+            return;
+        }
+        if (baseCheckpoint is not null && !await checkpoints.HasTotalsAsync(baseCheckpoint, ct))
+        {
+            await FinishAsync(db, id, lease, [$"The checkpoint at entry {baseCheckpoint.Sequence} this verification started from no longer has its " +
+                "totals (newer checkpoints replaced it); ask for the verification again."], firstBroken: null, checkpointId: null, ct);
+            return;
         }
 
         // The accounts and the checkpoint, in one snapshot of the journal and the balances; the checkpoint only if they agree.
-        await using var snapshot = await LedgerVerifier.BeginSnapshotAsync(db, ct, alsoWrites: true);
-        var checkpoint = await checkpoints.WriteAsync(baseCheckpoint, position, job.Kind == LedgerVerificationKind.Full, Time.UtcNow(), ct);
+        // Summing every posting of a large ledger takes a while: the lease and the command timeout allow for it.
+        lease = await KeepPlaceAsync(db, id, lease, position, FinalLease, ct);
+        db.Database.SetCommandTimeout(FinalLease);
+        await using var snapshot = await LedgerVerifier.BeginWritingSnapshotAsync(db, ct);
+        var checkpoint = await checkpoints.WriteAsync(baseCheckpoint, position, fullProof: job.BaseSequence == 0,
+            Time.UtcNow(), ct);
         var (_, problems) = await checkpoints.AccountProblemsAsync(checkpoint, ct);
-        var trial = await checkpoints.TrialBalanceAsync(checkpoint, ct);
-        problems.AddRange(trial.Where(t => !t.Balanced).Select(t => $"Trial balance in {t.Currency} is off: debits {t.TotalDebits}, credits {t.TotalCredits}."));
+        problems.AddRange(LedgerCheckpoints.TrialBalanceProblems(await checkpoints.TrialBalanceAsync(checkpoint, ct)));
         if (problems.Count > 0)
         {
             await snapshot.RollbackAsync(ct);
@@ -100,15 +117,16 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
             await FinishAsync(db, id, lease, problems, firstBroken: null, checkpointId: null, ct);
             return;
         }
+        await checkpoints.PruneTotalsAsync(checkpoint.Id, ct);
         await FinishAsync(db, id, lease, [], firstBroken: null, checkpoint.Id, ct);
         await snapshot.CommitAsync(ct);
         Logger.LogInformation("Ledger verification {Id} ({Kind}) proved entries {From} to {To}", id, job.Kind, job.BaseSequence + 1, position.Sequence);
     }
 
     /// <summary>Saves how far the job got and renews its lease, both only if the lease is still this node's.</summary>
-    private async Task<DateTime> KeepPlaceAsync(FinsoftDb db, Guid id, DateTime lease, ChainWalk.Position position, CancellationToken ct)
+    private async Task<DateTime> KeepPlaceAsync(FinsoftDb db, Guid id, DateTime lease, ChainWalk.Position position, TimeSpan length, CancellationToken ct)
     {
-        var renewed = Time.UtcNow() + Lease;
+        var renewed = Time.UtcNow() + length;
         if (await db.LedgerVerifications.Where(v => v.Id == id && v.LeaseUntil == lease).ExecuteUpdateAsync(v => v
                 .SetProperty(x => x.VerifiedSequence, position.Sequence).SetProperty(x => x.VerifiedHash, position.Hash)
                 .SetProperty(x => x.LeaseUntil, renewed), ct) != 1)
@@ -131,6 +149,8 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
         }
         if (problems.Count > 0)
         {
+            // What stood on the broken part stands no more: ledger/verify proves it again itself and says what it finds.
+            await new LedgerCheckpoints(db).RevokeFromAsync(firstBroken ?? 0, now, ct);
             Logger.LogError("Ledger verification {Id} found the books wrong: {Problems}", id, string.Join(" ", problems.Take(5)));
         }
     }
@@ -148,6 +168,13 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
         var head = await db.LedgerHead.AsNoTracking().Select(h => h.Sequence).SingleAsync(ct);
         var latest = (await checkpoints.LatestAsync(ct))?.Sequence ?? 0;
         if (head - latest < every || await db.LedgerVerifications.AnyAsync(v => v.Status != LedgerVerificationStatus.Completed, ct))
+        {
+            return;
+        }
+        // One that failed is not asked for again until the journal has grown as much again: its problems are already reported.
+        var lastFailed = await db.LedgerVerifications.AsNoTracking().Where(v => v.RequestedBy == null && v.Ok == false)
+            .OrderByDescending(v => v.CreatedAt).Select(v => (long?)v.TargetSequence).FirstOrDefaultAsync(ct);
+        if (lastFailed is { } target && head - target < every)
         {
             return;
         }

@@ -58,28 +58,43 @@ public sealed class LedgerVerifier(FinsoftDb db, ChainWalk chain, LedgerCheckpoi
         var (accounts, accountProblems) = await checkpoints.AccountProblemsAsync(checkpoint, ct);
         problems.AddRange(accountProblems);
         var trial = await checkpoints.TrialBalanceAsync(checkpoint, ct);
-        problems.AddRange(trial.Where(t => !t.Balanced).Select(t => $"Trial balance in {t.Currency} is off: debits {t.TotalDebits}, credits {t.TotalCredits}."));
+        problems.AddRange(LedgerCheckpoints.TrialBalanceProblems(trial));
         return new Report(problems.Count == 0, walk.Checked, accounts, walk.Reached.Sequence, walk.Reached.Hash,
             walk.Broken?.Sequence, walk.Broken?.EntryId, problems, trial, new Coverage(from.Sequence + 1, walk.Reached.Sequence, CheckpointDto.From(checkpoint)));
     }
 
     /// <summary>
-    /// A transaction that sees one moment: REPEATABLE READ on PostgreSQL. On SQLite, to read, a deferred transaction, whose
-    /// first read fixes the snapshot (in WAL mode) without the write lock that EF's default BEGIN IMMEDIATE takes; to write
-    /// as well, BEGIN IMMEDIATE, since a deferred one could not take the write lock once another writer has committed.
+    /// A read-only transaction that sees one moment: REPEATABLE READ on PostgreSQL; on SQLite a deferred transaction, whose
+    /// first read fixes the snapshot (in WAL mode) without the write lock that EF's default BEGIN IMMEDIATE takes. Disposing
+    /// it ends it (EF does not dispose a transaction it was handed).
     /// </summary>
-    public static async Task<IDbContextTransaction> BeginSnapshotAsync(FinsoftDb db, CancellationToken ct, bool alsoWrites = false)
+    public static async Task<IAsyncDisposable> BeginSnapshotAsync(FinsoftDb db, CancellationToken ct)
     {
         if (db.Database.IsNpgsql())
         {
             return await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         }
-        if (alsoWrites)
-        {
-            return await db.Database.BeginTransactionAsync(ct);
-        }
         await db.Database.OpenConnectionAsync(ct);
         var transaction = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
-        return (await db.Database.UseTransactionAsync(transaction, ct))!;
+        await db.Database.UseTransactionAsync(transaction, ct);
+        return new SqliteSnapshot(db, transaction);
+    }
+
+    /// <summary>
+    /// A transaction that sees one moment and writes: REPEATABLE READ on PostgreSQL; BEGIN IMMEDIATE on SQLite, since a
+    /// deferred one could not take the write lock once another writer had committed after its snapshot.
+    /// </summary>
+    public static async Task<IDbContextTransaction> BeginWritingSnapshotAsync(FinsoftDb db, CancellationToken ct) =>
+        db.Database.IsNpgsql()
+            ? await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct)
+            : await db.Database.BeginTransactionAsync(ct);
+
+    private sealed class SqliteSnapshot(FinsoftDb db, SqliteTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await db.Database.UseTransactionAsync(null);
+            await transaction.DisposeAsync();
+        }
     }
 }

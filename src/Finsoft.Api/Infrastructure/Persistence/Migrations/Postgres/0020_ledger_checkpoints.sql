@@ -8,7 +8,9 @@ CREATE TABLE ledger_checkpoints (
     hash TEXT NOT NULL,
     base_sequence bigint NOT NULL,
     full_proof boolean NOT NULL,
-    created_at timestamptz NOT NULL
+    created_at timestamptz NOT NULL,
+    -- Set when a later verification found the journal wrong at or before this point: it is no longer stood on.
+    revoked_at timestamptz NULL
 );
 CREATE INDEX ix_ledger_checkpoints_sequence ON ledger_checkpoints(sequence, created_at);
 

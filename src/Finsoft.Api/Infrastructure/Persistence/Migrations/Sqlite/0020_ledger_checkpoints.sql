@@ -8,7 +8,9 @@ CREATE TABLE ledger_checkpoints (
     hash TEXT NOT NULL,
     base_sequence INTEGER NOT NULL,
     full_proof INTEGER NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    -- Set when a later verification found the journal wrong at or before this point: it is no longer stood on.
+    revoked_at TEXT NULL
 );
 CREATE INDEX ix_ledger_checkpoints_sequence ON ledger_checkpoints(sequence, created_at);
 
