@@ -64,7 +64,8 @@ BEGIN
     k := 0;
     FOR r IN
       SELECT c.sequence, c.entry_n, c.tx_n, c.ticks,
-             CASE WHEN coalesce(c.origin, bank)::text < c.destination::text
+             -- Ordered as EntryHash orders them: by account id, which for uuids is byte order (as Guid.CompareTo), whatever the collation.
+             CASE WHEN coalesce(c.origin, bank) < c.destination
                   THEN replace(coalesce(c.origin, bank)::text, '-', '') || ':' || c.amount || ':MXN;' || replace(c.destination::text, '-', '') || ':' || -c.amount || ':MXN;'
                   ELSE replace(c.destination::text, '-', '') || ':' || -c.amount || ':MXN;' || replace(coalesce(c.origin, bank)::text, '-', '') || ':' || c.amount || ':MXN;'
              END AS lines
