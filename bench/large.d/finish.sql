@@ -5,12 +5,19 @@ CREATE TEMP TABLE bench_sums AS SELECT account_id, sum(amount) AS posted FROM po
 UPDATE accounts a SET balance = CASE a.normal_side WHEN 'debit' THEN s.posted ELSE -s.posted END, updated_at = now()
   FROM bench_sums s WHERE s.account_id = a.id;
 SELECT gen_random_uuid() AS checkpoint \gset
-INSERT INTO ledger_checkpoints (id, sequence, hash, base_sequence, full_proof, created_at)
-  SELECT :'checkpoint', sequence, last_hash, 0, false, now() FROM ledger_head;
+INSERT INTO ledger_checkpoints (id, sequence, hash, totals_hash, base_sequence, full_proof, created_at)
+  SELECT :'checkpoint', sequence, last_hash, '', 0, false, now() FROM ledger_head;
 INSERT INTO ledger_checkpoint_accounts (checkpoint_id, account_id, posted) SELECT :'checkpoint', account_id, posted FROM bench_sums;
 INSERT INTO ledger_checkpoint_currencies (checkpoint_id, currency, debits, credits)
   SELECT :'checkpoint', currency, sum(CASE WHEN amount > 0 THEN amount ELSE 0 END), sum(CASE WHEN amount < 0 THEN -amount ELSE 0 END)
   FROM postings GROUP BY currency;
+-- The totals' hash, as LedgerCheckpoints.TotalsHash makes it.
+UPDATE ledger_checkpoints c SET totals_hash = encode(sha256(convert_to(c.sequence || '|' || c.hash || '|'
+    || coalesce((SELECT string_agg(replace(account_id::text, '-', '') || ':' || posted || ';', '' ORDER BY account_id)
+                 FROM ledger_checkpoint_accounts WHERE checkpoint_id = c.id), '') || '|'
+    || coalesce((SELECT string_agg(currency || ':' || debits || ':' || credits || ';', '' ORDER BY currency COLLATE "C")
+                 FROM ledger_checkpoint_currencies WHERE checkpoint_id = c.id), ''), 'UTF8')), 'hex')
+  WHERE c.id = :'checkpoint';
 DROP TABLE bench_wallets;
 DROP PROCEDURE bench_generate;
 VACUUM ANALYZE;

@@ -200,6 +200,22 @@ public abstract class LedgerVerifyTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task A_balance_and_its_checkpoint_total_changed_together_are_found()
+    {
+        var (app, api) = await WithHistoryAsync(kind);
+        await using var _ = app;
+        var checkpoint = (await VerificationAsync(api, "full")).GetProperty("checkpoint_id").GetGuid();
+        // A wallet's balance raised by one cent, and the checkpoint's total for it lowered to match (a credit-normal wallet).
+        var wallet = await app.WithDbAsync(db => db.Accounts.FirstAsync(a => a.Kind == "wallet" && a.Balance > 0));
+        await app.WithDbAsync(db => db.Accounts.Where(a => a.Id == wallet.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, a => a.Balance + 1)));
+        await app.WithDbAsync(db => db.LedgerCheckpointAccounts.Where(a => a.CheckpointId == checkpoint && a.AccountId == wallet.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Posted, a => a.Posted - 1)));
+        var report = await api.VerifyLedgerAsync();
+        Assert.False(report.GetProperty("ok").GetBoolean());
+        Assert.Contains(report.GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("no longer match their hash", StringComparison.Ordinal));
+    }
+
+    [DbFact]
     public async Task A_verification_of_an_empty_journal_leaves_no_checkpoint()
     {
         await using var app = await TestApp.StartAsync(kind);

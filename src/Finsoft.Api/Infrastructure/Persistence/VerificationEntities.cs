@@ -10,6 +10,9 @@ public sealed class LedgerCheckpointRow
     public long Sequence { get; set; }
     public required string Hash { get; set; }
 
+    /// <summary>SHA-256 over the anchor and every account and currency total (<see cref="MoneyPath.Verification.LedgerCheckpoints.TotalsHash"/>).</summary>
+    public required string TotalsHash { get; set; }
+
     /// <summary>The checkpoint this one was proven on top of (0: from the first entry).</summary>
     public long BaseSequence { get; set; }
 

@@ -14,9 +14,9 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
     /// <summary>The newest few keep their account totals, with any a verification still under way starts from.</summary>
     private const int KeepTotalsOf = 3;
 
-    /// <summary>The checkpoint verifications stand on: the furthest one not revoked.</summary>
+    /// <summary>The checkpoint verifications stand on: the furthest one not revoked that still has its totals.</summary>
     public Task<LedgerCheckpointRow?> LatestAsync(CancellationToken ct) =>
-        db.LedgerCheckpoints.AsNoTracking().Where(c => c.RevokedAt == null)
+        db.LedgerCheckpoints.AsNoTracking().Where(c => c.RevokedAt == null && db.LedgerCheckpointAccounts.Any(a => a.CheckpointId == c.Id))
             .OrderByDescending(c => c.Sequence).ThenByDescending(c => c.CreatedAt).FirstOrDefaultAsync(ct);
 
     /// <summary>
@@ -106,7 +106,8 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
     {
         var checkpoint = new LedgerCheckpointRow
         {
-            Id = Guid.NewGuid(), Sequence = at.Sequence, Hash = at.Hash, BaseSequence = baseCheckpoint?.Sequence ?? 0, FullProof = fullProof, CreatedAt = now,
+            Id = Guid.NewGuid(), Sequence = at.Sequence, Hash = at.Hash, TotalsHash = "", BaseSequence = baseCheckpoint?.Sequence ?? 0,
+            FullProof = fullProof, CreatedAt = now,
         };
         db.LedgerCheckpoints.Add(checkpoint);
         await db.SaveChangesAsync(ct);
@@ -128,7 +129,45 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
                 FROM postings p JOIN journal_entries e ON e.id = p.entry_id WHERE e.sequence > {from} AND e.sequence <= {to}
             ) s GROUP BY currency
             """, ct);
+        checkpoint.TotalsHash = await ComputeTotalsHashAsync(checkpoint, ct);
+        await db.SaveChangesAsync(ct);
         return checkpoint;
+    }
+
+    /// <summary>Null when the checkpoint's totals still hash to what was recorded with them; otherwise what is wrong.</summary>
+    public async Task<string?> TotalsProblemAsync(LedgerCheckpointRow checkpoint, CancellationToken ct) =>
+        await ComputeTotalsHashAsync(checkpoint, ct) == checkpoint.TotalsHash
+            ? null
+            : $"Checkpoint at entry {checkpoint.Sequence}: its account or currency totals no longer match their hash (changed behind the API).";
+
+    private async Task<string> ComputeTotalsHashAsync(LedgerCheckpointRow checkpoint, CancellationToken ct)
+    {
+        var accounts = await db.LedgerCheckpointAccounts.AsNoTracking().Where(a => a.CheckpointId == checkpoint.Id)
+            .Select(a => new { a.AccountId, a.Posted }).ToListAsync(ct);
+        var currencies = await db.LedgerCheckpointCurrencies.AsNoTracking().Where(c => c.CheckpointId == checkpoint.Id).ToListAsync(ct);
+        return TotalsHash(checkpoint.Sequence, checkpoint.Hash, accounts.Select(a => (a.AccountId, a.Posted)),
+            currencies.Select(c => (c.Currency, c.Debits, c.Credits)));
+    }
+
+    /// <summary>
+    /// <c>sequence|anchor|</c>, then <c>account:posted;</c> for each account by id (uuid byte order, as <see cref="Guid.CompareTo(Guid)"/>),
+    /// then <c>|</c> and <c>currency:debits:credits;</c> for each currency by code; SHA-256 in lower-case hex.
+    /// </summary>
+    public static string TotalsHash(long sequence, string anchor, IEnumerable<(Guid Account, long Posted)> accounts,
+        IEnumerable<(string Currency, long Debits, long Credits)> currencies)
+    {
+        var text = new System.Text.StringBuilder().Append(sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('|').Append(anchor).Append('|');
+        foreach (var (account, posted) in accounts.OrderBy(a => a.Account))
+        {
+            text.Append(account.ToString("N")).Append(':').Append(posted.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(';');
+        }
+        text.Append('|');
+        foreach (var (currency, debits, credits) in currencies.OrderBy(c => c.Currency, StringComparer.Ordinal))
+        {
+            text.Append(currency).Append(':').Append(debits.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(':')
+                .Append(credits.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(';');
+        }
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     /// <summary>

@@ -40,6 +40,10 @@ public sealed class LedgerVerifier(FinsoftDb db, ChainWalk chain, LedgerCheckpoi
         {
             problems.Add(anchor);
         }
+        if (checkpoint is not null && await checkpoints.TotalsProblemAsync(checkpoint, ct) is { } totals)
+        {
+            problems.Add(totals);
+        }
         var head = await db.LedgerHead.AsNoTracking().SingleAsync(ct);
         var from = checkpoint is null ? ChainWalk.Position.Genesis : new ChainWalk.Position(checkpoint.Sequence, checkpoint.Hash);
         var walk = await chain.WalkAsync(from, head.Sequence, long.MaxValue, ct);

@@ -6,6 +6,8 @@ CREATE TABLE ledger_checkpoints (
     id uuid PRIMARY KEY,
     sequence bigint NOT NULL,
     hash TEXT NOT NULL,
+    -- SHA-256 over the anchor and every total, as the journal's own hashes: changing a total means recomputing it.
+    totals_hash TEXT NOT NULL,
     base_sequence bigint NOT NULL,
     full_proof boolean NOT NULL,
     created_at timestamptz NOT NULL,

@@ -6,6 +6,8 @@ CREATE TABLE ledger_checkpoints (
     id TEXT PRIMARY KEY,
     sequence INTEGER NOT NULL,
     hash TEXT NOT NULL,
+    -- SHA-256 over the anchor and every total, as the journal's own hashes: changing a total means recomputing it.
+    totals_hash TEXT NOT NULL,
     base_sequence INTEGER NOT NULL,
     full_proof INTEGER NOT NULL,
     created_at TEXT NOT NULL,
