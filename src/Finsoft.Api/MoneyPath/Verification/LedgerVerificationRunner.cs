@@ -97,7 +97,8 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
         if (baseCheckpoint is not null && !await checkpoints.HasTotalsAsync(baseCheckpoint, ct))
         {
             await FinishAsync(db, id, lease, [$"The checkpoint at entry {baseCheckpoint.Sequence} this verification started from no longer has its " +
-                "totals (newer checkpoints replaced it); ask for the verification again."], firstBroken: null, checkpointId: null, ct);
+                "totals (newer checkpoints replaced it); ask for the verification again."], firstBroken: null, checkpointId: null, ct,
+                booksWrong: false);
             return;
         }
 
@@ -136,7 +137,9 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
         return renewed;
     }
 
-    private async Task FinishAsync(FinsoftDb db, Guid id, DateTime lease, List<string> problems, long? firstBroken, Guid? checkpointId, CancellationToken ct)
+    /// <param name="booksWrong">The problems are in the books (not an operational reason the job could not finish): revoke what stood on them.</param>
+    private async Task FinishAsync(FinsoftDb db, Guid id, DateTime lease, List<string> problems, long? firstBroken, Guid? checkpointId, CancellationToken ct,
+        bool booksWrong = true)
     {
         var now = Time.UtcNow();
         var json = problems.Count == 0 ? null : JsonSerializer.Serialize(problems);
@@ -147,7 +150,7 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
         {
             throw new LeaseLostException();
         }
-        if (problems.Count > 0)
+        if (problems.Count > 0 && booksWrong)
         {
             // What stood on the broken part stands no more: ledger/verify proves it again itself and says what it finds.
             await new LedgerCheckpoints(db).RevokeFromAsync(firstBroken ?? 0, now, ct);
