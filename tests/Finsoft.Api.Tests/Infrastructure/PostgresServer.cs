@@ -122,8 +122,9 @@ public sealed class PostgresServer : IDisposable
         }
         if (synchronous)
         {
-            Query<bool>(connection, "ALTER SYSTEM SET synchronous_standby_names = '*'");
-            Query<bool>(connection, "SELECT pg_reload_conf()");
+            // Two statements: ALTER SYSTEM may not share a transaction (an implicit one included) with anything.
+            Query<object>(connection, "ALTER SYSTEM SET synchronous_standby_names = '*'");
+            Query<object>(connection, "SELECT pg_reload_conf()");
             while (Query<string>(connection, "SELECT coalesce(max(sync_state), '') FROM pg_stat_replication") != "sync")
             {
                 Thread.Sleep(50);

@@ -43,6 +43,10 @@ public static class StaleReadsEndpoints
     public static TBuilder ReadsFromReplica<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
+            if (!context.HttpContext.RequestServices.GetRequiredService<ReplicaDatabase>().Configured)
+            {
+                return await next(context); // no replica: the argument is the primary's already
+            }
             for (var i = 0; i < context.Arguments.Count; i++)
             {
                 if (context.Arguments[i] is FinsoftDb)

@@ -30,16 +30,9 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
     public Task<bool> HasTotalsAsync(LedgerCheckpointRow checkpoint, CancellationToken ct) =>
         db.LedgerCheckpointAccounts.AnyAsync(a => a.CheckpointId == checkpoint.Id, ct);
 
-    public static IEnumerable<string> TrialBalanceProblems(IEnumerable<LedgerVerifier.TrialBalanceLine> trial) =>
-        trial.Where(t => !t.Balanced).Select(t => $"Trial balance in {t.Currency} is off: debits {t.TotalDebits}, credits {t.TotalCredits}.");
-
     /// <summary>Null when the entry the checkpoint ends at still has the hash it was proven with; otherwise what is wrong.</summary>
     public async Task<string?> AnchorProblemAsync(LedgerCheckpointRow checkpoint, CancellationToken ct)
     {
-        if (checkpoint.Sequence == 0)
-        {
-            return checkpoint.Hash == EntryHash.Genesis ? null : "A checkpoint before the first entry must carry the genesis hash.";
-        }
         var hash = await db.JournalEntries.AsNoTracking().Where(e => e.Sequence == checkpoint.Sequence).Select(e => e.Hash).FirstOrDefaultAsync(ct);
         return hash == checkpoint.Hash
             ? null
@@ -47,16 +40,29 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
               $"{checkpoint.Hash} was proven. Entries up to it were rewritten; a full verification finds where.";
     }
 
+    /// <summary>What a checkpoint's totals prove the books against, with the hash they have now.</summary>
+    public sealed record Check(int Accounts, List<string> Problems, List<LedgerVerifier.TrialBalanceLine> TrialBalance, string TotalsHash);
+
     /// <summary>
-    /// Every account whose balance is not its postings' sum (the checkpoint's total plus the postings after it), and every
-    /// wallet in a state a wallet may not be in. Read inside one snapshot with the journal it is compared to.
+    /// Reads the checkpoint's totals once and, inside the caller's snapshot: hashes them; finds every account whose balance is not
+    /// its postings' sum (the checkpoint's total plus the postings after it) and every wallet in a state a wallet may not be in;
+    /// and makes the trial balance the same way. With no checkpoint, from the first entry.
     /// </summary>
-    public async Task<(int Accounts, List<string> Problems)> AccountProblemsAsync(LedgerCheckpointRow? checkpoint, CancellationToken ct)
+    public async Task<Check> CheckAsync(LedgerCheckpointRow? checkpoint, CancellationToken ct)
     {
         var sums = checkpoint is null
             ? []
             : await db.LedgerCheckpointAccounts.AsNoTracking().Where(a => a.CheckpointId == checkpoint.Id).ToDictionaryAsync(a => a.AccountId, a => a.Posted, ct);
-        foreach (var (account, delta) in await PostedSinceAsync(checkpoint?.Sequence ?? 0, ct))
+        var totals = checkpoint is null
+            ? new Dictionary<string, (long Debits, long Credits)>(StringComparer.Ordinal)
+            : await db.LedgerCheckpointCurrencies.AsNoTracking().Where(c => c.CheckpointId == checkpoint.Id)
+                .ToDictionaryAsync(c => c.Currency, c => (c.Debits, c.Credits), StringComparer.Ordinal, ct);
+        var hash = checkpoint is null ? "" : TotalsHash(checkpoint.Sequence, checkpoint.Hash, sums.Select(s => (s.Key, s.Value)),
+            totals.Select(t => (t.Key, t.Value.Debits, t.Value.Credits)));
+        var since = checkpoint?.Sequence ?? 0;
+
+        foreach (var (account, delta) in await PostingsAfter(since).GroupBy(p => p.AccountId)
+                     .Select(g => new { g.Key, Sum = g.Sum(p => p.Amount) }).ToDictionaryAsync(x => x.Key, x => x.Sum, ct))
         {
             sums[account] = sums.GetValueOrDefault(account) + delta;
         }
@@ -75,17 +81,7 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
                 problems.Add($"Wallet {account.Id}: balance {account.Balance} with {account.Held} held is not allowed.");
             }
         }
-        return (accounts.Count, problems);
-    }
 
-    /// <summary>Each currency's debits and credits: the checkpoint's totals plus the postings after it.</summary>
-    public async Task<List<LedgerVerifier.TrialBalanceLine>> TrialBalanceAsync(LedgerCheckpointRow? checkpoint, CancellationToken ct)
-    {
-        var totals = checkpoint is null
-            ? []
-            : await db.LedgerCheckpointCurrencies.AsNoTracking().Where(c => c.CheckpointId == checkpoint.Id)
-                .ToDictionaryAsync(c => c.Currency, c => (c.Debits, c.Credits), StringComparer.Ordinal, ct);
-        var since = checkpoint?.Sequence ?? 0;
         var recent = await PostingsAfter(since).GroupBy(p => p.Currency)
             .Select(g => new { Currency = g.Key, Debits = g.Sum(p => p.Amount > 0 ? p.Amount : 0), Credits = g.Sum(p => p.Amount < 0 ? -p.Amount : 0) })
             .ToListAsync(ct);
@@ -94,9 +90,14 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
             var (debits, credits) = totals.GetValueOrDefault(line.Currency);
             totals[line.Currency] = (debits + line.Debits, credits + line.Credits);
         }
-        return totals.OrderBy(t => t.Key, StringComparer.Ordinal)
+        var trial = totals.OrderBy(t => t.Key, StringComparer.Ordinal)
             .Select(t => new LedgerVerifier.TrialBalanceLine(t.Key, t.Value.Debits, t.Value.Credits, t.Value.Debits == t.Value.Credits)).ToList();
+        problems.AddRange(trial.Where(t => !t.Balanced).Select(t => $"Trial balance in {t.Currency} is off: debits {t.TotalDebits}, credits {t.TotalCredits}."));
+        return new Check(accounts.Count, problems, trial, hash);
     }
+
+    public static string TotalsProblem(LedgerCheckpointRow checkpoint) =>
+        $"Checkpoint at entry {checkpoint.Sequence}: its account or currency totals no longer match their hash (changed behind the API).";
 
     /// <summary>
     /// Records a checkpoint at <paramref name="at"/>: its totals are the base checkpoint's (none: from the first entry) plus the
@@ -129,24 +130,14 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
                 FROM postings p JOIN journal_entries e ON e.id = p.entry_id WHERE e.sequence > {from} AND e.sequence <= {to}
             ) s GROUP BY currency
             """, ct);
-        checkpoint.TotalsHash = await ComputeTotalsHashAsync(checkpoint, ct);
-        await db.SaveChangesAsync(ct);
         return checkpoint;
     }
 
-    /// <summary>Null when the checkpoint's totals still hash to what was recorded with them; otherwise what is wrong.</summary>
-    public async Task<string?> TotalsProblemAsync(LedgerCheckpointRow checkpoint, CancellationToken ct) =>
-        await ComputeTotalsHashAsync(checkpoint, ct) == checkpoint.TotalsHash
-            ? null
-            : $"Checkpoint at entry {checkpoint.Sequence}: its account or currency totals no longer match their hash (changed behind the API).";
-
-    private async Task<string> ComputeTotalsHashAsync(LedgerCheckpointRow checkpoint, CancellationToken ct)
+    /// <summary>Records the hash of the new checkpoint's totals, once <see cref="CheckAsync"/> has proven the books against them.</summary>
+    public async Task SealAsync(LedgerCheckpointRow checkpoint, Check check, CancellationToken ct)
     {
-        var accounts = await db.LedgerCheckpointAccounts.AsNoTracking().Where(a => a.CheckpointId == checkpoint.Id)
-            .Select(a => new { a.AccountId, a.Posted }).ToListAsync(ct);
-        var currencies = await db.LedgerCheckpointCurrencies.AsNoTracking().Where(c => c.CheckpointId == checkpoint.Id).ToListAsync(ct);
-        return TotalsHash(checkpoint.Sequence, checkpoint.Hash, accounts.Select(a => (a.AccountId, a.Posted)),
-            currencies.Select(c => (c.Currency, c.Debits, c.Credits)));
+        checkpoint.TotalsHash = check.TotalsHash;
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
@@ -190,7 +181,4 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
         sequence == 0
             ? db.Postings
             : from e in db.JournalEntries where e.Sequence > sequence join p in db.Postings on e.Id equals p.EntryId select p;
-
-    private async Task<Dictionary<Guid, long>> PostedSinceAsync(long sequence, CancellationToken ct) =>
-        await PostingsAfter(sequence).GroupBy(p => p.AccountId).Select(g => new { g.Key, Sum = g.Sum(p => p.Amount) }).ToDictionaryAsync(x => x.Key, x => x.Sum, ct);
 }

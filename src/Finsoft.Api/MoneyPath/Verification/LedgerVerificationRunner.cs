@@ -109,15 +109,15 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
         await using var snapshot = await LedgerVerifier.BeginWritingSnapshotAsync(db, ct);
         var checkpoint = await checkpoints.WriteAsync(baseCheckpoint, position, fullProof: job.BaseSequence == 0,
             Time.UtcNow(), ct);
-        var (_, problems) = await checkpoints.AccountProblemsAsync(checkpoint, ct);
-        problems.AddRange(LedgerCheckpoints.TrialBalanceProblems(await checkpoints.TrialBalanceAsync(checkpoint, ct)));
-        if (problems.Count > 0)
+        var check = await checkpoints.CheckAsync(checkpoint, ct);
+        if (check.Problems.Count > 0)
         {
             await snapshot.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            await FinishAsync(db, id, lease, problems, firstBroken: null, checkpointId: null, ct);
+            await FinishAsync(db, id, lease, check.Problems, firstBroken: null, checkpointId: null, ct);
             return;
         }
+        await checkpoints.SealAsync(checkpoint, check, ct);
         await checkpoints.PruneTotalsAsync(checkpoint.Id, ct);
         await FinishAsync(db, id, lease, [], firstBroken: null, checkpoint.Id, ct);
         await snapshot.CommitAsync(ct);

@@ -40,10 +40,6 @@ public sealed class LedgerVerifier(FinsoftDb db, ChainWalk chain, LedgerCheckpoi
         {
             problems.Add(anchor);
         }
-        if (checkpoint is not null && await checkpoints.TotalsProblemAsync(checkpoint, ct) is { } totals)
-        {
-            problems.Add(totals);
-        }
         var head = await db.LedgerHead.AsNoTracking().SingleAsync(ct);
         var from = checkpoint is null ? ChainWalk.Position.Genesis : new ChainWalk.Position(checkpoint.Sequence, checkpoint.Hash);
         var walk = await chain.WalkAsync(from, head.Sequence, long.MaxValue, ct);
@@ -59,12 +55,14 @@ public sealed class LedgerVerifier(FinsoftDb db, ChainWalk chain, LedgerCheckpoi
         {
             problems.Add($"Entries after the ledger head ({head.Sequence}) exist.");
         }
-        var (accounts, accountProblems) = await checkpoints.AccountProblemsAsync(checkpoint, ct);
-        problems.AddRange(accountProblems);
-        var trial = await checkpoints.TrialBalanceAsync(checkpoint, ct);
-        problems.AddRange(LedgerCheckpoints.TrialBalanceProblems(trial));
-        return new Report(problems.Count == 0, walk.Checked, accounts, walk.Reached.Sequence, walk.Reached.Hash,
-            walk.Broken?.Sequence, walk.Broken?.EntryId, problems, trial, new Coverage(from.Sequence + 1, walk.Reached.Sequence, CheckpointDto.From(checkpoint)));
+        var check = await checkpoints.CheckAsync(checkpoint, ct);
+        if (checkpoint is not null && check.TotalsHash != checkpoint.TotalsHash)
+        {
+            problems.Add(LedgerCheckpoints.TotalsProblem(checkpoint));
+        }
+        problems.AddRange(check.Problems);
+        return new Report(problems.Count == 0, walk.Checked, check.Accounts, walk.Reached.Sequence, walk.Reached.Hash,
+            walk.Broken?.Sequence, walk.Broken?.EntryId, problems, check.TrialBalance, new Coverage(from.Sequence + 1, walk.Reached.Sequence, CheckpointDto.From(checkpoint)));
     }
 
     /// <summary>
