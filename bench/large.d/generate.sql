@@ -20,6 +20,8 @@ CREATE TABLE bench_wallets AS
     (SELECT id FROM users WHERE email LIKE 'seed%@bench.test');
 CREATE UNIQUE INDEX ON bench_wallets (n);
 ANALYZE bench_wallets;
+-- The journal is partitioned by the month entries are recorded in: the generated history needs its two years of months.
+SELECT ledger_ensure_month(m::date) FROM generate_series(date_trunc('month', now() - interval '731 days'), now(), interval '1 month') m;
 
 CREATE PROCEDURE bench_generate(total bigint, chunk bigint, wallets bigint, customer_step bigint)
 LANGUAGE plpgsql AS $$
@@ -84,9 +86,9 @@ BEGIN
     INSERT INTO journal_entries (id, sequence, transaction_id, created_at, effective_at, previous_hash, hash)
       SELECT c.entry, c.sequence, c.tx, c.at, c.at, h.previous, h.hash
       FROM bench_chunk c JOIN unnest(prevs, hashes) WITH ORDINALITY AS h(previous, hash, k) ON h.k = c.i - done ORDER BY c.i;
-    INSERT INTO postings (entry_id, account_id, amount, currency, effective_at)
-      SELECT entry, coalesce(origin, bank), amount, 'MXN', at FROM bench_chunk
-      UNION ALL SELECT entry, destination, -amount, 'MXN', at FROM bench_chunk;
+    INSERT INTO postings (entry_id, account_id, amount, currency, effective_at, sequence, transaction_id, created_at)
+      SELECT entry, coalesce(origin, bank), amount, 'MXN', at, sequence, tx, at FROM bench_chunk
+      UNION ALL SELECT entry, destination, -amount, 'MXN', at, sequence, tx, at FROM bench_chunk;
     UPDATE ledger_head SET sequence = first_seq + done + size, last_hash = prev;
     done := done + size;
     COMMIT;

@@ -94,6 +94,8 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         ["POST /api/v1/ledger/verifications"] = Policies.Admin,
         ["GET /api/v1/ledger/verifications"] = Policies.Insights,
         ["GET /api/v1/ledger/verifications/{id:guid}"] = Policies.Insights,
+        ["POST /api/v1/ledger/archives"] = Policies.Admin,
+        ["GET /api/v1/ledger/archives"] = Policies.Insights,
         ["PUT /api/v1/accounts/{id:guid}"] = Policies.Admin,
         ["PUT /api/v1/accounts/{id:guid}/limits"] = Policies.Admin,
         ["POST /api/v1/transactions/deposit"] = Policies.Admin,

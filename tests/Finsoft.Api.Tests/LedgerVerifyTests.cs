@@ -79,6 +79,23 @@ public abstract class LedgerVerifyTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task A_posting_relabelled_with_another_transaction_behind_the_api_is_found()
+    {
+        var (app, api) = await WithHistoryAsync(kind);
+        await using var _ = app;
+        // The statement reads a posting's own copy of its transaction and sequence: pointing one at another transfer would
+        // put a movement under the wrong name on the statement while the journal stays intact.
+        var third = await app.WithDbAsync(db => db.JournalEntries.SingleAsync(e => e.Sequence == 3));
+        var fourth = await app.WithDbAsync(db => db.JournalEntries.SingleAsync(e => e.Sequence == 4));
+        await app.WithDbAsync(db => db.Postings.Where(p => p.EntryId == fourth.Id && p.Amount > 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.TransactionId, third.TransactionId)));
+        var report = await api.VerifyLedgerAsync();
+        Assert.False(report.GetProperty("ok").GetBoolean());
+        Assert.Equal(4, report.GetProperty("first_broken_sequence").GetInt64());
+        Assert.Contains("names another entry, transaction", report.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [DbFact]
     public async Task A_deleted_entry_and_a_rewritten_balance_are_found()
     {
         var (app, api) = await WithHistoryAsync(kind);
@@ -100,7 +117,7 @@ public abstract class LedgerVerifyTests(DatabaseKind kind)
     }
 
     /// <summary>Asks for a verification job as the admin and waits for it to complete.</summary>
-    private static async Task<JsonElement> VerificationAsync(ApiClient api, string kind)
+    internal static async Task<JsonElement> VerificationAsync(ApiClient api, string kind)
     {
         var admin = await api.AdminAsync();
         var job = await api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/ledger/verifications", new { kind }, admin.Token);
@@ -108,7 +125,7 @@ public abstract class LedgerVerifyTests(DatabaseKind kind)
         return await CompletedAsync(api, admin.Token, job.GetProperty("id").GetGuid());
     }
 
-    private static async Task<JsonElement> CompletedAsync(ApiClient api, string token, Guid id)
+    internal static async Task<JsonElement> CompletedAsync(ApiClient api, string token, Guid id)
     {
         for (var i = 0; i < 300; i++)
         {

@@ -16,26 +16,13 @@ public abstract class SchemaTests(DatabaseKind kind)
     public async Task A_newer_build_upgrades_an_older_database_without_losing_data()
     {
         var dataDirectory = Scratch.NewDirectory("upgrade");
-        var overrides = new Dictionary<string, string?> { ["Finsoft:DataDirectory"] = dataDirectory };
-        DbContextOptions<FinsoftDb> options;
-        if (kind == DatabaseKind.Postgres)
-        {
-            var connection = PostgresServer.Instance.ConnectionString(await PostgresServer.Instance.CreateDatabaseAsync());
-            overrides["ConnectionStrings:Finsoft"] = connection;
-            options = new DbContextOptionsBuilder<FinsoftDb>().UseNpgsql(connection).Options;
-        }
-        else
-        {
-            options = new DbContextOptionsBuilder<FinsoftDb>().UseSqlite($"Data Source={Path.Combine(dataDirectory, "finsoft.db")}").Options;
-        }
+        var (overrides, options) = await EmptyDatabaseAsync(dataDirectory);
 
         // The database as the first release left it: only migration 0001, with a user in it. Rows are written
         // in SQL, as that release wrote them: today's model has columns the old schema lacks.
         var userId = Guid.NewGuid();
         var provider = kind == DatabaseKind.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
         var now = DateTime.UtcNow;
-        object Id(Guid id) => kind == DatabaseKind.Postgres ? id : id.ToString().ToUpperInvariant();
-        object Time(DateTime time) => kind == DatabaseKind.Postgres ? time : time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
         await using (var old = new FinsoftDb(options))
         {
             Assert.Equal(1, await new MigrationRunner(old, new DatabaseTarget(provider), NullLogger<MigrationRunner>.Instance).MigrateAsync(upTo: 1));
@@ -74,6 +61,78 @@ public abstract class SchemaTests(DatabaseKind kind)
         var versions = await app.WithDbAsync(db => db.Database.SqlQueryRaw<int>("SELECT version AS \"Value\" FROM schema_migrations").ToListAsync());
         Assert.Equal(MigrationRunner.Available(kind == DatabaseKind.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite).Select(m => m.Version), versions.Order());
     }
+
+    [DbFact]
+    public async Task Upgrading_past_0023_keeps_every_entry_and_posting_and_the_journal_still_proves()
+    {
+        var dataDirectory = Scratch.NewDirectory("upgrade-journal");
+        var (overrides, options) = await EmptyDatabaseAsync(dataDirectory);
+        var provider = kind == DatabaseKind.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
+
+        // A journal of one entry as release 21 wrote it (postings without their entry's sequence, transaction or time), hashed
+        // as the service hashes, between two system accounts.
+        var (debited, credited, transaction, entry) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var at = new DateTime(2026, 3, 14, 9, 26, 53, DateTimeKind.Utc);
+        var mxn = Finsoft.Ledger.Currency.Get("MXN");
+        var hash = Finsoft.Ledger.EntryHash.Compute(new Finsoft.Ledger.EntryHash.Content(1, entry, transaction, at,
+            [new Finsoft.Ledger.Posting(debited, 70_000, mxn), new Finsoft.Ledger.Posting(credited, -70_000, mxn)], at), Finsoft.Ledger.EntryHash.Genesis);
+        await using (var old = new FinsoftDb(options))
+        {
+            Assert.Equal(21, await new MigrationRunner(old, new DatabaseTarget(provider), NullLogger<MigrationRunner>.Instance).MigrateAsync(upTo: 21));
+            foreach (var (account, side, balance) in new[] { (debited, "debit", 70_000), (credited, "credit", 70_000) })
+            {
+                await old.Database.ExecuteSqlRawAsync(
+                    "INSERT INTO accounts (id, kind, system_code, currency, normal_side, balance, held, created_at, updated_at) VALUES ({0}, 'system', {1}, 'MXN', {2}, {3}, 0, {4}, {4})",
+                    Id(account), "upgrade_" + side, side, balance, Time(at));
+            }
+            await old.Database.ExecuteSqlRawAsync(
+                "INSERT INTO transactions (id, type, status, amount, currency, initiated_by, attempts, created_at, updated_at) VALUES ({0}, 'ADJUSTMENT', 'COMPLETED', 70000, 'MXN', {1}, 0, {2}, {2})",
+                Id(transaction), Id(Guid.NewGuid()), Time(at));
+            await old.Database.ExecuteSqlRawAsync(
+                "INSERT INTO journal_entries (id, sequence, transaction_id, created_at, effective_at, previous_hash, hash) VALUES ({0}, 1, {1}, {2}, {2}, {3}, {4})",
+                Id(entry), Id(transaction), Time(at), Finsoft.Ledger.EntryHash.Genesis, hash);
+            await old.Database.ExecuteSqlRawAsync(
+                "INSERT INTO postings (entry_id, account_id, amount, currency, effective_at) VALUES ({0}, {1}, 70000, 'MXN', {3}), ({0}, {2}, -70000, 'MXN', {3})",
+                Id(entry), Id(debited), Id(credited), Time(at));
+            await old.Database.ExecuteSqlRawAsync("UPDATE ledger_head SET sequence = 1, last_hash = {0}", hash);
+        }
+
+        await using var app = await TestApp.StartAsync(kind, overrides);
+        var postings = await app.WithDbAsync(db => db.Postings.AsNoTracking().OrderBy(p => p.Id).ToListAsync());
+        Assert.Equal([(1L, transaction, at), (1L, transaction, at)], postings.Select(p => (p.Sequence, p.TransactionId, p.CreatedAt)));
+        var report = await app.Api().VerifyLedgerAsync();
+        Assert.True(report.GetProperty("ok").GetBoolean(), report.ToString());
+        if (kind == DatabaseKind.Postgres)
+        {
+            // Partitioned by month, the old rows in theirs; a new posting's id comes after the old ones.
+            Assert.Equal(1, await app.WithDbAsync(db => db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM journal_entries_y2026m03").SingleAsync()));
+            Assert.Equal("p", await app.WithDbAsync(db => db.Database.SqlQueryRaw<string>("SELECT relkind::text AS \"Value\" FROM pg_class WHERE relname = 'postings'").SingleAsync()));
+            var api = app.Api();
+            var user = await api.RegisterAsync();
+            await api.DepositAsync((await api.AdminAsync()).Token, await api.CreateAccountAsync(user.Token), "5.00");
+            var lastOld = postings[^1].Id;
+            Assert.True(await app.WithDbAsync(db => db.Postings.Where(p => p.Sequence > 1).AllAsync(p => p.Id > lastOld)));
+        }
+    }
+
+    /// <summary>An empty database of this kind, with the settings that point an app at it and options to write it as an older release did.</summary>
+    private async Task<(Dictionary<string, string?> Overrides, DbContextOptions<FinsoftDb> Options)> EmptyDatabaseAsync(string dataDirectory)
+    {
+        var overrides = new Dictionary<string, string?> { ["Finsoft:DataDirectory"] = dataDirectory };
+        if (kind != DatabaseKind.Postgres)
+        {
+            return (overrides, new DbContextOptionsBuilder<FinsoftDb>().UseSqlite($"Data Source={Path.Combine(dataDirectory, "finsoft.db")}").Options);
+        }
+        var connection = PostgresServer.Instance.ConnectionString(await PostgresServer.Instance.CreateDatabaseAsync());
+        overrides["ConnectionStrings:Finsoft"] = connection;
+        return (overrides, new DbContextOptionsBuilder<FinsoftDb>().UseNpgsql(connection).Options);
+    }
+
+    /// <summary>An id and a time as raw SQL writes them: PostgreSQL's own types, SQLite's text as EF stores it.</summary>
+    private object Id(Guid id) => kind == DatabaseKind.Postgres ? id : id.ToString().ToUpperInvariant();
+
+    private object Time(DateTime time) =>
+        kind == DatabaseKind.Postgres ? time : time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
 
     [DbFact]
     public async Task Migrating_twice_changes_nothing()

@@ -108,6 +108,8 @@ public static class FinsoftHost
         builder.Services.AddScoped<ChainWalk>();
         builder.Services.AddScoped<LedgerCheckpoints>();
         builder.Services.AddHostedService<LedgerVerificationRunner>();
+        builder.Services.AddScoped<MoneyPath.Archiving.JournalArchiver>();
+        builder.Services.AddHostedService<MoneyPath.Archiving.JournalPartitions>();
         builder.Services.AddScoped<IBankConnector, SimulatedBank>();
         builder.Services.AddPayments();
         builder.Services.AddWebhooks(options.Webhooks);
@@ -196,6 +198,9 @@ public static class FinsoftHost
         try
         {
             await scope.ServiceProvider.GetRequiredService<MigrationRunner>().MigrateAsync();
+            // Before the first entry is written: this month's partitions and the next ones.
+            await MoneyPath.Archiving.JournalPartitions.EnsureAsync(scope.ServiceProvider.GetRequiredService<FinsoftDb>(),
+                app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, app.Logger, CancellationToken.None);
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or System.Net.Sockets.SocketException or TimeoutException)
         {

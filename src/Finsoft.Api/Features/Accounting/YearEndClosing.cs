@@ -1,3 +1,4 @@
+using Finsoft.Api.MoneyPath.Archiving;
 using Finsoft.Api.Features.Reports;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
@@ -24,13 +25,25 @@ public sealed class YearEndClosing(FinsoftDb db, MoneyEngine engine, SystemAccou
     {
         var end = Clock.EndOf(period.EndsOn);
         var income = ChartOfAccounts.IncomeAccounts.ToArray();
-        var balances = await (from p in db.Postings
-                              join e in db.JournalEntries on p.EntryId equals e.Id
-                              join a in db.Accounts on p.AccountId equals a.Id
-                              where e.EffectiveAt <= end && a.Kind == AccountKind.System && income.Contains(a.SystemCode!)
-                              group p by new { p.AccountId, p.Currency } into g
-                              select new { g.Key.AccountId, g.Key.Currency, Balance = g.Sum(p => p.Amount) })
+        // A year ending inside the archived months cannot be closed again; one ending after them counts their totals.
+        var floor = await ArchivedHistory.FloorAsync(db, ct);
+        if (ArchivedHistory.Refusal(floor, end) is { } archived)
+        {
+            throw new ArchivedHistoryException(archived);
+        }
+        var live = await (from p in db.Postings
+                          join a in db.Accounts on p.AccountId equals a.Id
+                          where p.EffectiveAt <= end && a.Kind == AccountKind.System && income.Contains(a.SystemCode!)
+                          group p by new { p.AccountId, p.Currency } into g
+                          select new { g.Key.AccountId, g.Key.Currency, Balance = g.Sum(p => p.Amount) })
             .AsNoTracking().ToListAsync(ct);
+        var archivedTotals = floor is null ? [] : await (from c in db.LedgerCheckpointAccounts
+                                                         join a in db.Accounts on c.AccountId equals a.Id
+                                                         where c.CheckpointId == floor.CheckpointId && a.Kind == AccountKind.System && income.Contains(a.SystemCode!)
+                                                         select new { c.AccountId, a.Currency, Balance = c.Posted })
+            .AsNoTracking().ToListAsync(ct);
+        var balances = live.Concat(archivedTotals).GroupBy(b => (b.AccountId, b.Currency))
+            .Select(g => new { g.Key.AccountId, g.Key.Currency, Balance = g.Aggregate(0L, (sum, b) => checked(sum + b.Balance)) }).ToList();
         var commands = new List<MoneyCommand>();
         foreach (var currency in balances.Where(b => b.Balance != 0).GroupBy(b => b.Currency).OrderBy(g => g.Key, StringComparer.Ordinal))
         {

@@ -1,3 +1,4 @@
+using Finsoft.Api.MoneyPath.Archiving;
 using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
@@ -35,11 +36,14 @@ public static class RevenueAnalytics
             SystemAccounts.Id(SystemAccounts.LoanInterestIncome, money!));
         Guid[] accounts = [paymentFees, loanFees, interest];
         var (start, end) = (period!.From, period.To);
+        if (ArchivedHistory.Refusal(await ArchivedHistory.FloorAsync(db, ct), start) is { } refusal)
+        {
+            return new Validation().Add("from", refusal).Result;
+        }
         var byDay = await (from p in db.Postings
-                           join e in db.JournalEntries on p.EntryId equals e.Id
-                           join t in db.Transactions on e.TransactionId equals t.Id
-                           where accounts.Contains(p.AccountId) && e.EffectiveAt >= start && e.EffectiveAt <= end && t.Type != Closing
-                           group p by new { p.AccountId, e.EffectiveAt.Date } into g
+                           join t in db.Transactions on p.TransactionId equals t.Id
+                           where accounts.Contains(p.AccountId) && p.EffectiveAt >= start && p.EffectiveAt <= end && t.Type != Closing
+                           group p by new { p.AccountId, p.EffectiveAt.Date } into g
                            select new { g.Key.AccountId, g.Key.Date, Amount = g.Sum(p => p.Amount) }).ToListAsync(ct);
         // Income accounts are credit-normal (a year's closing entry, which empties them, is not revenue): a credit (negative) is revenue.
         var sums = byDay.GroupBy(d => (d.AccountId, Bucket: period.BucketOf(d.Date))).ToDictionary(g => g.Key, g => -g.Sum(d => d.Amount));

@@ -34,10 +34,9 @@ public static class CreditHistory
         // Every posting on the wallets in the longest window read (180 days): balances use the last 90 days of them, inflows all.
         var movementsSince = now.AddDays(-MovementDays);
         var postings = ids.Count == 0 ? [] : await (from p in db.Postings
-                                                    join e in db.JournalEntries on p.EntryId equals e.Id
-                                                    join t in db.Transactions on e.TransactionId equals t.Id
-                                                    where ids.Contains(p.AccountId) && e.CreatedAt > movementsSince
-                                                    select new { p.AccountId, p.Amount, e.CreatedAt, t.Type, t.OriginAccountId }).ToListAsync(ct);
+                                                    join t in db.Transactions on p.TransactionId equals t.Id
+                                                    where ids.Contains(p.AccountId) && p.CreatedAt > movementsSince
+                                                    select new { p.AccountId, p.Amount, p.CreatedAt, t.Type, t.OriginAccountId }).ToListAsync(ct);
         var balanceSince = now.AddDays(-BalanceDays);
         var days = DailyBalances(wallets.ToDictionary(w => w.Id, w => w.Balance),
             postings.Where(p => p.CreatedAt > balanceSince).Select(p => (p.AccountId, Delta: -p.Amount, p.CreatedAt)).ToList(), now); // a wallet is credit-normal

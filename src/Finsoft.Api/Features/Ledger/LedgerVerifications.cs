@@ -10,7 +10,7 @@ namespace Finsoft.Api.Features.Ledger;
 
 /// <summary>
 /// Verifications run as jobs by <see cref="LedgerVerificationRunner"/>: <c>full</c> proves the whole journal again from its
-/// first entry, <c>incremental</c> the entries since the latest checkpoint; each ends at the head as it stood when asked, and
+/// first entry (or from the end of the archived months), <c>incremental</c> the entries since the latest checkpoint; each ends at the head as it stood when asked, and
 /// a proven one leaves a checkpoint there for <c>ledger/verify</c> to start from.
 /// </summary>
 public static class LedgerVerifications
@@ -47,12 +47,15 @@ public static class LedgerVerifications
         return ApiResults.Accepted(VerificationDto.From(row));
     }
 
-    /// <summary>A verification from the first entry (full) or from the latest checkpoint (incremental) to the head as it stands now.</summary>
+    /// <summary>
+    /// A verification from the first entry still in the journal (full: from the first, or from the newest archived month's
+    /// floor) or from the latest checkpoint (incremental) to the head as it stands now.
+    /// </summary>
     public static async Task<LedgerVerificationRow> NewAsync(FinsoftDb db, LedgerCheckpoints checkpoints, string kind, Guid? requestedBy, DateTime now,
         CancellationToken ct)
     {
         var head = await db.LedgerHead.AsNoTracking().SingleAsync(ct);
-        var start = kind == LedgerVerificationKind.Incremental ? await checkpoints.LatestAsync(ct) : null;
+        var start = kind == LedgerVerificationKind.Incremental ? await checkpoints.LatestAsync(ct) : await checkpoints.ArchiveFloorAsync(ct);
         var from = start is null ? ChainWalk.Position.Genesis : new ChainWalk.Position(start.Sequence, start.Hash);
         return new LedgerVerificationRow
         {

@@ -17,10 +17,9 @@ public static class SettlementMovements
         var account = SystemAccounts.Id(SystemAccounts.BankSettlement, currency);
         var (start, end) = (from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
         var rows = await (from p in db.Postings
-                          join e in db.JournalEntries on p.EntryId equals e.Id
-                          join t in db.Transactions on e.TransactionId equals t.Id
-                          where p.AccountId == account && e.CreatedAt >= start && e.CreatedAt < end
-                          select new { t.Id, e.CreatedAt, p.Amount, t.PayoutReference }).AsNoTracking().ToListAsync(ct);
+                          join t in db.Transactions on p.TransactionId equals t.Id
+                          where p.AccountId == account && p.CreatedAt >= start && p.CreatedAt < end
+                          select new { t.Id, p.CreatedAt, p.Amount, t.PayoutReference }).AsNoTracking().ToListAsync(ct);
         return rows.Select(r => new LedgerItem(r.Id, DateOnly.FromDateTime(r.CreatedAt), r.Amount, (r.PayoutReference ?? r.Id).ToString())).ToList();
     }
 }

@@ -1,3 +1,4 @@
+using Finsoft.Api.MoneyPath.Archiving;
 using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.MoneyPath.Store;
@@ -90,10 +91,14 @@ public static class AccountingReports
             return problem!;
         }
         var cash = SystemAccounts.Id(SystemAccounts.BankSettlement, money);
+        // Flows are told movement by movement: a period that reaches into the archived months cannot be.
+        if (ArchivedHistory.Refusal(await ArchivedHistory.FloorAsync(db, ct), start ?? DateTime.MinValue) is { } archived)
+        {
+            throw new ArchivedHistoryException(archived);
+        }
         var opening = start is { } s ? await db.BalanceAtAsync(cash, NormalSide.Debit, s, inclusive: false, ct) : 0;
         var byType = await (from p in db.Postings
-                            join e in db.JournalEntries on p.EntryId equals e.Id
-                            join t in db.Transactions on e.TransactionId equals t.Id
+                            join t in db.Transactions on p.TransactionId equals t.Id
                             where p.AccountId == cash && p.EffectiveAt <= end && (start == null || p.EffectiveAt >= start)
                             group p by t.Type into g
                             select new { Type = g.Key, In = g.Sum(p => p.Amount > 0 ? p.Amount : 0), Out = g.Sum(p => p.Amount < 0 ? -p.Amount : 0) })
@@ -118,13 +123,32 @@ public static class AccountingReports
         var postings = db.Postings.Where(p => p.Currency == code && p.EffectiveAt <= end && (start == null || p.EffectiveAt >= start));
         if (!withClosing)
         {
-            postings = postings.Where(p => !db.JournalEntries.Any(e => e.Id == p.EntryId && db.Transactions.Any(t => t.Id == e.TransactionId && t.Type == closing)));
+            postings = postings.Where(p => !db.Transactions.Any(t => t.Id == p.TransactionId && t.Type == closing));
         }
         var rows = await (from p in postings
                           join a in db.Accounts on p.AccountId equals a.Id
                           group p by new { a.Kind, a.SystemCode } into g
                           select new { g.Key.Kind, g.Key.SystemCode, Debits = g.Sum(p => p.Amount > 0 ? p.Amount : 0), Credits = g.Sum(p => p.Amount < 0 ? -p.Amount : 0) })
             .ToListAsync(ct);
+        // Archived months count by each account's net sum at the floor (their gross debits and credits left with them); a period
+        // that starts inside them, or leaves out the closing entries they hold, cannot be told any more.
+        var floor = await ArchivedHistory.FloorAsync(db, ct);
+        if (floor is not null)
+        {
+            if (ArchivedHistory.Refusal(floor, start ?? (withClosing ? end : DateTime.MinValue)) is { } refusal)
+            {
+                throw new ArchivedHistoryException(refusal);
+            }
+            if (start is null)
+            {
+                rows.AddRange(await (from c in db.LedgerCheckpointAccounts
+                                     join a in db.Accounts on c.AccountId equals a.Id
+                                     where c.CheckpointId == floor.CheckpointId && a.Currency == code
+                                     group c by new { a.Kind, a.SystemCode } into g
+                                     select new { g.Key.Kind, g.Key.SystemCode, Debits = g.Sum(c => c.Posted > 0 ? c.Posted : 0), Credits = g.Sum(c => c.Posted < 0 ? -c.Posted : 0) })
+                    .ToListAsync(ct));
+            }
+        }
         return rows.GroupBy(r => ChartOfAccounts.LineOf(r.Kind, r.SystemCode))
             .Select(g => new Totals(g.Key, g.Sum(r => r.Debits), g.Sum(r => r.Credits)))
             .OrderBy(t => ChartOfAccounts.ClassOf(t.Line)).ThenBy(t => t.Line, StringComparer.Ordinal).ToList();

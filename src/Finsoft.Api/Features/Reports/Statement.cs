@@ -67,13 +67,14 @@ public static class Statement
         var currency = Currency.Get(account.Currency);
         var sign = account.NormalSide == NormalSide.Debit ? 1 : -1;
         var opening = await db.BalanceAtAsync(account.Id, account.NormalSide, start, inclusive: false, ct);
-        var rows = await (from p in db.Postings
-                          join e in db.JournalEntries on p.EntryId equals e.Id
-                          join t in db.Transactions on e.TransactionId equals t.Id
-                          where p.AccountId == account.Id && p.EffectiveAt >= start && p.EffectiveAt <= end
-                          orderby p.EffectiveAt, e.Sequence, p.Id
-                          select new { e.Sequence, p.EffectiveAt, TransactionId = t.Id, t.Type, t.Description, p.Amount })
-            .Take(MaxLines + 1).ToListAsync(ct);
+        // The postings are one range of ix_postings_account_history (each carries its entry's sequence and transaction); only
+        // the transactions' type and description are read beside them, one lookup a line, walked serially.
+        var rows = await db.SeriallyAsync(() => (from p in db.Postings
+                                                 join t in db.Transactions on p.TransactionId equals t.Id
+                                                 where p.AccountId == account.Id && p.EffectiveAt >= start && p.EffectiveAt <= end
+                                                 orderby p.EffectiveAt, p.Sequence, p.Id
+                                                 select new { p.Sequence, p.EffectiveAt, TransactionId = t.Id, t.Type, t.Description, p.Amount })
+            .Take(MaxLines + 1).ToListAsync(ct), ct);
         if (rows.Count > MaxLines)
         {
             return null;

@@ -35,13 +35,14 @@ public static class AuditEvents
     public const string FiscalPeriodCreated = "fiscal_period.created";
     public const string FiscalPeriodClosed = "fiscal_period.closed";
     public const string FiscalPeriodReopened = "fiscal_period.reopened";
+    public const string LedgerMonthArchived = "ledger.month_archived";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         LoginSucceeded, LoginFailed, LockedOut, MfaEnrolled, MfaDisabled, MfaFailed, RecoveryCodeUsed, TokenReuse, PasswordChanged,
         UserCreated, RoleChanged, StatusChanged, UserDeleted, ProfileChanged, AccessGranted, AccessRevoked, BalanceAdjusted, LimitsChanged,
         ReviewDecided, RescreeningScheduled, MonitoringRulesChanged, CreditReviewRequested, CreditReviewDecided, CreditProductChanged,
-        ReconciliationItemResolved,
+        ReconciliationItemResolved, LedgerMonthArchived,
     };
 }
 

@@ -187,6 +187,15 @@ public sealed class PostingRow
 
     /// <summary>Its entry's <see cref="JournalEntryRow.EffectiveAt"/>, kept here so an account's history is one index range.</summary>
     public DateTime EffectiveAt { get; set; }
+
+    /// <summary>Its entry's <see cref="JournalEntryRow.Sequence"/>, kept here (as the two below) so a statement never reads the journal.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>Its entry's <see cref="JournalEntryRow.TransactionId"/>.</summary>
+    public Guid TransactionId { get; set; }
+
+    /// <summary>Its entry's <see cref="JournalEntryRow.CreatedAt"/>: on PostgreSQL the postings are partitioned by it, as their entries are.</summary>
+    public DateTime CreatedAt { get; set; }
 }
 
 /// <summary>The single row that orders the journal: its last sequence and hash. Locking it serialises appends.</summary>

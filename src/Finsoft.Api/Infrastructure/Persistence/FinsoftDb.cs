@@ -64,6 +64,7 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<LedgerCheckpointAccountRow> LedgerCheckpointAccounts => Set<LedgerCheckpointAccountRow>();
     public DbSet<LedgerCheckpointCurrencyRow> LedgerCheckpointCurrencies => Set<LedgerCheckpointCurrencyRow>();
     public DbSet<LedgerVerificationRow> LedgerVerifications => Set<LedgerVerificationRow>();
+    public DbSet<LedgerArchiveRow> LedgerArchives => Set<LedgerArchiveRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -137,6 +138,7 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<LedgerCheckpointAccountRow>().ToTable("ledger_checkpoint_accounts").HasKey(a => new { a.CheckpointId, a.AccountId });
         modelBuilder.Entity<LedgerCheckpointCurrencyRow>().ToTable("ledger_checkpoint_currencies").HasKey(c => new { c.CheckpointId, c.Currency });
         modelBuilder.Entity<LedgerVerificationRow>().ToTable("ledger_verifications");
+        modelBuilder.Entity<LedgerArchiveRow>().ToTable("ledger_archives").HasKey(a => a.Month);
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -16,7 +16,7 @@ public sealed class LedgerCheckpointRow
     /// <summary>The checkpoint this one was proven on top of (0: from the first entry).</summary>
     public long BaseSequence { get; set; }
 
-    /// <summary>Proven from the first entry by a full verification, rather than on top of an earlier checkpoint.</summary>
+    /// <summary>Proven from the first entry (or from the archived months' floor) by a full verification or an archiving, rather than on top of an earlier checkpoint.</summary>
     public bool FullProof { get; set; }
     public DateTime CreatedAt { get; set; }
 
@@ -78,4 +78,27 @@ public static class LedgerVerificationStatus
     public const string Queued = "queued";
     public const string Running = "running";
     public const string Completed = "completed";
+}
+
+/// <summary>
+/// A month of the journal archived: entries <see cref="FirstSequence"/> to <see cref="LastSequence"/>, proven and then detached
+/// from the live tables as <see cref="EntriesTable"/> and <see cref="PostingsTable"/>. The checkpoint at its last entry keeps its
+/// totals for good: what remains is proven, balanced and summed on top of it.
+/// </summary>
+public sealed class LedgerArchiveRow
+{
+    /// <summary>The first day of the month (UTC) whose recorded entries it holds.</summary>
+    public DateOnly Month { get; set; }
+    public long FirstSequence { get; set; }
+    public long LastSequence { get; set; }
+    public long Entries { get; set; }
+    public long Postings { get; set; }
+
+    /// <summary>The latest effective time of any posting archived so far (this month or before): balances before it cannot be read any more.</summary>
+    public DateTime? EffectiveThrough { get; set; }
+    public Guid CheckpointId { get; set; }
+    public required string EntriesTable { get; set; }
+    public required string PostingsTable { get; set; }
+    public Guid? ArchivedBy { get; set; }
+    public DateTime ArchivedAt { get; set; }
 }

@@ -1,3 +1,4 @@
+using Finsoft.Api.MoneyPath.Archiving;
 using Finsoft.Api.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,14 +10,21 @@ public static class JournalBalance
     /// <summary>
     /// The balance on the account's normal side from every entry that counts before <paramref name="moment"/>
     /// (or at it, when <paramref name="inclusive"/>): by its effective time, so a back-dated entry counts on its value date. Summed by the database; a sum beyond 64 bits fails
-    /// the read rather than wrapping.
+    /// the read rather than wrapping. Archived months count by the account's total at their floor; a moment inside them throws
+    /// <see cref="ArchivedHistoryException"/> (a 422).
     /// </summary>
     public static async Task<long> BalanceAtAsync(this FinsoftDb db, Guid accountId, string normalSide, DateTime moment, bool inclusive,
         CancellationToken ct)
     {
+        var floor = await ArchivedHistory.FloorAsync(db, ct);
+        if (ArchivedHistory.Refusal(floor, moment) is { } refusal)
+        {
+            throw new ArchivedHistoryException(refusal);
+        }
+        var archived = (await ArchivedHistory.PostedAsync(db, floor, [accountId], ct)).GetValueOrDefault(accountId);
         var postings = db.Postings.Where(p => p.AccountId == accountId);
         postings = inclusive ? postings.Where(p => p.EffectiveAt <= moment) : postings.Where(p => p.EffectiveAt < moment);
-        var debits = await postings.SumAsync(p => p.Amount, ct); // one range of ix_postings_account_effective
+        var debits = checked(archived + await postings.SumAsync(p => p.Amount, ct)); // one range of ix_postings_account_history
         return normalSide == NormalSide.Debit ? debits : checked(-debits);
     }
 }

@@ -53,10 +53,11 @@ public static class JournalRows
                     {entries.Select(e => e.PreviousHash).ToArray()}, {entries.Select(e => e.Hash).ToArray()})
                 """, ct);
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO postings (entry_id, account_id, amount, currency, effective_at)
+                INSERT INTO postings (entry_id, account_id, amount, currency, effective_at, sequence, transaction_id, created_at)
                 SELECT * FROM unnest({postings.Select(p => p.EntryId).ToArray()}, {postings.Select(p => p.AccountId).ToArray()},
                     {postings.Select(p => p.Amount).ToArray()}, {postings.Select(p => p.Currency).ToArray()},
-                    {postings.Select(p => p.EffectiveAt).ToArray()})
+                    {postings.Select(p => p.EffectiveAt).ToArray()}, {postings.Select(p => p.Sequence).ToArray()},
+                    {postings.Select(p => p.TransactionId).ToArray()}, {postings.Select(p => p.CreatedAt).ToArray()})
                 """, ct);
         }
         if (events.Count > 0)

@@ -112,6 +112,7 @@ public sealed class LedgerStore(FinsoftDb db, TimeProvider time, Periods.FiscalC
                 postings.AddRange(entry.Postings.Select(p => new PostingRow
                 {
                     EntryId = row.Id, AccountId = p.AccountId, Amount = p.Amount, Currency = p.Currency.Code, EffectiveAt = row.EffectiveAt,
+                    Sequence = row.Sequence, TransactionId = transactionId, CreatedAt = row.CreatedAt,
                 }));
             }
             last = count > 0 ? previous : null;

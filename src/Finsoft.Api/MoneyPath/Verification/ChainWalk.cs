@@ -40,11 +40,12 @@ public sealed class ChainWalk(FinsoftDb db)
             {
                 return new Outcome(position, checkedCount, new Break(after + 1, Guid.Empty, $"entries up to {to} were expected but the journal ends at {after}"));
             }
-            var ids = entries.Select(e => e.Id).ToList();
-            var postings = (await db.Postings.AsNoTracking().Where(p => ids.Contains(p.EntryId)).ToListAsync(ct)).ToLookup(p => p.EntryId);
+            // The postings by their own copy of the sequence: one that claims an entry's place but names another entry is found.
+            var last = entries[^1].Sequence;
+            var postings = (await db.Postings.AsNoTracking().Where(p => p.Sequence > after && p.Sequence <= last).ToListAsync(ct)).ToLookup(p => p.Sequence);
             foreach (var entry in entries)
             {
-                if (Check(entry, [.. postings[entry.Id]], position) is { } reason)
+                if (Check(entry, [.. postings[entry.Sequence]], position) is { } reason)
                 {
                     return new Outcome(position, checkedCount, new Break(entry.Sequence, entry.Id, reason));
                 }
@@ -73,6 +74,10 @@ public sealed class ChainWalk(FinsoftDb db)
         if (rows.Any(p => p.EffectiveAt != entry.EffectiveAt))
         {
             return "a posting's effective_at differs from its entry's (it would move in statements and balances as of a moment)";
+        }
+        if (rows.Any(p => p.EntryId != entry.Id || p.TransactionId != entry.TransactionId || p.CreatedAt != entry.CreatedAt))
+        {
+            return "a posting at this sequence names another entry, transaction or recording time (its statement line would name another)";
         }
         var content = new EntryHash.Content(entry.Sequence, entry.Id, entry.TransactionId, entry.CreatedAt, lines!, entry.EffectiveAt);
         if (EntryHash.Compute(content, previous.Hash) != entry.Hash)

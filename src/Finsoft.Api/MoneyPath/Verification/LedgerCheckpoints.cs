@@ -11,7 +11,7 @@ namespace Finsoft.Api.MoneyPath.Verification;
 /// </summary>
 public sealed class LedgerCheckpoints(FinsoftDb db)
 {
-    /// <summary>The newest few keep their account totals, with any a verification still under way starts from.</summary>
+    /// <summary>The newest few keep their account totals, with any a verification still under way starts from, and the archive floors.</summary>
     private const int KeepTotalsOf = 3;
 
     /// <summary>The checkpoint verifications stand on: the furthest one not revoked that still has its totals.</summary>
@@ -24,7 +24,19 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
     /// checkpoint that vouched for that entry stops being stood on, so ledger/verify proves it again and says what it finds.
     /// </summary>
     public Task<int> RevokeFromAsync(long fromSequence, DateTime now, CancellationToken ct) =>
-        db.LedgerCheckpoints.Where(c => c.RevokedAt == null && c.Sequence >= fromSequence).ExecuteUpdateAsync(c => c.SetProperty(x => x.RevokedAt, now), ct);
+        db.LedgerCheckpoints.Where(c => c.RevokedAt == null && c.Sequence >= fromSequence && !db.LedgerArchives.Any(a => a.CheckpointId == c.Id))
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.RevokedAt, now), ct);
+
+    /// <summary>
+    /// True for the checkpoint at an archived month's last entry: the entries it proved are no longer in the journal to prove
+    /// again, so it is never revoked nor pruned, and a full verification starts from the newest one.
+    /// </summary>
+    public Task<bool> IsArchiveFloorAsync(Guid checkpointId, CancellationToken ct) => db.LedgerArchives.AnyAsync(a => a.CheckpointId == checkpointId, ct);
+
+    /// <summary>The newest archive floor (null while nothing is archived): where a full verification starts.</summary>
+    public Task<LedgerCheckpointRow?> ArchiveFloorAsync(CancellationToken ct) =>
+        (from a in db.LedgerArchives join c in db.LedgerCheckpoints on a.CheckpointId equals c.Id orderby a.Month descending select c)
+            .AsNoTracking().FirstOrDefaultAsync(ct);
 
     /// <summary>True while the checkpoint still has its account totals (the newest few keep them); false once pruned.</summary>
     public Task<bool> HasTotalsAsync(LedgerCheckpointRow checkpoint, CancellationToken ct) =>
@@ -33,6 +45,10 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
     /// <summary>Null when the entry the checkpoint ends at still has the hash it was proven with; otherwise what is wrong.</summary>
     public async Task<string?> AnchorProblemAsync(LedgerCheckpointRow checkpoint, CancellationToken ct)
     {
+        if (await IsArchiveFloorAsync(checkpoint.Id, ct))
+        {
+            return null; // its entry left with its month: the walk proves the next entry names its hash, and the head when none follows
+        }
         var hash = await db.JournalEntries.AsNoTracking().Where(e => e.Sequence == checkpoint.Sequence).Select(e => e.Hash).FirstOrDefaultAsync(ct);
         return hash == checkpoint.Hash
             ? null
@@ -50,15 +66,8 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
     /// </summary>
     public async Task<Check> CheckAsync(LedgerCheckpointRow? checkpoint, CancellationToken ct)
     {
-        var sums = checkpoint is null
-            ? []
-            : await db.LedgerCheckpointAccounts.AsNoTracking().Where(a => a.CheckpointId == checkpoint.Id).ToDictionaryAsync(a => a.AccountId, a => a.Posted, ct);
-        var totals = checkpoint is null
-            ? new Dictionary<string, (long Debits, long Credits)>(StringComparer.Ordinal)
-            : await db.LedgerCheckpointCurrencies.AsNoTracking().Where(c => c.CheckpointId == checkpoint.Id)
-                .ToDictionaryAsync(c => c.Currency, c => (c.Debits, c.Credits), StringComparer.Ordinal, ct);
-        var hash = checkpoint is null ? "" : TotalsHash(checkpoint.Sequence, checkpoint.Hash, sums.Select(s => (s.Key, s.Value)),
-            totals.Select(t => (t.Key, t.Value.Debits, t.Value.Credits)));
+        var (sums, totals) = await ReadTotalsAsync(checkpoint, ct);
+        var hash = checkpoint is null ? "" : HashOf(checkpoint, sums, totals);
         var since = checkpoint?.Sequence ?? 0;
 
         foreach (var (account, delta) in await PostingsAfter(since).GroupBy(p => p.AccountId)
@@ -96,6 +105,24 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
         return new Check(accounts.Count, problems, trial, hash);
     }
 
+    /// <summary>The hash of the checkpoint's totals as they are stored now (without proving anything against them).</summary>
+    public async Task<string> HashOfTotalsAsync(LedgerCheckpointRow checkpoint, CancellationToken ct)
+    {
+        var (sums, totals) = await ReadTotalsAsync(checkpoint, ct);
+        return HashOf(checkpoint, sums, totals);
+    }
+
+    private async Task<(Dictionary<Guid, long> Sums, Dictionary<string, (long Debits, long Credits)> Totals)> ReadTotalsAsync(LedgerCheckpointRow? checkpoint,
+        CancellationToken ct) =>
+        checkpoint is null
+            ? ([], new Dictionary<string, (long Debits, long Credits)>(StringComparer.Ordinal))
+            : (await db.LedgerCheckpointAccounts.AsNoTracking().Where(a => a.CheckpointId == checkpoint.Id).ToDictionaryAsync(a => a.AccountId, a => a.Posted, ct),
+               await db.LedgerCheckpointCurrencies.AsNoTracking().Where(c => c.CheckpointId == checkpoint.Id)
+                   .ToDictionaryAsync(c => c.Currency, c => (c.Debits, c.Credits), StringComparer.Ordinal, ct));
+
+    private static string HashOf(LedgerCheckpointRow checkpoint, Dictionary<Guid, long> sums, Dictionary<string, (long Debits, long Credits)> totals) =>
+        TotalsHash(checkpoint.Sequence, checkpoint.Hash, sums.Select(s => (s.Key, s.Value)), totals.Select(t => (t.Key, t.Value.Debits, t.Value.Credits)));
+
     public static string TotalsProblem(LedgerCheckpointRow checkpoint) =>
         $"Checkpoint at entry {checkpoint.Sequence}: its account or currency totals no longer match their hash (changed behind the API).";
 
@@ -118,7 +145,7 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
             SELECT {id}, account_id, SUM(amount) FROM (
                 SELECT account_id, posted AS amount FROM ledger_checkpoint_accounts WHERE checkpoint_id = {baseId}
                 UNION ALL
-                SELECT p.account_id, p.amount FROM postings p JOIN journal_entries e ON e.id = p.entry_id WHERE e.sequence > {from} AND e.sequence <= {to}
+                SELECT account_id, amount FROM postings WHERE sequence > {from} AND sequence <= {to}
             ) s GROUP BY account_id
             """, ct);
         await db.Database.ExecuteSqlAsync($"""
@@ -126,8 +153,8 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
             SELECT {id}, currency, SUM(debits), SUM(credits) FROM (
                 SELECT currency, debits, credits FROM ledger_checkpoint_currencies WHERE checkpoint_id = {baseId}
                 UNION ALL
-                SELECT p.currency, CASE WHEN p.amount > 0 THEN p.amount ELSE 0 END, CASE WHEN p.amount < 0 THEN -p.amount ELSE 0 END
-                FROM postings p JOIN journal_entries e ON e.id = p.entry_id WHERE e.sequence > {from} AND e.sequence <= {to}
+                SELECT currency, CASE WHEN amount > 0 THEN amount ELSE 0 END, CASE WHEN amount < 0 THEN -amount ELSE 0 END
+                FROM postings WHERE sequence > {from} AND sequence <= {to}
             ) s GROUP BY currency
             """, ct);
         return checkpoint;
@@ -172,13 +199,12 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
         var older = await db.LedgerCheckpoints.AsNoTracking().Where(c => c.RevokedAt == null)
             .OrderByDescending(c => c.Sequence).ThenByDescending(c => c.CreatedAt).Skip(KeepTotalsOf).Select(c => c.Id).ToListAsync(ct);
         older.AddRange(await db.LedgerCheckpoints.AsNoTracking().Where(c => c.RevokedAt != null).Select(c => c.Id).ToListAsync(ct));
-        await db.LedgerCheckpointAccounts.Where(a => older.Contains(a.CheckpointId) && a.CheckpointId != kept && !inUse.Contains(a.CheckpointId))
+        var floors = db.LedgerArchives.Select(a => a.CheckpointId);
+        await db.LedgerCheckpointAccounts.Where(a => older.Contains(a.CheckpointId) && a.CheckpointId != kept && !inUse.Contains(a.CheckpointId)
+                && !floors.Contains(a.CheckpointId))
             .ExecuteDeleteAsync(ct);
     }
 
-    /// <summary>From the entries (found by their sequence, which is indexed) to their postings: few rows after a recent checkpoint.</summary>
-    private IQueryable<PostingRow> PostingsAfter(long sequence) =>
-        sequence == 0
-            ? db.Postings
-            : from e in db.JournalEntries where e.Sequence > sequence join p in db.Postings on e.Id equals p.EntryId select p;
+    /// <summary>The postings of the entries after <paramref name="sequence"/> (by their copy of it, which is indexed): few after a recent checkpoint.</summary>
+    private IQueryable<PostingRow> PostingsAfter(long sequence) => db.Postings.Where(p => p.Sequence > sequence);
 }

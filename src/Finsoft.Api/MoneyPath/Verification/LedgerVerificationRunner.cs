@@ -77,6 +77,12 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
             await FinishAsync(db, id, lease, [anchor], firstBroken: baseCheckpoint.Sequence, checkpointId: null, ct);
             return;
         }
+        if (await checkpoints.ArchiveFloorAsync(ct) is { } floor && job.VerifiedSequence < floor.Sequence)
+        {
+            await FinishAsync(db, id, lease, [$"Entries up to {floor.Sequence} were archived after this verification was asked for; ask for it again."],
+                firstBroken: null, checkpointId: null, ct, booksWrong: false);
+            return;
+        }
         var position = new ChainWalk.Position(job.VerifiedSequence, job.VerifiedHash);
         while (position.Sequence < job.TargetSequence)
         {
@@ -107,7 +113,7 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
         lease = await KeepPlaceAsync(db, id, lease, position, FinalLease, ct);
         db.Database.SetCommandTimeout(FinalLease);
         await using var snapshot = await LedgerVerifier.BeginWritingSnapshotAsync(db, ct);
-        var checkpoint = await checkpoints.WriteAsync(baseCheckpoint, position, fullProof: job.BaseSequence == 0,
+        var checkpoint = await checkpoints.WriteAsync(baseCheckpoint, position, fullProof: job.Kind == LedgerVerificationKind.Full,
             Time.UtcNow(), ct);
         var check = await checkpoints.CheckAsync(checkpoint, ct);
         if (check.Problems.Count > 0)

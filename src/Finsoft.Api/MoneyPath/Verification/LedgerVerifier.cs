@@ -11,7 +11,7 @@ namespace Finsoft.Api.MoneyPath.Verification;
 /// it ends at) must still be in the journal; every entry after it must chain, hash to its content and balance; the head
 /// must match the last entry; every account's balance must equal its postings' sum and every currency's postings must sum
 /// to zero (both from the checkpoint's totals plus what came after). With no checkpoint it proves everything from the
-/// first entry. All of it is read in one snapshot, so writes going on meanwhile cannot make it disagree with itself.
+/// first entry. Archived months are stood in for by the checkpoint at their end, which is never revoked. All of it is read in one snapshot, so writes going on meanwhile cannot make it disagree with itself.
 /// </summary>
 public sealed class LedgerVerifier(FinsoftDb db, ChainWalk chain, LedgerCheckpoints checkpoints)
 {
@@ -22,8 +22,14 @@ public sealed class LedgerVerifier(FinsoftDb db, ChainWalk chain, LedgerCheckpoi
 
     public sealed record TrialBalanceLine(string Currency, long TotalDebits, long TotalCredits, bool Balanced);
 
-    /// <summary>What this verification proved itself (entries <see cref="FromSequence"/> to <see cref="ToSequence"/>), and the checkpoint it stands on.</summary>
-    public sealed record Coverage(long FromSequence, long ToSequence, CheckpointDto? Checkpoint);
+    /// <summary>
+    /// What this verification proved itself (entries <see cref="FromSequence"/> to <see cref="ToSequence"/>), the checkpoint it
+    /// stands on, and the months archived out of the journal (proven when they left; their totals stand in for them).
+    /// </summary>
+    public sealed record Coverage(long FromSequence, long ToSequence, CheckpointDto? Checkpoint, ArchivedDto? Archived);
+
+    /// <summary>Entries 1 to <see cref="ThroughSequence"/> are archived, as these months.</summary>
+    public sealed record ArchivedDto(long ThroughSequence, IReadOnlyList<DateOnly> Months);
 
     public sealed record CheckpointDto(Guid Id, long Sequence, string Hash, bool FullProof, DateTime CreatedAt)
     {
@@ -51,9 +57,9 @@ public sealed class LedgerVerifier(FinsoftDb db, ChainWalk chain, LedgerCheckpoi
         {
             problems.Add($"Ledger head ({head.Sequence}) does not match the last entry ({walk.Reached.Sequence}).");
         }
-        else if (await db.JournalEntries.AnyAsync(e => e.Sequence > head.Sequence, ct))
+        else if (await db.JournalEntries.AnyAsync(e => e.Sequence > head.Sequence, ct) || await db.Postings.AnyAsync(p => p.Sequence > head.Sequence, ct))
         {
-            problems.Add($"Entries after the ledger head ({head.Sequence}) exist.");
+            problems.Add($"Entries or postings after the ledger head ({head.Sequence}) exist.");
         }
         var check = await checkpoints.CheckAsync(checkpoint, ct);
         if (checkpoint is not null && check.TotalsHash != checkpoint.TotalsHash)
@@ -61,8 +67,11 @@ public sealed class LedgerVerifier(FinsoftDb db, ChainWalk chain, LedgerCheckpoi
             problems.Add(LedgerCheckpoints.TotalsProblem(checkpoint));
         }
         problems.AddRange(check.Problems);
+        var months = await db.LedgerArchives.AsNoTracking().OrderBy(a => a.Month).Select(a => new { a.Month, a.LastSequence }).ToListAsync(ct);
+        var archived = months.Count == 0 ? null : new ArchivedDto(months[^1].LastSequence, months.Select(m => m.Month).ToList());
         return new Report(problems.Count == 0, walk.Checked, check.Accounts, walk.Reached.Sequence, walk.Reached.Hash,
-            walk.Broken?.Sequence, walk.Broken?.EntryId, problems, check.TrialBalance, new Coverage(from.Sequence + 1, walk.Reached.Sequence, CheckpointDto.From(checkpoint)));
+            walk.Broken?.Sequence, walk.Broken?.EntryId, problems, check.TrialBalance,
+            new Coverage(from.Sequence + 1, walk.Reached.Sequence, CheckpointDto.From(checkpoint), archived));
     }
 
     /// <summary>
