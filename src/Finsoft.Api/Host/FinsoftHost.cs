@@ -94,6 +94,17 @@ public static class FinsoftHost
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<SignInGuard>();
+        builder.Services.AddSingleton<SmsCodes>();
+        if (options.Sms.OutboxFile is { Length: > 0 } outbox)
+        {
+            if (builder.Environment.IsProduction())
+            {
+                throw new StartupException("Finsoft:Sms:OutboxFile is the development SMS sender, which writes codes to a file; it is refused in Production.");
+            }
+            var path = Path.Combine(options.DataDirectory, outbox);
+            builder.Services.AddSingleton<Infrastructure.Sms.ISmsSender>(services =>
+                new Infrastructure.Sms.OutboxFileSmsSender(path, services.GetRequiredService<TimeProvider>()));
+        }
         builder.Services.AddSingleton<Passwords>();
         builder.Services.AddSingleton<SystemAccounts>();
         builder.Services.AddScoped<UnitOfWork>();

@@ -29,6 +29,8 @@ public sealed class FinsoftOptions
 
     public LockoutOptions Lockout { get; set; } = new();
 
+    public SmsOptions Sms { get; set; } = new();
+
     public RateLimitOptions RateLimit { get; set; } = new();
 
     public PaymentOptions Payments { get; set; } = new();
@@ -333,6 +335,26 @@ public sealed class DataProtectionSettings
 {
     /// <summary>Where the encryption key ring lives; unset: in the database, shared by every node.</summary>
     public string? KeyDirectory { get; set; }
+}
+
+/// <summary>SMS one-time codes (a second factor beside TOTP).</summary>
+public sealed class SmsOptions
+{
+    /// <summary>
+    /// The development sender: each message is appended to this file (relative to the data directory), codes included. Refused
+    /// in Production, where a real gateway implements <see cref="Infrastructure.Sms.ISmsSender"/>; with neither, SMS MFA is off.
+    /// </summary>
+    public string? OutboxFile { get; set; }
+
+    public int CodeMinutes { get; set; } = 5;
+
+    /// <summary>A new code is sent at most this often to one user…</summary>
+    public int ResendSeconds { get; set; } = 30;
+
+    /// <summary>…and at most <see cref="MaxSends"/> times in <see cref="WindowMinutes"/>.</summary>
+    public int MaxSends { get; set; } = 5;
+
+    public int WindowMinutes { get; set; } = 15;
 }
 
 public sealed class LockoutOptions

@@ -18,6 +18,8 @@ public static class IdentityEndpoints
             .Produces<LoginResponse>().ProducesError(401, 400);
         auth.MapPost("/mfa/login", Mfa.Login).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn)
             .Produces<LoginResponse>().ProducesError(401, 400);
+        auth.MapPost("/mfa/sms/send", SmsMfa.SendSignIn).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn)
+            .Produces<SmsMfa.CodeSent>(StatusCodes.Status202Accepted).ProducesError(401, 409, 400, 429);
 
         var signedIn = auth.MapGroup("").RequireAuthorization(Policies.SignedIn).ProducesError(401);
         signedIn.MapPost("/logout", Logout.Handle).Produces<Logout.Response>();
@@ -26,6 +28,9 @@ public static class IdentityEndpoints
         signedIn.MapPost("/mfa/enable", Mfa.Enable).Produces<Mfa.Enrolment>().ProducesError(409);
         signedIn.MapPost("/mfa/verify", Mfa.Verify).Produces<Mfa.Enabled>().ProducesError(400, 409, 422);
         signedIn.MapPost("/mfa/disable", Mfa.Disable).Produces<Mfa.Disabled>().ProducesError(400, 409, 422, 423);
+        signedIn.MapPost("/mfa/sms/enable", SmsMfa.Enable).Produces<SmsMfa.CodeSent>(StatusCodes.Status202Accepted).ProducesError(400, 409, 422, 429);
+        signedIn.MapPost("/mfa/sms/verify", SmsMfa.Verify).Produces<Mfa.Enabled>().ProducesError(400, 409, 422);
+        signedIn.MapPost("/mfa/sms/confirmation", SmsMfa.SendConfirmation).Produces<SmsMfa.CodeSent>(StatusCodes.Status202Accepted).ProducesError(409, 429);
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +14,11 @@ public static class Login
 {
     public sealed record Request(string? Email, string? Password);
 
-    /// <summary>The answer when the password was right and a second factor is due: no access token yet.</summary>
-    public sealed record MfaChallenge(bool MfaRequired, string MfaToken, DateTime ExpiresAt);
+    /// <summary>
+    /// The answer when the password was right and a second factor is due: no access token yet. <see cref="MfaMethod"/> says which
+    /// (<c>totp</c>, or <c>sms</c>: a code has just been sent).
+    /// </summary>
+    public sealed record MfaChallenge(bool MfaRequired, string MfaToken, DateTime ExpiresAt, string MfaMethod);
 
     public const string BadCredentials = "Invalid email or password";
 
@@ -23,7 +27,7 @@ public static class Login
     /// password hash computed in every case, so neither the answer nor its timing tells them apart.
     /// </summary>
     public static async Task<JsonBody> Handle(Request request, FinsoftDb db, Passwords passwords, TokenService tokens, SignInGuard guard,
-        AuditTrail audit, IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
+        AuditTrail audit, SmsCodes sms, SensitiveData sensitive, IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password) || request.Password.Length > Passwords.MaxLength)
         {
@@ -54,7 +58,13 @@ public static class Login
         }
         if (user.MfaEnabled)
         {
-            return ApiResults.Ok(new MfaChallenge(true, tokens.CreateMfaToken(user.Id), time.UtcNow().AddMinutes(TokenService.MfaTokenMinutes)));
+            if (user is { MfaMethod: "sms", MfaPhone: { } phone } && sms.Available)
+            {
+                // Sent with the challenge; sent too recently, the code sent then is still the one to type.
+                await sms.SendAsync(db, user.Id, SmsCodePurpose.SignIn, sensitive.Reveal(phone), ct);
+            }
+            return ApiResults.Ok(new MfaChallenge(true, tokens.CreateMfaToken(user.Id), time.UtcNow().AddMinutes(TokenService.MfaTokenMinutes),
+                user.MfaMethod ?? "totp"));
         }
         await guard.ClearFailuresAsync(db, user, ct);
         return ApiResults.Ok(await StartSessionAsync(db, tokens, audit, options.Value, time, user, new { mfa = false }, ct));

@@ -54,21 +54,26 @@ public static class Mfa
         {
             return InvalidCode();
         }
-        var codes = RecoveryCodes.Generate();
-        var now = time.UtcNow();
+        var codes = await TurnOnAsync(db, user, method: "totp", time.UtcNow(), ct);
         user.MfaSecret = user.MfaPendingSecret;
         user.MfaPendingSecret = null;
-        user.MfaEnabled = true;
         user.MfaLastStep = step;
-        user.UpdatedAt = now;
-        await db.MfaRecoveryCodes.Where(c => c.UserId == user.Id).ExecuteDeleteAsync(ct);
-        db.MfaRecoveryCodes.AddRange(codes.Select(c => new MfaRecoveryCodeRow { UserId = user.Id, CodeHash = RecoveryCodes.Hash(c), CreatedAt = now }));
-        audit.Add(db, AuditEvents.MfaEnrolled, user.Id, user.Id);
+        audit.Add(db, AuditEvents.MfaEnrolled, user.Id, user.Id, new { method = "totp" });
         await db.SaveChangesAsync(ct);
         return ApiResults.Ok(new Enabled(true, codes));
     }
 
-    /// <summary>Turns MFA off; a TOTP or recovery code is required, and wrong codes count towards the lockout.</summary>
+    /// <summary>Turns MFA on by <paramref name="method"/> (the caller saves) and replaces the recovery codes; returns them to show once.</summary>
+    public static async Task<List<string>> TurnOnAsync(FinsoftDb db, UserRow user, string method, DateTime now, CancellationToken ct)
+    {
+        var codes = RecoveryCodes.Generate();
+        (user.MfaEnabled, user.MfaMethod, user.UpdatedAt) = (true, method, now);
+        await db.MfaRecoveryCodes.Where(c => c.UserId == user.Id).ExecuteDeleteAsync(ct);
+        db.MfaRecoveryCodes.AddRange(codes.Select(c => new MfaRecoveryCodeRow { UserId = user.Id, CodeHash = RecoveryCodes.Hash(c), CreatedAt = now }));
+        return codes;
+    }
+
+    /// <summary>Turns MFA off; a TOTP, SMS (sent for confirmation) or recovery code is required, and wrong codes count towards the lockout.</summary>
     public static async Task<JsonBody> Disable(CodeRequest request, ClaimsPrincipal principal, FinsoftDb db, SignInGuard guard,
         AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
@@ -81,7 +86,7 @@ public static class Mfa
         {
             return ApiResults.Problem(StatusCodes.Status423Locked, "Too many failed attempts; try again later");
         }
-        if (await guard.ConsumeSecondFactorAsync(db, user, request.Code, ct) is null)
+        if (await guard.ConsumeSecondFactorAsync(db, user, request.Code, SmsCodePurpose.Confirm, ct) is null)
         {
             await guard.RecordFailureAsync(db, user, AuditEvents.MfaFailed, new { during = "disable" });
             return InvalidCode();
@@ -89,13 +94,15 @@ public static class Mfa
         var now = time.UtcNow();
         await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s
             .SetProperty(u => u.MfaEnabled, false).SetProperty(u => u.MfaSecret, (string?)null)
-            .SetProperty(u => u.MfaPendingSecret, (string?)null).SetProperty(u => u.UpdatedAt, now), ct);
+            .SetProperty(u => u.MfaPendingSecret, (string?)null).SetProperty(u => u.MfaMethod, (string?)null).SetProperty(u => u.MfaPhone, (string?)null)
+            .SetProperty(u => u.UpdatedAt, now), ct);
         await db.MfaRecoveryCodes.Where(c => c.UserId == user.Id).ExecuteDeleteAsync(ct);
+        await db.MfaSmsCodes.Where(c => c.UserId == user.Id).ExecuteDeleteAsync(ct);
         await audit.RecordAsync(db, AuditEvents.MfaDisabled, user.Id, user.Id);
         return ApiResults.Ok(new Disabled(false));
     }
 
-    /// <summary>The second step of a login with MFA on: the short-lived MFA token and a TOTP or recovery code → the normal login body.</summary>
+    /// <summary>The second step of a login with MFA on: the short-lived MFA token and a TOTP, SMS or recovery code → the normal login body.</summary>
     public static async Task<JsonBody> Login(LoginRequest request, FinsoftDb db, TokenService tokens, SignInGuard guard, AuditTrail audit,
         IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
     {
@@ -108,7 +115,7 @@ public static class Mfa
         {
             return ApiResults.Problem(StatusCodes.Status401Unauthorized, "The MFA token is invalid or expired; sign in again");
         }
-        var factor = await guard.ConsumeSecondFactorAsync(db, user, request.Code, ct);
+        var factor = await guard.ConsumeSecondFactorAsync(db, user, request.Code, SmsCodePurpose.SignIn, ct);
         if (factor is null)
         {
             await guard.RecordFailureAsync(db, user, AuditEvents.MfaFailed, new { during = "login" });
@@ -123,5 +130,5 @@ public static class Mfa
     }
 
     private static JsonBody InvalidCode() =>
-        ApiResults.Invalid(new Dictionary<string, string[]> { ["code"] = ["The code is not valid (6 digits from the authenticator, or an unused recovery code)."] });
+        ApiResults.Invalid(new Dictionary<string, string[]> { ["code"] = ["The code is not valid (6 digits from the authenticator or the latest SMS, or an unused recovery code)."] });
 }

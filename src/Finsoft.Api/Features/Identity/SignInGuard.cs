@@ -16,7 +16,7 @@ namespace Finsoft.Api.Features.Identity;
 /// password and a wrong code both count as failures; enough of them within the window lock the user
 /// out for the window's length, whatever they present meanwhile.
 /// </summary>
-public sealed class SignInGuard(IOptions<FinsoftOptions> options, TimeProvider time, AuditTrail audit, SensitiveData sensitive)
+public sealed class SignInGuard(IOptions<FinsoftOptions> options, TimeProvider time, AuditTrail audit, SensitiveData sensitive, SmsCodes sms)
 {
     private readonly LockoutOptions _lockout = options.Value.Lockout;
 
@@ -60,17 +60,20 @@ public sealed class SignInGuard(IOptions<FinsoftOptions> options, TimeProvider t
 
     /// <summary>
     /// Accepts a TOTP code for a step later than the last one used (claimed by a conditional UPDATE, so
-    /// two requests with one code cannot both pass), or an unused recovery code (claimed the same way).
-    /// Returns which factor passed, or null.
+    /// two requests with one code cannot both pass), the live SMS code sent for <paramref name="purpose"/> (claimed the same
+    /// way), or an unused recovery code (likewise). Returns which factor passed, or null.
     /// </summary>
-    public async Task<string?> ConsumeSecondFactorAsync(FinsoftDb db, UserRow user, string? code, CancellationToken ct)
+    public async Task<string?> ConsumeSecondFactorAsync(FinsoftDb db, UserRow user, string? code, string purpose, CancellationToken ct)
     {
-        if (user.MfaSecret is null || string.IsNullOrWhiteSpace(code))
+        if (!user.MfaEnabled || string.IsNullOrWhiteSpace(code))
         {
             return null;
         }
-        var secret = Totp.FromBase32(sensitive.Reveal(user.MfaSecret));
-        if (Totp.MatchStep(secret, code.Trim(), time.GetUtcNow()) is { } step)
+        if (user.MfaMethod == "sms" && await sms.ClaimAsync(db, user.Id, purpose, code, ct) is not null)
+        {
+            return "sms";
+        }
+        if (user.MfaSecret is { } sealedSecret && Totp.MatchStep(Totp.FromBase32(sensitive.Reveal(sealedSecret)), code.Trim(), time.GetUtcNow()) is { } step)
         {
             var claimed = await db.Users.Where(u => u.Id == user.Id && (u.MfaLastStep == null || u.MfaLastStep < step))
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.MfaLastStep, step), ct);

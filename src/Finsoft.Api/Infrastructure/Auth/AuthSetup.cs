@@ -16,11 +16,7 @@ public static class AuthSetup
         services.AddSingleton<ValidatedTokenCache>();
         // Tokens are minted on the service's clock (TokenService), so their lifetime is judged on it too, with the same skew.
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).PostConfigure<TimeProvider>((jwt, time) =>
-            jwt.TokenValidationParameters.LifetimeValidator = (notBefore, expires, _, parameters) =>
-            {
-                var now = time.GetUtcNow().UtcDateTime;
-                return (notBefore is null || notBefore.Value <= now + parameters.ClockSkew) && expires is { } end && now - parameters.ClockSkew < end;
-            });
+            jwt.TokenValidationParameters.LifetimeValidator = TokenService.LifetimeOn(time));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;

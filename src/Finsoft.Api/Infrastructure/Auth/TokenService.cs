@@ -74,9 +74,17 @@ public sealed class TokenService(SigningKey signingKey, IOptions<FinsoftOptions>
             RequireExpirationTime = true,
             RequireSignedTokens = true,
             ClockSkew = TimeSpan.FromSeconds(30), // as for access tokens (AuthSetup)
+            LifetimeValidator = LifetimeOn(time),
         });
         return result.IsValid && result.Claims.TryGetValue(TokenClaims.Subject, out var sub) && Guid.TryParse(sub as string, out var id) ? id : null;
     }
+
+    /// <summary>A token's lifetime judged by the clock that minted it (the service's TimeProvider), with the validation's skew.</summary>
+    public static LifetimeValidator LifetimeOn(TimeProvider time) => (notBefore, expires, _, parameters) =>
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return (notBefore is null || notBefore.Value <= now + parameters.ClockSkew) && expires is { } end && now - parameters.ClockSkew < end;
+    };
 
     public const string MfaAudience = "finsoft-mfa";
     public const int MfaTokenMinutes = 5;

@@ -31,6 +31,10 @@ public sealed class UserRow : Http.IKeyedRow
     /// <summary>The time step of the last TOTP code accepted: a code is only good for a later step, so none works twice.</summary>
     public long? MfaLastStep { get; set; }
 
+    /// <summary>While MFA is on: <c>totp</c> (an authenticator app) or <c>sms</c> (codes sent to <see cref="MfaPhone"/>, encrypted).</summary>
+    public string? MfaMethod { get; set; }
+    public string? MfaPhone { get; set; }
+
     /// <summary>A watch-list match is open or confirmed for this user: the engine refuses to move their money.</summary>
     public bool ComplianceHold { get; set; }
 

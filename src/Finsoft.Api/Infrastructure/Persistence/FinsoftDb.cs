@@ -22,6 +22,7 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<SimulatedPayoutRow> SimulatedPayouts => Set<SimulatedPayoutRow>();
     public DbSet<UsedRefreshTokenRow> UsedRefreshTokens => Set<UsedRefreshTokenRow>();
     public DbSet<MfaRecoveryCodeRow> MfaRecoveryCodes => Set<MfaRecoveryCodeRow>();
+    public DbSet<MfaSmsCodeRow> MfaSmsCodes => Set<MfaSmsCodeRow>();
     public DbSet<UserProfileRow> UserProfiles => Set<UserProfileRow>();
     public DbSet<AccountGrantRow> AccountGrants => Set<AccountGrantRow>();
     public DbSet<AuditEventRow> AuditEvents => Set<AuditEventRow>();
@@ -90,6 +91,7 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<SimulatedPayoutRow>().ToTable("simulated_bank_payouts").HasKey(p => p.Reference);
         modelBuilder.Entity<UsedRefreshTokenRow>().ToTable("used_refresh_tokens").HasKey(t => t.TokenHash);
         modelBuilder.Entity<MfaRecoveryCodeRow>().ToTable("mfa_recovery_codes").HasKey(c => new { c.UserId, c.CodeHash });
+        modelBuilder.Entity<MfaSmsCodeRow>().ToTable("mfa_sms_codes").HasKey(c => c.UserId);
         modelBuilder.Entity<UserProfileRow>().ToTable("user_profiles").HasKey(p => p.UserId);
         modelBuilder.Entity<AccountGrantRow>().ToTable("account_grants").HasKey(g => new { g.AccountId, g.UserId });
         modelBuilder.Entity<AuditEventRow>().ToTable("audit_events");

@@ -17,6 +17,22 @@ public sealed class MfaRecoveryCodeRow
 }
 
 /// <summary>
+/// A user's one live SMS code: for what (enrol, sign_in or confirm), to which phone, until when; the code and the
+/// phone encrypted. <see cref="Sends"/> counts the codes sent since <see cref="WindowStart"/>, which limits how often one is sent.
+/// </summary>
+public sealed class MfaSmsCodeRow
+{
+    public Guid UserId { get; set; }
+    public required string Purpose { get; set; }
+    public required string Phone { get; set; }
+    public required string Code { get; set; }
+    public DateTime ExpiresAt { get; set; }
+    public DateTime SentAt { get; set; }
+    public DateTime WindowStart { get; set; }
+    public int Sends { get; set; }
+}
+
+/// <summary>
 /// Seed 003's profile, with what screening compares (birth date, country). CUIT, phone and birth date are ciphertext;
 /// the CUIT's keyed hash keeps it unique without storing it plain.
 /// </summary>
