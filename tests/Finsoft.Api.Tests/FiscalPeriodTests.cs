@@ -44,6 +44,8 @@ public abstract class FiscalPeriodTests(DatabaseKind kind)
         var closed = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"{Periods}/{Id(firstHalf)}/close", token: admin.Token);
         Assert.Equal("closed", closed.GetProperty("status").GetString());
         await api.RefusedAsync(HttpStatusCode.Conflict, "period_already_closed", HttpMethod.Post, $"{Periods}/{Id(firstHalf)}/close", token: admin.Token);
+        // The trail can be filtered by the period's events (it refused them as unknown before).
+        Assert.Equal(1, (await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/admin/audit?event=fiscal_period.closed", token: admin.Token)).GetArrayLength());
         await api.RefusedAsync(HttpStatusCode.Conflict, "period_not_ended", HttpMethod.Post, $"{Periods}/{Id(february)}/close", token: admin.Token);
 
         var before = await WalletFactsAsync(app, wallet);

@@ -159,6 +159,20 @@ public sealed class LedgerArchiveTests : IPostgresTests
     }
 
     [DbFact]
+    public async Task A_month_left_in_the_default_partition_is_refused_not_a_500()
+    {
+        var clock = new TestClock(January);
+        await using var app = await TestApp.StartAsync(DatabaseKind.Postgres, services: s => s.AddSingleton<TimeProvider>(clock));
+        // January's partitions gone before anything is written: its entries land in the default ones.
+        await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DROP TABLE postings_y2026m01, journal_entries_y2026m01"));
+        var api = app.Api();
+        var customer = await api.RegisterAsync();
+        await api.DepositAsync((await api.AdminAsync()).Token, await api.CreateAccountAsync(customer.Token), "5.00");
+        clock.Advance(TimeSpan.FromDays(40));
+        await Problem(HttpStatusCode.Conflict, ArchiveAsync(api, (await api.AdminAsync()).Token, "2026-01"), "default");
+    }
+
+    [DbFact]
     public async Task Sqlite_keeps_its_whole_journal()
     {
         await using var app = await TestApp.StartAsync(DatabaseKind.Sqlite);

@@ -42,7 +42,7 @@ public static class AuditEvents
         LoginSucceeded, LoginFailed, LockedOut, MfaEnrolled, MfaDisabled, MfaFailed, RecoveryCodeUsed, TokenReuse, PasswordChanged,
         UserCreated, RoleChanged, StatusChanged, UserDeleted, ProfileChanged, AccessGranted, AccessRevoked, BalanceAdjusted, LimitsChanged,
         ReviewDecided, RescreeningScheduled, MonitoringRulesChanged, CreditReviewRequested, CreditReviewDecided, CreditProductChanged,
-        ReconciliationItemResolved, LedgerMonthArchived,
+        ReconciliationItemResolved, FiscalPeriodCreated, FiscalPeriodClosed, FiscalPeriodReopened, LedgerMonthArchived,
     };
 }
 

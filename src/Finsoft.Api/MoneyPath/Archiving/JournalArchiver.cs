@@ -73,7 +73,8 @@ public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpo
         {
             return Outcome.Refused(409, $"The entries recorded in {month:yyyy-MM} are not one run of the chain after entry {floor}: a full verification says what is wrong.");
         }
-        if (await CountAsync($"SELECT count(*) AS \"Value\" FROM {entriesTable}", ct) != run.Count)
+        if (!await db.Database.SqlQuery<bool>($"SELECT to_regclass({entriesTable}) IS NOT NULL AND to_regclass({postingsTable}) IS NOT NULL AS \"Value\"").SingleAsync(ct)
+            || await CountAsync($"SELECT count(*) AS \"Value\" FROM {entriesTable}", ct) != run.Count)
         {
             return Outcome.Refused(409, $"Some entries of {month:yyyy-MM} are not in its partition ({entriesTable}) but in the default one; move them before archiving.");
         }
