@@ -60,7 +60,8 @@ public static class Login
         {
             if (user is { MfaMethod: "sms", MfaPhone: { } phone } && sms.Available)
             {
-                // Sent with the challenge; sent too recently, the code sent then is still the one to type.
+                // Sent with the challenge. When a code went out too recently, none is sent now: the one sent then still works if it
+                // was for signing in, and /auth/mfa/sms/send asks for a new one once the wait is over.
                 await sms.SendAsync(db, user.Id, SmsCodePurpose.SignIn, sensitive.Reveal(phone), ct);
             }
             return ApiResults.Ok(new MfaChallenge(true, tokens.CreateMfaToken(user.Id), time.UtcNow().AddMinutes(TokenService.MfaTokenMinutes),
