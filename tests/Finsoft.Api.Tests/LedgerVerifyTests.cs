@@ -96,6 +96,35 @@ public abstract class LedgerVerifyTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task Balanced_postings_slipped_in_after_the_head_with_the_balances_to_match_are_found()
+    {
+        var (app, api) = await WithHistoryAsync(kind);
+        await using var _ = app;
+        // Past the head no entry is walked, the balances agree with every posting and the trial balance holds: only the
+        // postings' own sequence gives them away.
+        var last = await app.WithDbAsync(db => db.JournalEntries.OrderByDescending(e => e.Sequence).FirstAsync());
+        var (from, to) = await app.WithDbAsync(async db =>
+        {
+            var wallets = await db.Accounts.Where(a => a.Kind == "wallet").OrderByDescending(a => a.Balance).Select(a => a.Id).Take(2).ToListAsync();
+            return (wallets[0], wallets[1]);
+        });
+        await app.WithDbAsync(async db =>
+        {
+            db.Postings.AddRange(
+                new PostingRow { EntryId = last.Id, AccountId = from, Amount = 10_000, Currency = "MXN", EffectiveAt = last.EffectiveAt, Sequence = last.Sequence + 1,
+                    TransactionId = last.TransactionId, CreatedAt = last.CreatedAt },
+                new PostingRow { EntryId = last.Id, AccountId = to, Amount = -10_000, Currency = "MXN", EffectiveAt = last.EffectiveAt, Sequence = last.Sequence + 1,
+                    TransactionId = last.TransactionId, CreatedAt = last.CreatedAt });
+            await db.Accounts.Where(a => a.Id == from).ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, a => a.Balance - 10_000));
+            await db.Accounts.Where(a => a.Id == to).ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, a => a.Balance + 10_000));
+            return await db.SaveChangesAsync();
+        });
+        var report = await api.VerifyLedgerAsync();
+        Assert.False(report.GetProperty("ok").GetBoolean());
+        Assert.Equal(["Entries or postings after the ledger head (5) exist."], report.GetProperty("problems").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [DbFact]
     public async Task A_deleted_entry_and_a_rewritten_balance_are_found()
     {
         var (app, api) = await WithHistoryAsync(kind);

@@ -26,22 +26,18 @@ public sealed class YearEndClosing(FinsoftDb db, MoneyEngine engine, SystemAccou
         var end = Clock.EndOf(period.EndsOn);
         var income = ChartOfAccounts.IncomeAccounts.ToArray();
         // A year ending inside the archived months cannot be closed again; one ending after them counts their totals.
-        var floor = await ArchivedHistory.FloorAsync(db, ct);
-        if (ArchivedHistory.Refusal(floor, end) is { } archived)
-        {
-            throw new ArchivedHistoryException(archived);
-        }
+        var floor = await ArchivedHistory.FloorFromAsync(db, end, ct);
         var live = await (from p in db.Postings
                           join a in db.Accounts on p.AccountId equals a.Id
                           where p.EffectiveAt <= end && a.Kind == AccountKind.System && income.Contains(a.SystemCode!)
                           group p by new { p.AccountId, p.Currency } into g
                           select new { g.Key.AccountId, g.Key.Currency, Balance = g.Sum(p => p.Amount) })
             .AsNoTracking().ToListAsync(ct);
-        var archivedTotals = floor is null ? [] : await (from c in db.LedgerCheckpointAccounts
+        var archivedTotals = floor is null ? [] : await (from c in ArchivedHistory.Totals(db, floor)
                                                          join a in db.Accounts on c.AccountId equals a.Id
-                                                         where c.CheckpointId == floor.CheckpointId && a.Kind == AccountKind.System && income.Contains(a.SystemCode!)
+                                                         where a.Kind == AccountKind.System && income.Contains(a.SystemCode!)
                                                          select new { c.AccountId, a.Currency, Balance = c.Posted })
-            .AsNoTracking().ToListAsync(ct);
+            .ToListAsync(ct);
         var balances = live.Concat(archivedTotals).GroupBy(b => (b.AccountId, b.Currency))
             .Select(g => new { g.Key.AccountId, g.Key.Currency, Balance = g.Aggregate(0L, (sum, b) => checked(sum + b.Balance)) }).ToList();
         var commands = new List<MoneyCommand>();

@@ -36,10 +36,7 @@ public static class RevenueAnalytics
             SystemAccounts.Id(SystemAccounts.LoanInterestIncome, money!));
         Guid[] accounts = [paymentFees, loanFees, interest];
         var (start, end) = (period!.From, period.To);
-        if (ArchivedHistory.Refusal(await ArchivedHistory.FloorAsync(db, ct), start) is { } refusal)
-        {
-            return new Validation().Add("from", refusal).Result;
-        }
+        await ArchivedHistory.FloorFromAsync(db, start, ct); // a period inside the archived months is a 422
         var byDay = await (from p in db.Postings
                            join t in db.Transactions on p.TransactionId equals t.Id
                            where accounts.Contains(p.AccountId) && p.EffectiveAt >= start && p.EffectiveAt <= end && t.Type != Closing

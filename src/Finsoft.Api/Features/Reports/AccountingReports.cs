@@ -92,10 +92,7 @@ public static class AccountingReports
         }
         var cash = SystemAccounts.Id(SystemAccounts.BankSettlement, money);
         // Flows are told movement by movement: a period that reaches into the archived months cannot be.
-        if (ArchivedHistory.Refusal(await ArchivedHistory.FloorAsync(db, ct), start ?? DateTime.MinValue) is { } archived)
-        {
-            throw new ArchivedHistoryException(archived);
-        }
+        await ArchivedHistory.FloorFromAsync(db, start ?? DateTime.MinValue, ct);
         var opening = start is { } s ? await db.BalanceAtAsync(cash, NormalSide.Debit, s, inclusive: false, ct) : 0;
         var byType = await (from p in db.Postings
                             join t in db.Transactions on p.TransactionId equals t.Id
@@ -118,6 +115,9 @@ public static class AccountingReports
     private static async Task<List<Totals>> TotalsAsync(FinsoftDb db, Currency money, DateTime? start, DateTime end, CancellationToken ct,
         bool withClosing = true)
     {
+        // Archived months count by each account's net sum at the floor (their gross debits and credits left with them); a period
+        // that starts inside them, or leaves out the closing entries they hold, cannot be told any more.
+        var floor = await ArchivedHistory.FloorFromAsync(db, start ?? (withClosing ? end : DateTime.MinValue), ct);
         var code = money.Code;
         var closing = TransactionLifecycle.Wire(TransactionType.Closing);
         var postings = db.Postings.Where(p => p.Currency == code && p.EffectiveAt <= end && (start == null || p.EffectiveAt >= start));
@@ -130,24 +130,14 @@ public static class AccountingReports
                           group p by new { a.Kind, a.SystemCode } into g
                           select new { g.Key.Kind, g.Key.SystemCode, Debits = g.Sum(p => p.Amount > 0 ? p.Amount : 0), Credits = g.Sum(p => p.Amount < 0 ? -p.Amount : 0) })
             .ToListAsync(ct);
-        // Archived months count by each account's net sum at the floor (their gross debits and credits left with them); a period
-        // that starts inside them, or leaves out the closing entries they hold, cannot be told any more.
-        var floor = await ArchivedHistory.FloorAsync(db, ct);
-        if (floor is not null)
+        if (floor is not null && start is null)
         {
-            if (ArchivedHistory.Refusal(floor, start ?? (withClosing ? end : DateTime.MinValue)) is { } refusal)
-            {
-                throw new ArchivedHistoryException(refusal);
-            }
-            if (start is null)
-            {
-                rows.AddRange(await (from c in db.LedgerCheckpointAccounts
-                                     join a in db.Accounts on c.AccountId equals a.Id
-                                     where c.CheckpointId == floor.CheckpointId && a.Currency == code
-                                     group c by new { a.Kind, a.SystemCode } into g
-                                     select new { g.Key.Kind, g.Key.SystemCode, Debits = g.Sum(c => c.Posted > 0 ? c.Posted : 0), Credits = g.Sum(c => c.Posted < 0 ? -c.Posted : 0) })
-                    .ToListAsync(ct));
-            }
+            rows.AddRange(await (from c in ArchivedHistory.Totals(db, floor)
+                                 join a in db.Accounts on c.AccountId equals a.Id
+                                 where a.Currency == code
+                                 group c by new { a.Kind, a.SystemCode } into g
+                                 select new { g.Key.Kind, g.Key.SystemCode, Debits = g.Sum(c => c.Posted > 0 ? c.Posted : 0), Credits = g.Sum(c => c.Posted < 0 ? -c.Posted : 0) })
+                .ToListAsync(ct));
         }
         return rows.GroupBy(r => ChartOfAccounts.LineOf(r.Kind, r.SystemCode))
             .Select(g => new Totals(g.Key, g.Sum(r => r.Debits), g.Sum(r => r.Credits)))

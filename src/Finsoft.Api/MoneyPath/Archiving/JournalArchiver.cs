@@ -28,7 +28,7 @@ public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpo
         public static Outcome Refused(int status, string problem) => new(null, status, problem);
     }
 
-    public static string Suffix(DateOnly month) => $"y{month.Year:D4}m{month.Month:D2}";
+    private static string Suffix(DateOnly month) => $"y{month.Year:D4}m{month.Month:D2}";
 
     public async Task<Outcome> ArchiveAsync(DateOnly month, Guid actor, CancellationToken ct)
     {
@@ -42,6 +42,7 @@ public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpo
         {
             return Outcome.Refused(422, $"{month:yyyy-MM} can be archived from {next + Settle:O}, a day after it ends.");
         }
+        // Table names go into SQL as text: they are made from the month's digits, never from the request's text.
         var (entriesTable, postingsTable) = ("journal_entries_" + Suffix(month), "postings_" + Suffix(month));
         db.Database.SetCommandTimeout(CommandTimeout);
         await using var transaction = await LedgerVerifier.BeginWritingSnapshotAsync(db, ct);
@@ -73,8 +74,9 @@ public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpo
         {
             return Outcome.Refused(409, $"The entries recorded in {month:yyyy-MM} are not one run of the chain after entry {floor}: a full verification says what is wrong.");
         }
+        var countPartition = $"SELECT count(*) AS \"Value\" FROM {entriesTable}";
         if (!await db.Database.SqlQuery<bool>($"SELECT to_regclass({entriesTable}) IS NOT NULL AND to_regclass({postingsTable}) IS NOT NULL AS \"Value\"").SingleAsync(ct)
-            || await CountAsync($"SELECT count(*) AS \"Value\" FROM {entriesTable}", ct) != run.Count)
+            || await db.Database.SqlQueryRaw<long>(countPartition).SingleAsync(ct) != run.Count)
         {
             return Outcome.Refused(409, $"Some entries of {month:yyyy-MM} are not in its partition ({entriesTable}) but in the default one; move them before archiving.");
         }
@@ -110,7 +112,6 @@ public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpo
         await db.Database.ExecuteSqlRawAsync("SET LOCAL lock_timeout = '5s'", ct);
         try
         {
-            // The names are made from the month's digits (Suffix), never from the request's text.
             var detach = $"ALTER TABLE postings DETACH PARTITION {postingsTable}; ALTER TABLE journal_entries DETACH PARTITION {entriesTable}";
             await db.Database.ExecuteSqlRawAsync(detach, ct);
         }
@@ -122,7 +123,4 @@ public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpo
         await transaction.CommitAsync(ct);
         return new Outcome(archive, 201, null);
     }
-
-    private Task<long> CountAsync(string sql, CancellationToken ct) =>
-        db.Database.SqlQueryRaw<long>(sql).SingleAsync(ct);
 }

@@ -16,12 +16,8 @@ public static class JournalBalance
     public static async Task<long> BalanceAtAsync(this FinsoftDb db, Guid accountId, string normalSide, DateTime moment, bool inclusive,
         CancellationToken ct)
     {
-        var floor = await ArchivedHistory.FloorAsync(db, ct);
-        if (ArchivedHistory.Refusal(floor, moment) is { } refusal)
-        {
-            throw new ArchivedHistoryException(refusal);
-        }
-        var archived = (await ArchivedHistory.PostedAsync(db, floor, [accountId], ct)).GetValueOrDefault(accountId);
+        var floor = await ArchivedHistory.FloorFromAsync(db, moment, ct);
+        var archived = floor is null ? 0 : await ArchivedHistory.Totals(db, floor).Where(a => a.AccountId == accountId).SumAsync(a => a.Posted, ct);
         var postings = db.Postings.Where(p => p.AccountId == accountId);
         postings = inclusive ? postings.Where(p => p.EffectiveAt <= moment) : postings.Where(p => p.EffectiveAt < moment);
         var debits = checked(archived + await postings.SumAsync(p => p.Amount, ct)); // one range of ix_postings_account_history
