@@ -164,6 +164,20 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         ["GET /api/v1/accounting/periods"] = Policies.Admin,
         ["POST /api/v1/accounting/periods/{id:guid}/close"] = Policies.Admin,
         ["POST /api/v1/accounting/periods/{id:guid}/reopen"] = Policies.Admin,
+        ["POST /api/v1/psd2/token"] = Anonymous,
+        ["POST /api/v1/psd2/tpps"] = Policies.Admin,
+        ["GET /api/v1/psd2/tpps"] = Policies.Admin,
+        ["DELETE /api/v1/psd2/tpps/{id:guid}"] = Policies.Admin,
+        ["POST /api/v1/psd2/consents"] = Policies.Tpp,
+        ["GET /api/v1/psd2/consents/{id:guid}"] = Policies.TppOrHolder,
+        ["GET /api/v1/psd2/consents/{id:guid}/validate"] = Policies.TppOrHolder,
+        ["DELETE /api/v1/psd2/consents/{id:guid}"] = Policies.TppOrHolder,
+        ["POST /api/v1/psd2/consents/{id:guid}/authorise"] = Policies.MoveMoney,
+        ["GET /api/v1/psd2/accounts"] = Policies.Tpp,
+        ["GET /api/v1/psd2/accounts/{id:guid}/balances"] = Policies.Tpp,
+        ["GET /api/v1/psd2/accounts/{id:guid}/transactions"] = Policies.Tpp,
+        ["GET /api/v1/users/me/consents"] = Policies.SignedIn,
+        ["DELETE /api/v1/users/me/consents/{id:guid}"] = Policies.SignedIn,
         // Last: it ends the session it is called with.
         ["POST /api/v1/auth/logout"] = Policies.SignedIn,
     };
@@ -194,6 +208,7 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         {
             tokens[role] = (await api.CreateUserAsync(admin.Token, role)).Token;
         }
+        var tpp = await Psd2Tests.RegisterTppAsync(api, admin.Token);
         var cells = 0;
         foreach (var (route, policy) in Expected.Where(e => e.Value != Anonymous))
         {
@@ -202,11 +217,21 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
             {
                 Assert.True(anonymous.StatusCode == HttpStatusCode.Unauthorized, $"{route} without a token: {(int)anonymous.StatusCode}");
             }
+            // A TPP's token: taken by the PSD2 endpoints for TPPs; refused (403) by the rest under /psd2, and unknown (401) everywhere else.
+            using (var asTpp = await api.SendAsync(method, path, "{}", tpp.Token))
+            {
+                var expected = policy is Policies.Tpp or Policies.TppOrHolder ? "admitted"
+                    : path.StartsWith("/api/v1/psd2/", StringComparison.Ordinal) ? "403" : "401";
+                var got = asTpp.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized) && (int)asTpp.StatusCode < 500
+                    ? "admitted" : ((int)asTpp.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(expected == got, $"{route} as a TPP: expected {expected}, got {got}: {await asTpp.Content.ReadAsStringAsync()}");
+                cells++;
+            }
             foreach (var (role, token) in tokens)
             {
                 using var response = await api.SendAsync(method, path, "{}", token);
                 var body = await response.Content.ReadAsStringAsync();
-                if (Policies.RolesAllowed[policy].Contains(role))
+                if (UserRolesAdmitted(policy).Contains(role))
                 {
                     Assert.True(response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized) && (int)response.StatusCode < 500,
                         $"{route} as {role} should be admitted: {(int)response.StatusCode} {body}");
@@ -218,8 +243,16 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
                 cells++;
             }
         }
-        Assert.Equal(Expected.Count(e => e.Value != Anonymous) * 4, cells);
+        Assert.Equal(Expected.Count(e => e.Value != Anonymous) * 5, cells);
     }
+
+    /// <summary>The roles whose user tokens a policy admits: none for the TPPs' own, the account holders where a TPP's consent is also its customer's.</summary>
+    private static string[] UserRolesAdmitted(string policy) => policy switch
+    {
+        Policies.Tpp => [],
+        Policies.TppOrHolder => [Roles.Customer, Roles.Admin],
+        _ => Policies.RolesAllowed[policy],
+    };
 
     private static (HttpMethod, string) Request(string route)
     {

@@ -132,9 +132,9 @@ public abstract class BadInputTests(DatabaseKind kind)
         Assert.All(operations, o => Assert.False(string.IsNullOrWhiteSpace(o.Operation.GetProperty("description").GetString())));
         Assert.False(document.TryGetProperty("security", out _));
         var open = operations.Where(o => !o.Operation.TryGetProperty("security", out _)).Select(o => $"{o.Method} {o.Path}").Order().ToList();
-        // A provider's event is signed, not sent with a token.
+        // A provider's event is signed, not sent with a token; a TPP asks for its token with its client id and secret.
         Assert.Equal(["post /api/v1/auth/login", "post /api/v1/auth/mfa/login", "post /api/v1/auth/mfa/sms/send", "post /api/v1/auth/refresh", "post /api/v1/payments/webhook/{provider}",
-            "post /api/v1/users"], open);
+            "post /api/v1/psd2/token", "post /api/v1/users"], open);
         Assert.Equal("transfer", transfer.GetProperty("operationId").GetString());
     }
 }

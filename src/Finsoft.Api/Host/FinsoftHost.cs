@@ -18,6 +18,7 @@ using Finsoft.Api.Features.Dashboard;
 using Finsoft.Api.Features.Events;
 using Finsoft.Api.Features.Fx;
 using Finsoft.Api.Features.Payments;
+using Finsoft.Api.Features.Psd2;
 using Finsoft.Api.Features.Reports;
 using Finsoft.Api.Features.Users;
 using Finsoft.Api.Features.Webhooks;
@@ -80,7 +81,9 @@ public static class FinsoftHost
         });
 
         builder.Services.AddFinsoftDatabase(builder.Configuration, options);
-        builder.Services.AddFinsoftAuth(options, SigningKey.Resolve(options, builder.Environment));
+        var signingKey = SigningKey.Resolve(options, builder.Environment);
+        builder.Services.AddFinsoftAuth(options, signingKey);
+        builder.Services.AddPsd2(options, signingKey);
         builder.Services.ConfigureHttpJsonOptions(json => Json.Configure(json.SerializerOptions));
         // Binding failures reach ErrorHandler in every environment, so clients always learn which field was wrong.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
@@ -190,6 +193,7 @@ public static class FinsoftHost
         app.MapReconciliation();
         app.MapAccounting();
         app.MapReportJobs();
+        app.MapPsd2();
         return app;
     }
 

@@ -36,6 +36,14 @@ public static class AuditEvents
     public const string FiscalPeriodClosed = "fiscal_period.closed";
     public const string FiscalPeriodReopened = "fiscal_period.reopened";
     public const string LedgerMonthArchived = "ledger.month_archived";
+    public const string TppRegistered = "psd2.tpp_registered";
+    public const string TppRevoked = "psd2.tpp_revoked";
+    public const string ConsentReceived = "psd2.consent_received";
+    public const string ConsentAuthorised = "psd2.consent_authorised";
+    public const string ConsentRevoked = "psd2.consent_revoked";
+    public const string ConsentTerminated = "psd2.consent_terminated";
+    public const string Psd2Accessed = "psd2.accessed";
+    public const string Psd2AccessRefused = "psd2.access_refused";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -43,6 +51,7 @@ public static class AuditEvents
         UserCreated, RoleChanged, StatusChanged, UserDeleted, ProfileChanged, AccessGranted, AccessRevoked, BalanceAdjusted, LimitsChanged,
         ReviewDecided, RescreeningScheduled, MonitoringRulesChanged, CreditReviewRequested, CreditReviewDecided, CreditProductChanged,
         ReconciliationItemResolved, FiscalPeriodCreated, FiscalPeriodClosed, FiscalPeriodReopened, LedgerMonthArchived,
+        TppRegistered, TppRevoked, ConsentReceived, ConsentAuthorised, ConsentRevoked, ConsentTerminated, Psd2Accessed, Psd2AccessRefused,
     };
 }
 

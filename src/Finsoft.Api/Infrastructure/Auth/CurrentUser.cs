@@ -31,4 +31,7 @@ public static class TokenClaims
     public const string Role = "role";
     public const string Email = "email";
     public const string TokenId = "jti";
+
+    /// <summary>Only in a third-party provider's token (PSD2), never in a user's.</summary>
+    public const string ClientId = "client_id";
 }

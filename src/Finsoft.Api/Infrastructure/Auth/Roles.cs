@@ -35,6 +35,15 @@ public static class Policies
     /// <summary>Everything else: users, roles, deposits, adjustments, limits, access grants, the audit trail.</summary>
     public const string Admin = "admin";
 
+    /// <summary>
+    /// A third-party provider's token (PSD2 account information, `/psd2/token`): not a role, so not in <see cref="RolesAllowed"/>;
+    /// user tokens are refused (403), and TPP tokens are taken nowhere else.
+    /// </summary>
+    public const string Tpp = "tpp";
+
+    /// <summary>A PSD2 consent's own TPP, or the customer it concerns (customer, admin): reading, validating and ending a consent.</summary>
+    public const string TppOrHolder = "tpp-or-holder";
+
     public static readonly IReadOnlyDictionary<string, string[]> RolesAllowed = new Dictionary<string, string[]>
     {
         [SignedIn] = [Roles.Customer, Roles.Viewer, Roles.Analyst, Roles.Admin],

@@ -31,9 +31,11 @@ public static class RateLimits
             limiter.AddPolicy(SignIn, http => RateLimitPartition.GetFixedWindowLimiter(
                 "address:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.AuthPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // A third-party provider is limited like one user, across every customer it reads for.
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                CurrentUser.TryFrom(http.User) is { } user
-                    ? RateLimitPartition.GetFixedWindowLimiter("user:" + user.Id.ToString("N"),
+                (CurrentUser.TryFrom(http.User) is { } user ? "user:" + user.Id.ToString("N")
+                    : http.User.FindFirst(TokenClaims.ClientId) is { } tpp ? "tpp:" + tpp.Value : null) is { } caller
+                    ? RateLimitPartition.GetFixedWindowLimiter(caller,
                         _ => new FixedWindowRateLimiterOptions { PermitLimit = options.UserPerSecond, Window = TimeSpan.FromSeconds(1), QueueLimit = 0 })
                     : RateLimitPartition.GetNoLimiter(""));
         });

@@ -66,6 +66,9 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<LedgerCheckpointCurrencyRow> LedgerCheckpointCurrencies => Set<LedgerCheckpointCurrencyRow>();
     public DbSet<LedgerVerificationRow> LedgerVerifications => Set<LedgerVerificationRow>();
     public DbSet<LedgerArchiveRow> LedgerArchives => Set<LedgerArchiveRow>();
+    public DbSet<TppRow> Tpps => Set<TppRow>();
+    public DbSet<ConsentRow> Consents => Set<ConsentRow>();
+    public DbSet<ConsentUsageRow> ConsentUsage => Set<ConsentUsageRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -141,6 +144,9 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<LedgerCheckpointCurrencyRow>().ToTable("ledger_checkpoint_currencies").HasKey(c => new { c.CheckpointId, c.Currency });
         modelBuilder.Entity<LedgerVerificationRow>().ToTable("ledger_verifications");
         modelBuilder.Entity<LedgerArchiveRow>().ToTable("ledger_archives").HasKey(a => a.Month);
+        modelBuilder.Entity<TppRow>().ToTable("psd2_tpps");
+        modelBuilder.Entity<ConsentRow>().ToTable("psd2_consents");
+        modelBuilder.Entity<ConsentUsageRow>().ToTable("psd2_consent_usage").HasKey(u => new { u.ConsentId, u.AccountId, u.Day });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -1,0 +1,42 @@
+-- PSD2 account information for third-party providers (issue 14), after the Berlin Group NextGenPSD2 consent model. A TPP is
+-- registered by an admin and signs in with its client id and secret (only a hash of the secret is kept). A consent names the
+-- accounts and the kinds of access (account details, balances, transactions) a TPP asks for; it is bound to the customer who
+-- authorises it, and lives until its valid_until day ends, the customer revokes it or the TPP ends it. Accesses without the
+-- customer present are counted per consent, account and day (the "account" of an account-list call is the nil uuid).
+CREATE TABLE psd2_tpps (
+    id uuid PRIMARY KEY,
+    name TEXT NOT NULL,
+    client_id TEXT NOT NULL UNIQUE,
+    secret_hash TEXT NOT NULL,
+    redirect_uris TEXT NOT NULL,
+    created_by uuid NOT NULL REFERENCES users(id),
+    created_at timestamptz NOT NULL,
+    revoked_at timestamptz NULL
+);
+
+CREATE TABLE psd2_consents (
+    id uuid PRIMARY KEY,
+    tpp_id uuid NOT NULL REFERENCES psd2_tpps(id),
+    user_id uuid NULL REFERENCES users(id),
+    status TEXT NOT NULL CHECK (status IN ('received', 'valid', 'expired', 'revokedByPsu', 'terminatedByTpp')),
+    access TEXT NOT NULL,
+    recurring_indicator boolean NOT NULL,
+    valid_until date NOT NULL,
+    frequency_per_day integer NOT NULL CHECK (frequency_per_day BETWEEN 1 AND 4),
+    tpp_redirect_uri TEXT NULL,
+    created_at timestamptz NOT NULL,
+    authorised_at timestamptz NULL,
+    status_changed_at timestamptz NOT NULL,
+    last_action_at timestamptz NULL
+);
+CREATE INDEX ix_psd2_consents_tpp ON psd2_consents(tpp_id, created_at);
+CREATE INDEX ix_psd2_consents_user ON psd2_consents(user_id, created_at) WHERE user_id IS NOT NULL;
+CREATE INDEX ix_psd2_consents_live ON psd2_consents(valid_until) WHERE status IN ('received', 'valid');
+
+CREATE TABLE psd2_consent_usage (
+    consent_id uuid NOT NULL REFERENCES psd2_consents(id),
+    account_id uuid NOT NULL,
+    day date NOT NULL,
+    calls integer NOT NULL,
+    PRIMARY KEY (consent_id, account_id, day)
+);
