@@ -61,6 +61,14 @@ public abstract class BolaTests(DatabaseKind kind)
         var offer = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/credit/offers", new { score_id = score }, alice.Token))[0].GetProperty("id").GetGuid();
         var openOffer = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/credit/offers", new { score_id = secondScore }, alice.Token))[0].GetProperty("id").GetGuid();
         var loan = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"/api/v1/credit/offers/{offer}/accept", new { }, alice.Token)).GetProperty("id").GetGuid();
+        // A consent Alice gave a third-party provider.
+        var tpp = await Psd2Tests.RegisterTppAsync(api, world.Admin.Token);
+        var consent = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/psd2/consents", new
+        {
+            access = new { balances = new[] { world.AliceAccount } }, recurring_indicator = true,
+            valid_until = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), frequency_per_day = 4,
+        }, tpp.Token)).GetProperty("consent_id").GetGuid();
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/psd2/consents/{consent}/authorise", token: alice.Token);
         var before = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}", token: alice.Token);
 
         var account = world.AliceAccount;
@@ -109,6 +117,11 @@ public abstract class BolaTests(DatabaseKind kind)
             (HttpMethod.Get, "GET /api/v1/credit/loans/{id:guid}", $"/api/v1/credit/loans/{loan}", null),
             (HttpMethod.Get, "GET /api/v1/credit/loans/{id:guid}/schedule", $"/api/v1/credit/loans/{loan}/schedule", null),
             (HttpMethod.Post, "POST /api/v1/credit/loans/{id:guid}/repayments", $"/api/v1/credit/loans/{loan}/repayments", new { amount = "1.00" }),
+            (HttpMethod.Get, "GET /api/v1/psd2/consents/{id:guid}", $"/api/v1/psd2/consents/{consent}", null),
+            (HttpMethod.Get, "GET /api/v1/psd2/consents/{id:guid}/validate", $"/api/v1/psd2/consents/{consent}/validate", null),
+            (HttpMethod.Post, "POST /api/v1/psd2/consents/{id:guid}/authorise", $"/api/v1/psd2/consents/{consent}/authorise", new { }),
+            (HttpMethod.Delete, "DELETE /api/v1/psd2/consents/{id:guid}", $"/api/v1/psd2/consents/{consent}", null),
+            (HttpMethod.Delete, "DELETE /api/v1/users/me/consents/{id:guid}", $"/api/v1/users/me/consents/{consent}", null),
         };
         foreach (var (method, route, path, body) in attempts)
         {
@@ -139,7 +152,9 @@ public abstract class BolaTests(DatabaseKind kind)
                 && !r.Contains(" /api/v1/ledger/", StringComparison.Ordinal))
                 // compliance, reconciliation, fiscal periods, report jobs and ledger verifications: staff only, 403 to every customer (the access matrix)
             .Where(r => r != "POST /api/v1/credit/scores/{id:guid}/review") // analysts only
-            .Where(r => !r.Contains(" /api/v1/credit/products/", StringComparison.Ordinal)); // the product catalogue is everyone's to read; admins write it
+            .Where(r => !r.Contains(" /api/v1/credit/products/", StringComparison.Ordinal)) // the product catalogue is everyone's to read; admins write it
+            .Where(r => !r.Contains(" /api/v1/psd2/tpps/", StringComparison.Ordinal) && !r.Contains(" /api/v1/psd2/accounts/", StringComparison.Ordinal));
+            // TPP registrations are admins'; account information takes a TPP's token only (403 to every user token: the access matrix)
         Assert.Empty(idRoutes.Except(attempts.Select(a => a.Route)));
         Assert.Empty((await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/credit/loans", token: mallory.Token)).EnumerateArray());
         Assert.Empty((await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/credit/offers", token: mallory.Token)).EnumerateArray());
@@ -160,6 +175,8 @@ public abstract class BolaTests(DatabaseKind kind)
         Assert.Equal("open", stillOpen.GetProperty("status").GetString());
         var scored = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/credit/scores/{score}", token: alice.Token);
         Assert.Equal("overridden", scored.GetProperty("review").GetProperty("status").GetString());
+        var stillValid = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/psd2/consents/{consent}", token: alice.Token);
+        Assert.Equal("valid", stillValid.GetProperty("consent_status").GetString());
     }
 }
 
