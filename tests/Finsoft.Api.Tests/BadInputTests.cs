@@ -132,9 +132,11 @@ public abstract class BadInputTests(DatabaseKind kind)
         Assert.All(operations, o => Assert.False(string.IsNullOrWhiteSpace(o.Operation.GetProperty("description").GetString())));
         Assert.False(document.TryGetProperty("security", out _));
         var open = operations.Where(o => !o.Operation.TryGetProperty("security", out _)).Select(o => $"{o.Method} {o.Path}").Order().ToList();
-        // A provider's event is signed, not sent with a token; a TPP asks for its token with its client id and secret.
-        Assert.Equal(["post /api/v1/auth/login", "post /api/v1/auth/mfa/login", "post /api/v1/auth/mfa/sms/send", "post /api/v1/auth/refresh", "post /api/v1/payments/webhook/{provider}",
-            "post /api/v1/psd2/token", "post /api/v1/users"], open);
+        // A provider's event is signed, not sent with a token; a TPP asks for its token with its client id and secret; an external
+        // sign-in carries the browser's flow cookie or a link token.
+        Assert.Equal(["get /api/v1/auth/oidc/providers", "get /api/v1/auth/oidc/{provider}/complete", "get /api/v1/auth/oidc/{provider}/login",
+            "post /api/v1/auth/login", "post /api/v1/auth/mfa/login", "post /api/v1/auth/mfa/sms/send", "post /api/v1/auth/oidc/link", "post /api/v1/auth/refresh",
+            "post /api/v1/payments/webhook/{provider}", "post /api/v1/psd2/token", "post /api/v1/users"], open);
         Assert.Equal("transfer", transfer.GetProperty("operationId").GetString());
     }
 }

@@ -173,6 +173,8 @@ public sealed class StartupTests
     [InlineData("Finsoft__Jwt__SigningKey", "short", "at least 32 bytes")]
     [InlineData("Finsoft__DefaultCurrency", "ABC", "not an ISO 4217 currency")]
     [InlineData("Finsoft__Sms__OutboxFile", "sms-outbox.txt", "refused in Production")]
+    [InlineData("Finsoft__Oidc__Providers__acme__Authority", "https://idp.example.com", "Providers:acme:ClientId is required")]
+    [InlineData("Finsoft__Oidc__Providers__Acme_Corp__ClientId", "finsoft", "1 to 32 lowercase letters")]
     [InlineData("Finsoft__Accounting__FiscalYearEndMonth", "13", "FiscalYearEndMonth must be a month from 1 to 12")]
     [InlineData("Finsoft__Database__Pooler", "pgpool", "Pooler must be none or pgbouncer-transaction", true)]
     [InlineData("ConnectionStrings__Finsoft", "Host=127.0.0.1;Port=1;Username=nobody;Max Auto Prepare=20", "Max Auto Prepare must be 0 behind PgBouncer", true)]

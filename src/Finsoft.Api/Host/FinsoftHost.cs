@@ -16,6 +16,7 @@ using Finsoft.Api.Features.Transactions;
 using Finsoft.Api.Features.Audit;
 using Finsoft.Api.Features.Dashboard;
 using Finsoft.Api.Features.Events;
+using Finsoft.Api.Features.ExternalSignIn;
 using Finsoft.Api.Features.Fx;
 using Finsoft.Api.Features.Payments;
 using Finsoft.Api.Features.Psd2;
@@ -84,6 +85,7 @@ public static class FinsoftHost
         var signingKey = SigningKey.Resolve(options, builder.Environment);
         builder.Services.AddFinsoftAuth(options, signingKey);
         builder.Services.AddPsd2(options, signingKey);
+        builder.Services.AddExternalSignIn(options.Oidc, builder.Environment);
         builder.Services.ConfigureHttpJsonOptions(json => Json.Configure(json.SerializerOptions));
         // Binding failures reach ErrorHandler in every environment, so clients always learn which field was wrong.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
@@ -174,6 +176,7 @@ public static class FinsoftHost
         }
         app.MapFinsoftHealth();
         app.MapIdentity();
+        app.MapExternalSignIn();
         app.MapAccounts();
         app.MapDestinationAccounts();
         app.MapTransactions();

@@ -31,6 +31,8 @@ public sealed class FinsoftOptions
 
     public SmsOptions Sms { get; set; } = new();
 
+    public OidcOptions Oidc { get; set; } = new();
+
     public RateLimitOptions RateLimit { get; set; } = new();
 
     public PaymentOptions Payments { get; set; } = new();
@@ -338,6 +340,29 @@ public sealed class DataProtectionSettings
 }
 
 /// <summary>SMS one-time codes (a second factor beside TOTP).</summary>
+/// <summary>Sign-in through external OpenID Connect providers, each named in configuration (`Finsoft__Oidc__Providers__&lt;name&gt;__…`).</summary>
+public sealed class OidcOptions
+{
+    public Dictionary<string, OidcProviderOptions> Providers { get; set; } = [];
+}
+
+public sealed class OidcProviderOptions
+{
+    /// <summary>The issuer: its `/.well-known/openid-configuration` is read for the endpoints and signing keys.</summary>
+    public string? Authority { get; set; }
+
+    public string? ClientId { get; set; }
+
+    /// <summary>For a confidential client (sent by HTTP Basic at the token endpoint); PKCE is used either way.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>What a sign-in page shows; the name by default.</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary>Off only for a provider on the loopback interface (development, tests): its metadata may then be plain HTTP.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+}
+
 public sealed class SmsOptions
 {
     /// <summary>

@@ -56,6 +56,16 @@ public static class Login
             await audit.RecordAsync(db, AuditEvents.LoginFailed, null, user.Id, new { reason = "inactive" });
             return Refused();
         }
+        return await FirstFactorPassedAsync(db, user, tokens, guard, audit, sms, sensitive, options.Value, time, new { mfa = false }, ct);
+    }
+
+    /// <summary>
+    /// After a first factor (a password, or an external provider's sign-in): the second factor's challenge when MFA is on,
+    /// else a session. <paramref name="details"/> is what the audit records of a sign-in without MFA.
+    /// </summary>
+    public static async Task<JsonBody> FirstFactorPassedAsync(FinsoftDb db, UserRow user, TokenService tokens, SignInGuard guard, AuditTrail audit,
+        SmsCodes sms, SensitiveData sensitive, FinsoftOptions options, TimeProvider time, object details, CancellationToken ct)
+    {
         if (user.MfaEnabled)
         {
             if (user is { MfaMethod: "sms", MfaPhone: { } phone } && sms.Available)
@@ -68,7 +78,7 @@ public static class Login
                 user.MfaMethod ?? "totp"));
         }
         await guard.ClearFailuresAsync(db, user, ct);
-        return ApiResults.Ok(await StartSessionAsync(db, tokens, audit, options.Value, time, user, new { mfa = false }, ct));
+        return ApiResults.Ok(await StartSessionAsync(db, tokens, audit, options, time, user, details, ct));
     }
 
     public static JsonBody Refused() => ApiResults.Problem(StatusCodes.Status401Unauthorized, BadCredentials);

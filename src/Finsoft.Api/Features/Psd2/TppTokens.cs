@@ -7,8 +7,6 @@ using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Finsoft.Api.Features.Psd2;
 
@@ -24,8 +22,8 @@ public static class TppTokens
 
     public sealed record OAuthError(string Error, string ErrorDescription);
 
-    public static async Task<IResult> Handle(HttpRequest request, FinsoftDb db, SigningKey signingKey, IOptions<FinsoftOptions> options,
-        TimeProvider time, CancellationToken ct)
+    public static async Task<IResult> Handle(HttpRequest request, FinsoftDb db, TokenService tokens, IOptions<FinsoftOptions> options,
+        CancellationToken ct)
     {
         request.HttpContext.Response.Headers.CacheControl = "no-store";
         if (!request.HasFormContentType)
@@ -50,24 +48,10 @@ public static class TppTokens
         {
             return InvalidClient(request, "Unknown client, wrong secret, or a revoked TPP.");
         }
-        var jwt = options.Value.Jwt;
-        var now = time.GetUtcNow().UtcDateTime;
-        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = jwt.Issuer,
-            Audience = TppAuthentication.Audience,
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now.AddMinutes(jwt.AccessTokenMinutes),
-            SigningCredentials = new SigningCredentials(signingKey.Key, SecurityAlgorithms.HmacSha256),
-            Subject = new ClaimsIdentity(
-            [
-                new Claim(TokenClaims.Subject, tpp.Id.ToString()),
-                new Claim(TokenClaims.ClientId, tpp.ClientId),
-                new Claim(TokenClaims.TokenId, Guid.NewGuid().ToString()),
-            ]),
-        });
-        return TypedResults.Json(new Response(token, "Bearer", jwt.AccessTokenMinutes * 60), Json.Options);
+        var minutes = options.Value.Jwt.AccessTokenMinutes;
+        var token = tokens.CreatePurposeToken(TppAuthentication.Audience, TimeSpan.FromMinutes(minutes),
+            new Claim(TokenClaims.Subject, tpp.Id.ToString()), new Claim(TokenClaims.ClientId, tpp.ClientId));
+        return TypedResults.Json(new Response(token, "Bearer", minutes * 60), Json.Options);
     }
 
     /// <summary>RFC 6749 §2.3.1: both parts are form-encoded before they are joined and base64-encoded.</summary>

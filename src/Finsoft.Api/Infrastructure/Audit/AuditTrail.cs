@@ -36,6 +36,7 @@ public static class AuditEvents
     public const string FiscalPeriodClosed = "fiscal_period.closed";
     public const string FiscalPeriodReopened = "fiscal_period.reopened";
     public const string LedgerMonthArchived = "ledger.month_archived";
+    public const string ExternalLoginLinked = "user.external_login_linked";
     public const string TppRegistered = "psd2.tpp_registered";
     public const string TppRevoked = "psd2.tpp_revoked";
     public const string ConsentReceived = "psd2.consent_received";
@@ -51,7 +52,7 @@ public static class AuditEvents
         UserCreated, RoleChanged, StatusChanged, UserDeleted, ProfileChanged, AccessGranted, AccessRevoked, BalanceAdjusted, LimitsChanged,
         ReviewDecided, RescreeningScheduled, MonitoringRulesChanged, CreditReviewRequested, CreditReviewDecided, CreditProductChanged,
         ReconciliationItemResolved, FiscalPeriodCreated, FiscalPeriodClosed, FiscalPeriodReopened, LedgerMonthArchived,
-        TppRegistered, TppRevoked, ConsentReceived, ConsentAuthorised, ConsentRevoked, ConsentTerminated, Psd2Accessed, Psd2AccessRefused,
+        ExternalLoginLinked, TppRegistered, TppRevoked, ConsentReceived, ConsentAuthorised, ConsentRevoked, ConsentTerminated, Psd2Accessed, Psd2AccessRefused,
     };
 }
 

@@ -44,22 +44,30 @@ public sealed class TokenService(SigningKey signingKey, IOptions<FinsoftOptions>
     /// The token between a correct password and the second factor: short-lived, for another audience,
     /// so it is never accepted as an access token, and good for nothing but <c>/auth/mfa/login</c>.
     /// </summary>
-    public string CreateMfaToken(Guid userId)
+    public string CreateMfaToken(Guid userId) => CreatePurposeToken(MfaAudience, TimeSpan.FromMinutes(MfaTokenMinutes), new Claim(TokenClaims.Subject, userId.ToString()));
+
+    public async Task<Guid?> ReadMfaTokenAsync(string? token) =>
+        await ReadPurposeTokenAsync(MfaAudience, token) is { } claims && claims.TryGetValue(TokenClaims.Subject, out var sub) && Guid.TryParse(sub as string, out var id)
+            ? id : null;
+
+    /// <summary>A short-lived token for one step of a flow (its own audience, so it is never an access token), carrying <paramref name="claims"/>.</summary>
+    public string CreatePurposeToken(string audience, TimeSpan lifetime, params Claim[] claims)
     {
         var now = time.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = _jwt.Issuer,
-            Audience = MfaAudience,
+            Audience = audience,
             IssuedAt = now,
             NotBefore = now,
-            Expires = now.AddMinutes(MfaTokenMinutes),
+            Expires = now.Add(lifetime),
             SigningCredentials = new SigningCredentials(signingKey.Key, SecurityAlgorithms.HmacSha256),
-            Subject = new ClaimsIdentity([new Claim(TokenClaims.Subject, userId.ToString()), new Claim(TokenClaims.TokenId, Guid.NewGuid().ToString())]),
+            Subject = new ClaimsIdentity([.. claims, new Claim(TokenClaims.TokenId, Guid.NewGuid().ToString())]),
         });
     }
 
-    public async Task<Guid?> ReadMfaTokenAsync(string? token)
+    /// <summary>The claims of a valid, unexpired token for <paramref name="audience"/>; null for anything else.</summary>
+    public async Task<IReadOnlyDictionary<string, object>?> ReadPurposeTokenAsync(string audience, string? token)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 4096)
         {
@@ -68,7 +76,7 @@ public sealed class TokenService(SigningKey signingKey, IOptions<FinsoftOptions>
         var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = _jwt.Issuer,
-            ValidAudience = MfaAudience,
+            ValidAudience = audience,
             IssuerSigningKey = signingKey.Key,
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             RequireExpirationTime = true,
@@ -76,7 +84,7 @@ public sealed class TokenService(SigningKey signingKey, IOptions<FinsoftOptions>
             ClockSkew = TimeSpan.FromSeconds(30), // as for access tokens (AuthSetup)
             LifetimeValidator = LifetimeOn(time),
         });
-        return result.IsValid && result.Claims.TryGetValue(TokenClaims.Subject, out var sub) && Guid.TryParse(sub as string, out var id) ? id : null;
+        return result.IsValid ? new Dictionary<string, object>(result.Claims) : null;
     }
 
     /// <summary>A token's lifetime judged by the clock that minted it (the service's TimeProvider), with the validation's skew.</summary>

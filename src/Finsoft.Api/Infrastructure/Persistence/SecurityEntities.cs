@@ -84,3 +84,13 @@ public sealed class ProtectedSecretRow
     public required string Name { get; set; }
     public required string Value { get; set; }
 }
+
+/// <summary>An external OpenID Connect provider's subject, linked to the local user it signs in as.</summary>
+public sealed class ExternalLoginRow
+{
+    public required string Provider { get; set; }
+    public required string Subject { get; set; }
+    public Guid UserId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? LastUsedAt { get; set; }
+}
