@@ -182,6 +182,12 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         ["GET /api/v1/psd2/accounts/{id:guid}/transactions"] = Policies.Tpp,
         ["GET /api/v1/users/me/consents"] = Policies.SignedIn,
         ["DELETE /api/v1/users/me/consents/{id:guid}"] = Policies.SignedIn,
+        ["POST /api/v1/gdpr/data-requests"] = Policies.SignedIn,
+        ["GET /api/v1/gdpr/data-requests"] = Policies.SignedIn,
+        ["GET /api/v1/gdpr/data-requests/{id:guid}"] = Policies.SignedIn,
+        ["GET /api/v1/gdpr/data-requests/{id:guid}/export"] = Policies.SignedIn,
+        ["POST /api/v1/gdpr/data-requests/{id:guid}/process"] = Policies.Admin,
+        ["POST /api/v1/gdpr/data-requests/{id:guid}/reject"] = Policies.Admin,
         // Last: it ends the session it is called with.
         ["POST /api/v1/auth/logout"] = Policies.SignedIn,
     };

@@ -69,6 +69,8 @@ public abstract class BolaTests(DatabaseKind kind)
             valid_until = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), frequency_per_day = 4,
         }, tpp.Token)).GetProperty("consent_id").GetGuid();
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/psd2/consents/{consent}/authorise", token: alice.Token);
+        var dataRequest = (await api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/gdpr/data-requests", new { type = "access" }, alice.Token))
+            .GetProperty("id").GetGuid();
         var before = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{world.AliceAccount}", token: alice.Token);
 
         var account = world.AliceAccount;
@@ -122,6 +124,8 @@ public abstract class BolaTests(DatabaseKind kind)
             (HttpMethod.Post, "POST /api/v1/psd2/consents/{id:guid}/authorise", $"/api/v1/psd2/consents/{consent}/authorise", new { }),
             (HttpMethod.Delete, "DELETE /api/v1/psd2/consents/{id:guid}", $"/api/v1/psd2/consents/{consent}", null),
             (HttpMethod.Delete, "DELETE /api/v1/users/me/consents/{id:guid}", $"/api/v1/users/me/consents/{consent}", null),
+            (HttpMethod.Get, "GET /api/v1/gdpr/data-requests/{id:guid}", $"/api/v1/gdpr/data-requests/{dataRequest}", null),
+            (HttpMethod.Get, "GET /api/v1/gdpr/data-requests/{id:guid}/export", $"/api/v1/gdpr/data-requests/{dataRequest}/export", null),
         };
         foreach (var (method, route, path, body) in attempts)
         {
@@ -153,7 +157,8 @@ public abstract class BolaTests(DatabaseKind kind)
                 // compliance, reconciliation, fiscal periods, report jobs and ledger verifications: staff only, 403 to every customer (the access matrix)
             .Where(r => r != "POST /api/v1/credit/scores/{id:guid}/review") // analysts only
             .Where(r => !r.Contains(" /api/v1/credit/products/", StringComparison.Ordinal)) // the product catalogue is everyone's to read; admins write it
-            .Where(r => !r.Contains(" /api/v1/psd2/tpps/", StringComparison.Ordinal) && !r.Contains(" /api/v1/psd2/accounts/", StringComparison.Ordinal));
+            .Where(r => !r.Contains(" /api/v1/psd2/tpps/", StringComparison.Ordinal) && !r.Contains(" /api/v1/psd2/accounts/", StringComparison.Ordinal))
+            .Where(r => r is not ("POST /api/v1/gdpr/data-requests/{id:guid}/process" or "POST /api/v1/gdpr/data-requests/{id:guid}/reject")); // admins decide
             // TPP registrations are admins'; account information takes a TPP's token only (403 to every user token: the access matrix)
         Assert.Empty(idRoutes.Except(attempts.Select(a => a.Route)));
         Assert.Empty((await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/credit/loans", token: mallory.Token)).EnumerateArray());

@@ -18,6 +18,7 @@ using Finsoft.Api.Features.Dashboard;
 using Finsoft.Api.Features.Events;
 using Finsoft.Api.Features.ExternalSignIn;
 using Finsoft.Api.Features.Fx;
+using Finsoft.Api.Features.Gdpr;
 using Finsoft.Api.Features.Payments;
 using Finsoft.Api.Features.Psd2;
 using Finsoft.Api.Features.Reports;
@@ -86,6 +87,7 @@ public static class FinsoftHost
         builder.Services.AddFinsoftAuth(options, signingKey);
         builder.Services.AddPsd2(options, signingKey);
         builder.Services.AddExternalSignIn(options.Oidc, builder.Environment);
+        builder.Services.AddGdpr();
         builder.Services.ConfigureHttpJsonOptions(json => Json.Configure(json.SerializerOptions));
         // Binding failures reach ErrorHandler in every environment, so clients always learn which field was wrong.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
@@ -197,6 +199,7 @@ public static class FinsoftHost
         app.MapAccounting();
         app.MapReportJobs();
         app.MapPsd2();
+        app.MapGdpr();
         return app;
     }
 

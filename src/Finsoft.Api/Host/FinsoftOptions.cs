@@ -33,6 +33,8 @@ public sealed class FinsoftOptions
 
     public OidcOptions Oidc { get; set; } = new();
 
+    public GdprOptions Gdpr { get; set; } = new();
+
     public RateLimitOptions RateLimit { get; set; } = new();
 
     public PaymentOptions Payments { get; set; } = new();
@@ -340,6 +342,15 @@ public sealed class DataProtectionSettings
 }
 
 /// <summary>SMS one-time codes (a second factor beside TOTP).</summary>
+public sealed class GdprOptions
+{
+    /// <summary>How long an access or portability export can be downloaded.</summary>
+    public int ExportDays { get; set; } = 7;
+
+    /// <summary>How often the worker looks for access and portability requests to answer.</summary>
+    public int PollMilliseconds { get; set; } = 1000;
+}
+
 /// <summary>Sign-in through external OpenID Connect providers, each named in configuration (`Finsoft__Oidc__Providers__&lt;name&gt;__…`).</summary>
 public sealed class OidcOptions
 {

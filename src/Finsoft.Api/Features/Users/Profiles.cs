@@ -117,7 +117,7 @@ public static class Profiles
         return saved.Value;
     }
 
-    private static ProfileDto ToDto(Guid userId, UserProfileRow? row, SensitiveData sensitive) => new(
+    public static ProfileDto ToDto(Guid userId, UserProfileRow? row, SensitiveData sensitive) => new(
         userId,
         row?.Cuit is { } cuit && Cuit.TryParse(sensitive.Reveal(cuit), out var parsed, out _) ? parsed!.Formatted : null,
         row?.Phone is { } phone ? sensitive.Reveal(phone) : null,

@@ -37,6 +37,10 @@ public static class AuditEvents
     public const string FiscalPeriodReopened = "fiscal_period.reopened";
     public const string LedgerMonthArchived = "ledger.month_archived";
     public const string ExternalLoginLinked = "user.external_login_linked";
+    public const string DataRequestReceived = "gdpr.request_received";
+    public const string DataRequestCompleted = "gdpr.request_completed";
+    public const string DataRequestRejected = "gdpr.request_rejected";
+    public const string DataExportDownloaded = "gdpr.export_downloaded";
     public const string TppRegistered = "psd2.tpp_registered";
     public const string TppRevoked = "psd2.tpp_revoked";
     public const string ConsentReceived = "psd2.consent_received";
@@ -52,7 +56,7 @@ public static class AuditEvents
         UserCreated, RoleChanged, StatusChanged, UserDeleted, ProfileChanged, AccessGranted, AccessRevoked, BalanceAdjusted, LimitsChanged,
         ReviewDecided, RescreeningScheduled, MonitoringRulesChanged, CreditReviewRequested, CreditReviewDecided, CreditProductChanged,
         ReconciliationItemResolved, FiscalPeriodCreated, FiscalPeriodClosed, FiscalPeriodReopened, LedgerMonthArchived,
-        ExternalLoginLinked, TppRegistered, TppRevoked, ConsentReceived, ConsentAuthorised, ConsentRevoked, ConsentTerminated, Psd2Accessed, Psd2AccessRefused,
+        ExternalLoginLinked, DataRequestReceived, DataRequestCompleted, DataRequestRejected, DataExportDownloaded, TppRegistered, TppRevoked, ConsentReceived, ConsentAuthorised, ConsentRevoked, ConsentTerminated, Psd2Accessed, Psd2AccessRefused,
     };
 }
 

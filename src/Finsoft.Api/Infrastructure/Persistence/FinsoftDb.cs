@@ -70,6 +70,7 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
     public DbSet<ConsentRow> Consents => Set<ConsentRow>();
     public DbSet<ConsentUsageRow> ConsentUsage => Set<ConsentUsageRow>();
     public DbSet<ExternalLoginRow> ExternalLogins => Set<ExternalLoginRow>();
+    public DbSet<DataRequestRow> DataRequests => Set<DataRequestRow>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -149,6 +150,7 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<ConsentRow>().ToTable("psd2_consents");
         modelBuilder.Entity<ConsentUsageRow>().ToTable("psd2_consent_usage").HasKey(u => new { u.ConsentId, u.AccountId, u.Day });
         modelBuilder.Entity<ExternalLoginRow>().ToTable("external_logins").HasKey(l => new { l.Provider, l.Subject });
+        modelBuilder.Entity<DataRequestRow>().ToTable("gdpr_requests");
         // Declared so that one SaveChanges inserts a user made at its first external sign-in before the link to it.
         modelBuilder.Entity<ExternalLoginRow>().HasOne<UserRow>().WithMany().HasForeignKey(l => l.UserId);
 
