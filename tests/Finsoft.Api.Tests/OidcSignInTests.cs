@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Tests.Infrastructure;
 using Microsoft.IdentityModel.Tokens;
 
@@ -127,6 +128,19 @@ public abstract class OidcSignInTests(DatabaseKind kind)
         var audit = await w.Browser.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/admin/audit?event=user.external_login_linked",
             token: (await w.Browser.AdminAsync()).Token);
         Assert.Equal(local.UserId, audit.EnumerateArray().Single().GetProperty("subject_id").GetGuid());
+
+        // With MFA on, the provider is the first factor only: the second is asked for as at login.
+        var token = direct.GetProperty("token").GetString();
+        var secret = Totp.FromBase32((await w.Browser.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/auth/mfa/enable", new { }, token))
+            .GetProperty("secret").GetString()!);
+        var step = Totp.StepAt(DateTimeOffset.UtcNow);
+        await w.Browser.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/auth/mfa/verify", new { code = Totp.CodeAt(secret, step) }, token);
+        var challenged = await SignedInAsync(w, new("acme-maria", "maria@example.com", true, "Maria"));
+        Assert.True(challenged.GetProperty("mfa_required").GetBoolean());
+        Assert.False(challenged.TryGetProperty("token", out var _));
+        var second = await w.Browser.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/auth/mfa/login",
+            new { mfa_token = challenged.GetProperty("mfa_token").GetString(), code = Totp.CodeAt(secret, step + 1) });
+        Assert.Equal(local.UserId, second.GetProperty("user").GetProperty("id").GetGuid());
     }
 
     [DbFact]

@@ -341,7 +341,7 @@ public sealed class DataProtectionSettings
     public string? KeyDirectory { get; set; }
 }
 
-/// <summary>SMS one-time codes (a second factor beside TOTP).</summary>
+/// <summary>GDPR data-subject requests.</summary>
 public sealed class GdprOptions
 {
     /// <summary>How long an access or portability export can be downloaded.</summary>
@@ -374,6 +374,7 @@ public sealed class OidcProviderOptions
     public bool RequireHttpsMetadata { get; set; } = true;
 }
 
+/// <summary>SMS one-time codes (a second factor beside TOTP).</summary>
 public sealed class SmsOptions
 {
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Http;
@@ -17,7 +16,8 @@ namespace Finsoft.Api.Features.ExternalSignIn;
 public static partial class OidcSetup
 {
     public const string ExternalCookie = "finsoft-external";
-    public const string ProviderClaim = "finsoft_oidc_provider";
+    /// <summary>The provider whose handler verified the sign-in, kept with it in the cookie's protected properties.</summary>
+    public const string ProviderItem = "finsoft_oidc_provider";
     public const string PathPrefix = "/api/v1/auth/oidc";
 
     public static string SchemeOf(string provider) => "oidc-" + provider;
@@ -71,7 +71,9 @@ public static partial class OidcSetup
                 {
                     OnTokenValidated = context =>
                     {
-                        ((ClaimsIdentity)context.Principal!.Identity!).AddClaim(new Claim(ProviderClaim, name));
+                        // Set by the handler bound to this provider's callback, never read from the token: an ID token's own
+                        // claims cannot name another provider.
+                        context.Properties!.Items[ProviderItem] = name;
                         return Task.CompletedTask;
                     },
                     OnAccessDenied = async context =>

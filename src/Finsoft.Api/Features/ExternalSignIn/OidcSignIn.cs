@@ -54,7 +54,9 @@ public static class OidcSignIn
         var proof = await http.AuthenticateAsync(OidcSetup.ExternalCookie);
         await http.SignOutAsync(OidcSetup.ExternalCookie); // good for one sign-in
         var principal = proof.Principal;
-        if (!proof.Succeeded || principal?.FindFirstValue(OidcSetup.ProviderClaim) != provider || principal.FindFirstValue("sub") is not { Length: > 0 } subject)
+        string? verifiedBy = null;
+        if (!proof.Succeeded || proof.Properties?.Items.TryGetValue(OidcSetup.ProviderItem, out verifiedBy) != true || verifiedBy != provider
+            || principal?.FindFirstValue("sub") is not { Length: > 0 } subject)
         {
             return ApiResults.Problem(StatusCodes.Status401Unauthorized, $"No sign-in with {provider} is under way; start at {OidcSetup.PathPrefix}/{provider}/login.");
         }
@@ -89,7 +91,7 @@ public static class OidcSignIn
         }
         var name = principal.FindFirstValue("name") is { Length: > 0 and <= 200 } full ? full : email;
         var now = time.UtcNow();
-        // Nobody knows this password: the user signs in through the provider (a password can be set later by a reset flow).
+        // Nobody knows this password: the user signs in through the provider.
         var created = await Register.CreateAsync(db, passwords, screener, time, name, email, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             Roles.Customer, ct, user =>
             {
@@ -98,7 +100,8 @@ public static class OidcSignIn
             });
         if (created is null)
         {
-            return ApiResults.Conflict("The account was being created by another sign-in; sign in again.");
+            // The email is taken after all: by a deleted user (whose email stays reserved), or by a sign-in that got there first.
+            return ApiResults.Conflict($"An account with this email exists or existed; it cannot be opened through {provider}. Sign in again, or with the password.");
         }
         return await Login.FirstFactorPassedAsync(db, created, tokens, guard, audit, sms, sensitive, options.Value, time, details, ct);
     }

@@ -19,7 +19,7 @@ namespace Finsoft.Api.Features.Gdpr;
 /// <summary>
 /// What Finsoft holds about one person, as JSON files in a zip (GDPR arts. 15 and 20): the profile, the wallets it holds, its
 /// destinations, the transactions of those wallets, its records, payment methods and PSD2 consents, and the audit events about
-/// it or by it. Only rows keyed to the person are read. The zip is kept encrypted (Data Protection) until it expires.
+/// it. Only rows keyed to the person are read. The zip is kept encrypted (Data Protection) until it expires.
 /// </summary>
 public sealed class DataExport(SensitiveData sensitive, IDataProtectionProvider protection)
 {
@@ -45,8 +45,9 @@ public sealed class DataExport(SensitiveData sensitive, IDataProtectionProvider 
         Guid Id, string Type, string Provider, string? Brand, string Last4, int? ExpMonth, int? ExpYear, string HolderName, string? BankName,
         DateTime CreatedAt, DateTime? DeletedAt);
 
-    /// <summary>The person's data as a zip.</summary>
-    public async Task<byte[]> BuildAsync(FinsoftDb db, DataRequestRow request, DateTime now, CancellationToken ct)
+    /// <summary>The person's data as a zip, made in memory (an export is one column, as a report job's file is).</summary>
+    /// <param name="stillMine">Called before each file: renews the worker's lease, or throws when another node took the request over.</param>
+    public async Task<byte[]> BuildAsync(FinsoftDb db, DataRequestRow request, DateTime now, Func<CancellationToken, Task> stillMine, CancellationToken ct)
     {
         var userId = request.UserId;
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, ct);
@@ -60,7 +61,7 @@ public sealed class DataExport(SensitiveData sensitive, IDataProtectionProvider 
             ("destinations.json", async s => await WriteAsync(s, (await db.DestinationAccounts.AsNoTracking().Where(d => d.UserId == userId)
                 .OrderBy(d => d.CreatedAt).ToListAsync(ct)).Select(d => new Destination(d.Id, sensitive.Reveal(d.AccountNumber), d.BankCode, d.BankName,
                     d.FriendlyName, d.HolderFullName, d.VerificationStatus, d.CreatedAt, d.DeletedAt)), ct)),
-            // Streamed: a busy wallet's history need not fit in memory twice.
+            // Read row by row into the zip, not listed first: a busy wallet's history is in memory once, compressed.
             ("transactions.json", s => JsonSerializer.SerializeAsync(s, db.Transactions.AsNoTracking()
                 .Where(t => heldIds.Contains(t.OriginAccountId) || heldIds.Contains(t.DestinationAccountId))
                 .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).AsAsyncEnumerable().Select(TransactionDto.From), Json.Options, ct)),
@@ -73,7 +74,8 @@ public sealed class DataExport(SensitiveData sensitive, IDataProtectionProvider 
             ("consents.json", async s => await WriteAsync(s, (await db.Consents.AsNoTracking().Where(c => c.UserId == userId).OrderBy(c => c.CreatedAt)
                 .Join(db.Tpps, c => c.TppId, t => t.Id, (c, t) => new { c, t }).ToListAsync(ct)).Select(x => ConsentDto.From(x.c, x.t)), ct)),
             ("audit_events.json", s => JsonSerializer.SerializeAsync(s, db.AuditEvents.AsNoTracking()
-                .Where(e => e.SubjectId == userId || e.ActorId == userId).OrderBy(e => e.CreatedAt).ThenBy(e => e.Id)
+                // About the person, or done by it to no one else: what a staff member did to others is theirs (art. 15(4)).
+                .Where(e => e.SubjectId == userId || (e.ActorId == userId && e.SubjectId == null)).OrderBy(e => e.CreatedAt).ThenBy(e => e.Id)
                 .AsAsyncEnumerable().Select(AuditEndpoints.AuditEventDto.From), Json.Options, ct)),
         };
         using var zip = new MemoryStream();
@@ -81,6 +83,7 @@ public sealed class DataExport(SensitiveData sensitive, IDataProtectionProvider 
         {
             foreach (var (name, write) in files)
             {
+                await stillMine(ct);
                 await using var entry = await archive.CreateEntry(name, CompressionLevel.Optimal).OpenAsync(ct);
                 await write(entry);
             }

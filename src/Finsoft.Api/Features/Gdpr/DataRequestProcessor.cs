@@ -8,8 +8,8 @@ namespace Finsoft.Api.Features.Gdpr;
 
 /// <summary>
 /// Answers access and portability requests: claims one with a lease by a conditional update (so one node makes its export; a
-/// node that dies leaves the lease to run out), builds the export, and completes the request with it in one statement, only
-/// under the lease that made it. Exports past their days are dropped.
+/// node that dies leaves the lease to run out; a long export renews it), builds the export, and completes the request with it
+/// in one statement, only under the lease that made it. Exports past their days are dropped.
 /// </summary>
 public sealed class DataRequestProcessor(IServiceScopeFactory scopes, DataExport exports, AuditTrail audit, IOptions<FinsoftOptions> options,
     TimeProvider time, ILogger<DataRequestProcessor> logger) : PollingWorker(time, logger)
@@ -57,8 +57,27 @@ public sealed class DataRequestProcessor(IServiceScopeFactory scopes, DataExport
         {
             return true; // another node took it: look for the next
         }
-        var request = await db.DataRequests.AsNoTracking().FirstAsync(r => r.Id == next.Id, ct);
-        var zip = exports.Seal(await exports.BuildAsync(db, request, now, ct));
+        var request = await db.DataRequests.WithoutExport().FirstAsync(r => r.Id == next.Id, ct);
+        byte[] zip;
+        try
+        {
+            zip = exports.Seal(await exports.BuildAsync(db, request, now, async token =>
+            {
+                // A big export renews its lease as it goes, so it is not taken over while it is being made.
+                var renewed = Time.UtcNow() + Lease;
+                if (await db.DataRequests.Where(r => r.Id == request.Id && r.LeaseUntil == lease)
+                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntil, renewed), token) != 1)
+                {
+                    throw new LeaseLostException();
+                }
+                lease = renewed;
+            }, ct));
+        }
+        catch (LeaseLostException)
+        {
+            Logger.LogWarning("Data request {Id} was taken over by another node, or rejected; this one stops", request.Id);
+            return true;
+        }
         var done = Time.UtcNow();
         var expires = done.AddDays(options.Value.Gdpr.ExportDays);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -75,4 +94,6 @@ public sealed class DataRequestProcessor(IServiceScopeFactory scopes, DataExport
         await transaction.CommitAsync(ct); // not ours any more (rejected, or taken over after the lease ran out): nothing changes
         return true;
     }
+
+    private sealed class LeaseLostException() : Exception("The data request's lease passed to another node.");
 }

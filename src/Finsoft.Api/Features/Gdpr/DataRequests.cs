@@ -104,10 +104,10 @@ public static class DataRequests
         return await PageResponse.ReadAsync(query, page, newestFirst: true, http, DataRequestDto.From, ct);
     }
 
-    /// <summary>An admin carries out a rectification (the corrections made through the profile endpoints) or an erasure.</summary>
+    /// <summary>An admin marks a rectification done (the corrections go through the profile endpoints). Erasure is not built yet.</summary>
     public static async Task<JsonBody> Process(Guid id, ClaimsPrincipal principal, FinsoftDb db, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
-        var row = await db.DataRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
+        var row = await db.DataRequests.WithoutExport().FirstOrDefaultAsync(r => r.Id == id, ct);
         if (row is null)
         {
             return NotFound;
@@ -131,7 +131,7 @@ public static class DataRequests
             return ApiResults.Conflict($"The request is {row.Status} already.");
         }
         await audit.RecordAsync(db, AuditEvents.DataRequestCompleted, admin.Id, row.UserId, new { request_id = id, type = row.Type });
-        return ApiResults.Ok(DataRequestDto.From(await db.DataRequests.AsNoTracking().FirstAsync(r => r.Id == id, ct)));
+        return ApiResults.Ok(DataRequestDto.From(await db.DataRequests.WithoutExport().FirstAsync(r => r.Id == id, ct)));
     }
 
     public static async Task<JsonBody> Reject(Guid id, RejectRequest request, ClaimsPrincipal principal, FinsoftDb db, AuditTrail audit, TimeProvider time,
@@ -142,7 +142,7 @@ public static class DataRequests
         {
             return validation.Result;
         }
-        var row = await db.DataRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
+        var row = await db.DataRequests.WithoutExport().FirstOrDefaultAsync(r => r.Id == id, ct);
         if (row is null)
         {
             return NotFound;
@@ -158,7 +158,7 @@ public static class DataRequests
             return ApiResults.Conflict($"The request is {row.Status} already.");
         }
         await audit.RecordAsync(db, AuditEvents.DataRequestRejected, admin.Id, row.UserId, new { request_id = id, type = row.Type });
-        return ApiResults.Ok(DataRequestDto.From(await db.DataRequests.AsNoTracking().FirstAsync(r => r.Id == id, ct)));
+        return ApiResults.Ok(DataRequestDto.From(await db.DataRequests.WithoutExport().FirstAsync(r => r.Id == id, ct)));
     }
 
     /// <summary>The export, to the person it is about only, while it lasts (410 after).</summary>
@@ -183,8 +183,16 @@ public static class DataRequests
         return TypedResults.File(exports.Open(sealedExport), "application/zip", $"finsoft-{row.Type}-{row.Id}.zip");
     }
 
+    /// <summary>Requests as they are listed and shown: without the export itself, which only a download reads.</summary>
+    public static IQueryable<DataRequestRow> WithoutExport(this IQueryable<DataRequestRow> requests) => requests.AsNoTracking().Select(r => new DataRequestRow
+    {
+        Id = r.Id, UserId = r.UserId, RequestedBy = r.RequestedBy, Type = r.Type, Details = r.Details, Status = r.Status, Reason = r.Reason,
+        DecidedBy = r.DecidedBy, DueAt = r.DueAt, LeaseUntil = r.LeaseUntil, ExportBytes = r.ExportBytes, ExportExpiresAt = r.ExportExpiresAt,
+        CreatedAt = r.CreatedAt, UpdatedAt = r.UpdatedAt, CompletedAt = r.CompletedAt,
+    });
+
     private static IQueryable<DataRequestRow> VisibleTo(FinsoftDb db, CurrentUser user) =>
-        db.DataRequests.AsNoTracking().Where(r => user.IsAdmin || r.UserId == user.Id);
+        db.DataRequests.Where(r => user.IsAdmin || r.UserId == user.Id).WithoutExport();
 
     private static JsonBody NotFound => ApiResults.NotFound("Data request not found");
 }

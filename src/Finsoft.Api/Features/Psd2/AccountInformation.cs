@@ -67,17 +67,20 @@ public static class AccountInformation
         ]));
     }
 
-    /// <summary>Newest first, a page at a time (`limit`, `cursor`, the Link header), optionally between two days (UTC).</summary>
+    /// <summary>
+    /// Newest first, a page at a time (`limit`, `cursor`, the Link header), optionally between two days (UTC). A bad parameter
+    /// is FORMAT_ERROR before the consent is looked at, so it costs no access.
+    /// </summary>
     public static async Task<JsonBody> ListTransactions(Guid id, [FromQuery(Name = "date_from")] DateOnly? dateFrom, [FromQuery(Name = "date_to")] DateOnly? dateTo,
         int? limit, string? cursor, HttpContext http, ConsentGate gate, FinsoftDb db, CancellationToken ct)
     {
-        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
+        if (!PageRequest.TryParse(limit, cursor, out var page, out _))
         {
-            return problem!;
+            return await gate.FormatErrorAsync(http, AccessKind.Transactions, id, "limit must be 1 to 500, and cursor one this API gave.");
         }
         if (dateFrom > dateTo)
         {
-            return ApiResults.Invalid(new Dictionary<string, string[]> { ["date_from"] = ["date_from must not be after date_to."] });
+            return await gate.FormatErrorAsync(http, AccessKind.Transactions, id, "date_from must not be after date_to.");
         }
         var (admitted, refusal) = await gate.AdmitAsync(http, AccessKind.Transactions, id, ct);
         if (admitted is null)

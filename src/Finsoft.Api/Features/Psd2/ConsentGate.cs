@@ -82,6 +82,10 @@ public sealed class ConsentGate(FinsoftDb db, AuditTrail audit, TimeProvider tim
         return (new Admission(consent, access), null);
     }
 
+    /// <summary>A request the TPP got wrong before any consent is looked at (a query parameter): 400 FORMAT_ERROR, audited like any refusal.</summary>
+    public Task<JsonBody> FormatErrorAsync(HttpContext http, string kind, Guid? account, string message) =>
+        RefuseAsync(null, TppAuthentication.TppOf(http.User)!.Value, account, kind, StatusCodes.Status400BadRequest, FormatError, message);
+
     /// <summary>Everything that keeps a consent from being used now (nothing: it is valid).</summary>
     public static async Task<List<Reason>> ReasonsAgainstAsync(FinsoftDb db, ConsentRow consent, TppRow tpp, TimeProvider time, CancellationToken ct)
     {

@@ -108,6 +108,10 @@ public static class Consents
         {
             return ApiResults.Conflict($"The consent is {consent.Status}; only a received consent can be authorised.");
         }
+        if (tpp.RevokedAt is not null)
+        {
+            return ApiResults.Conflict($"{tpp.Name} is no longer registered with Finsoft; its consent cannot be authorised.");
+        }
         if (consent.ValidUntil < ConsentGate.Today(time))
         {
             return ApiResults.Conflict("The consent's valid_until has passed; the TPP must ask for a new one.");

@@ -44,7 +44,7 @@ public static class Psd2Endpoints
             .ProducesError(429);
         accounts.MapGet("/", AccountInformation.ListAccounts).Produces<AccountInformation.AccountList>();
         accounts.MapGet("/{id:guid}/balances", AccountInformation.ReadBalances).Produces<AccountInformation.BalanceReport>();
-        accounts.MapGet("/{id:guid}/transactions", AccountInformation.ListTransactions).Produces<List<MoneyPath.Outbox.TransactionDto>>().ProducesError(422);
+        accounts.MapGet("/{id:guid}/transactions", AccountInformation.ListTransactions).Produces<List<MoneyPath.Outbox.TransactionDto>>();
 
         var mine = app.MapGroup("/api/v1/users/me/consents").WithTags("PSD2").RequireAuthorization(Policies.SignedIn).ProducesError(400, 401);
         mine.MapGet("/", Consents.ListMine).Produces<List<ConsentDto>>().ProducesError(422);

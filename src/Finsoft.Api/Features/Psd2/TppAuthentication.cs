@@ -26,6 +26,8 @@ public static class TppAuthentication
 
     private const string PathPrefix = "/api/v1/psd2";
 
+    private static readonly JsonWebTokenHandler Handler = new();
+
     public static IServiceCollection AddTppAuthentication(this IServiceCollection services, FinsoftOptions options, SigningKey signingKey)
     {
         services.AddOptions<JwtBearerOptions>(Scheme).PostConfigure<TimeProvider>((jwt, time) =>
@@ -85,13 +87,14 @@ public static class TppAuthentication
         {
             return false;
         }
+        var token = header["Bearer ".Length..].Trim();
         try
         {
-            return new JsonWebToken(header["Bearer ".Length..].Trim()).Audiences.Contains(Audience, StringComparer.Ordinal);
+            return Handler.CanReadToken(token) && new JsonWebToken(token).Audiences.Contains(Audience, StringComparer.Ordinal);
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or FormatException or SecurityTokenException)
         {
-            return false; // not a JWT at all: the user scheme refuses it
+            return false; // not a readable JWT: the user scheme refuses it (401)
         }
     }
 

@@ -7,6 +7,7 @@ using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Finsoft.Api.Features.Psd2;
 
@@ -26,11 +27,19 @@ public static class TppTokens
         CancellationToken ct)
     {
         request.HttpContext.Response.Headers.CacheControl = "no-store";
-        if (!request.HasFormContentType)
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             return Refuse(StatusCodes.Status400BadRequest, "invalid_request", "The body must be application/x-www-form-urlencoded.");
         }
-        var form = await request.ReadFormAsync(ct);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(ct);
+        }
+        catch (InvalidDataException)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, "invalid_request", "The form could not be read (too many fields, or malformed).");
+        }
         if (form["grant_type"] is not [var grant])
         {
             return Refuse(StatusCodes.Status400BadRequest, "invalid_request", "grant_type is required, once.");
