@@ -30,22 +30,12 @@ public static class TppAuthentication
 
     public static IServiceCollection AddTppAuthentication(this IServiceCollection services, FinsoftOptions options, SigningKey signingKey)
     {
-        services.AddOptions<JwtBearerOptions>(Scheme).PostConfigure<TimeProvider>((jwt, time) =>
-            jwt.TokenValidationParameters.LifetimeValidator = TokenService.LifetimeOn(time));
+        AuthSetup.JudgeLifetimeOnServiceClock(services, Scheme);
         services.AddAuthentication().AddJwtBearer(Scheme, jwt =>
         {
             jwt.MapInboundClaims = false;
-            jwt.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = options.Jwt.Issuer,
-                ValidAudience = Audience,
-                IssuerSigningKey = signingKey.Key,
-                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                RequireExpirationTime = true,
-                RequireSignedTokens = true,
-                ClockSkew = TimeSpan.FromSeconds(30),
-                NameClaimType = TokenClaims.ClientId,
-            };
+            jwt.TokenValidationParameters = TokenService.ValidationFor(options.Jwt.Issuer, signingKey, Audience);
+            jwt.TokenValidationParameters.NameClaimType = TokenClaims.ClientId;
             jwt.Events = new JwtBearerEvents
             {
                 OnTokenValidated = RejectRevokedTppAsync,

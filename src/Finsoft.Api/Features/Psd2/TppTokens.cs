@@ -53,7 +53,7 @@ public static class TppTokens
             return InvalidClient(request, "Send the client id and secret with HTTP Basic authentication.");
         }
         var tpp = await db.Tpps.AsNoTracking().FirstOrDefaultAsync(t => t.ClientId == clientId && t.RevokedAt == null, ct);
-        if (tpp is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(tpp.SecretHash), Encoding.ASCII.GetBytes(Tpps.HashSecret(secret))))
+        if (tpp is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(tpp.SecretHash), Encoding.ASCII.GetBytes(TokenService.HashSecret(secret))))
         {
             return InvalidClient(request, "Unknown client, wrong secret, or a revoked TPP.");
         }

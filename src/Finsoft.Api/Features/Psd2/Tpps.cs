@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Finsoft.Api.Infrastructure.Audit;
@@ -12,8 +11,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Finsoft.Api.Features.Psd2;
 
 /// <summary>
-/// Third-party providers an admin registers. The client secret is shown once, at registration; only its hash is kept (it is 32
-/// random bytes, so a plain SHA-256 is as good as a slow hash). Revoking a TPP ends its tokens at once and its consents with them.
+/// Third-party providers an admin registers. The client secret is shown once, at registration; only its hash is kept (as for
+/// refresh tokens). Revoking a TPP ends its tokens at once and its consents with them.
 /// </summary>
 public static class Tpps
 {
@@ -44,11 +43,11 @@ public static class Tpps
             return validation.Result;
         }
         var admin = CurrentUser.From(principal);
-        var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var secret = TokenService.NewSecret();
         var tpp = new TppRow
         {
             Id = Guid.CreateVersion7(), Name = request.Name!.Trim(), ClientId = "tpp_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
-            SecretHash = HashSecret(secret), RedirectUris = JsonSerializer.Serialize(request.RedirectUris!.Distinct(StringComparer.Ordinal)),
+            SecretHash = TokenService.HashSecret(secret), RedirectUris = JsonSerializer.Serialize(request.RedirectUris!.Distinct(StringComparer.Ordinal)),
             CreatedBy = admin.Id, CreatedAt = time.UtcNow(),
         };
         db.Tpps.Add(tpp);
@@ -83,10 +82,6 @@ public static class Tpps
         }
         return ApiResults.Ok(Response.From(tpp));
     }
-
-    public static string HashSecret(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static bool IsRedirectUri(string? text) =>
         text is { Length: <= 500 } && Uri.TryCreate(text, UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.Fragment)

@@ -1,7 +1,6 @@
 using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Http;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Finsoft.Api.Infrastructure.Auth;
 
@@ -14,28 +13,13 @@ public static class AuthSetup
         services.AddSingleton<SessionGate>();
         services.AddHostedService(provider => provider.GetRequiredService<SessionGate>());
         services.AddSingleton<ValidatedTokenCache>();
-        // Tokens are minted on the service's clock (TokenService), so their lifetime is judged on it too, with the same skew.
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).PostConfigure<TimeProvider>((jwt, time) =>
-            jwt.TokenValidationParameters.LifetimeValidator = TokenService.LifetimeOn(time));
+        JudgeLifetimeOnServiceClock(services, JwtBearerDefaults.AuthenticationScheme);
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
-            jwt.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = options.Jwt.Issuer,
-                ValidAudience = options.Jwt.Audience,
-                IssuerSigningKey = signingKey.Key,
-                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                ValidateIssuer = true,
-                ValidateAudience = true,
-                ValidateLifetime = true,
-                ValidateIssuerSigningKey = true,
-                RequireExpirationTime = true,
-                RequireSignedTokens = true,
-                ClockSkew = TimeSpan.FromSeconds(30),
-                NameClaimType = TokenClaims.Subject,
-                RoleClaimType = TokenClaims.Role,
-            };
+            jwt.TokenValidationParameters = TokenService.ValidationFor(options.Jwt.Issuer, signingKey, options.Jwt.Audience);
+            jwt.TokenValidationParameters.NameClaimType = TokenClaims.Subject;
+            jwt.TokenValidationParameters.RoleClaimType = TokenClaims.Role;
             jwt.Events = new JwtBearerEvents
             {
                 OnTokenValidated = RejectRevokedSessionAsync,
@@ -63,6 +47,11 @@ public static class AuthSetup
         }
         return services;
     }
+
+    /// <summary>Tokens are minted on the service's clock (TokenService), so a bearer scheme judges their lifetime on it too, with the same skew.</summary>
+    public static void JudgeLifetimeOnServiceClock(IServiceCollection services, string scheme) =>
+        services.AddOptions<JwtBearerOptions>(scheme).PostConfigure<TimeProvider>((jwt, time) =>
+            jwt.TokenValidationParameters.LifetimeValidator = TokenService.LifetimeOn(time));
 
     /// <summary>
     /// A token is only as alive as its session and its user: logout, refresh-token reuse or

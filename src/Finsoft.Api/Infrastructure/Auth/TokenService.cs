@@ -73,19 +73,30 @@ public sealed class TokenService(SigningKey signingKey, IOptions<FinsoftOptions>
         {
             return null;
         }
-        var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token, new TokenValidationParameters
-        {
-            ValidIssuer = _jwt.Issuer,
-            ValidAudience = audience,
-            IssuerSigningKey = signingKey.Key,
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-            ClockSkew = TimeSpan.FromSeconds(30), // as for access tokens (AuthSetup)
-            LifetimeValidator = LifetimeOn(time),
-        });
+        var parameters = ValidationFor(_jwt.Issuer, signingKey, audience);
+        parameters.LifetimeValidator = LifetimeOn(time);
+        var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token, parameters);
         return result.IsValid ? new Dictionary<string, object>(result.Claims) : null;
     }
+
+    /// <summary>
+    /// The rules every token Finsoft signs is read by, whatever its audience (access, MFA, link, TPP): this issuer, this key,
+    /// HS256 only, an expiry required, 30 s of skew. Its lifetime is judged on the service's clock (<see cref="LifetimeOn"/>).
+    /// </summary>
+    public static TokenValidationParameters ValidationFor(string issuer, SigningKey key, string audience) => new()
+    {
+        ValidIssuer = issuer,
+        ValidAudience = audience,
+        IssuerSigningKey = key.Key,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ValidateIssuer = true,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        ValidateIssuerSigningKey = true,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+        ClockSkew = TimeSpan.FromSeconds(30),
+    };
 
     /// <summary>A token's lifetime judged by the clock that minted it (the service's TimeProvider), with the validation's skew.</summary>
     public static LifetimeValidator LifetimeOn(TimeProvider time) => (notBefore, expires, _, parameters) =>
@@ -100,9 +111,12 @@ public sealed class TokenService(SigningKey signingKey, IOptions<FinsoftOptions>
     /// <summary>A refresh token is "&lt;session id&gt;.&lt;secret&gt;"; only a hash of the secret is stored.</summary>
     public static (string Token, string Hash) CreateRefreshToken(Guid sessionId)
     {
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = NewSecret();
         return ($"{sessionId:N}.{secret}", HashSecret(secret));
     }
+
+    /// <summary>32 random bytes, base64url: a secret to hand out once and keep only as <see cref="HashSecret"/>.</summary>
+    public static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public static bool TryReadRefreshToken(string? token, out Guid sessionId, out string secretHash)
     {
@@ -117,7 +131,8 @@ public sealed class TokenService(SigningKey signingKey, IOptions<FinsoftOptions>
         return true;
     }
 
-    private static string HashSecret(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    /// <summary>A plain SHA-256 is enough for a secret of 32 random bytes: there is nothing to guess.</summary>
+    public static string HashSecret(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }
 
 /// <summary>The HMAC key for tokens: configured, or (in Development only) generated once and kept in the data directory.</summary>
