@@ -27,8 +27,13 @@ public abstract class IdentityTests(DatabaseKind kind)
         Assert.Equal("customer", user.GetProperty("role").GetString());
         Assert.False(user.TryGetProperty("password", out _));
         Assert.False(user.TryGetProperty("password_hash", out _));
-        var stored = await app.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == "john@example.test"));
+        var hash = app.EmailHash("john@example.test");
+        var stored = await app.WithDbAsync(db => db.Users.SingleAsync(u => u.EmailHash == hash));
         Assert.DoesNotContain("securepassword123", stored.PasswordHash, StringComparison.Ordinal);
+        // Name and email are sealed under the person's own key (ADR 0013): neither is stored as written.
+        Assert.DoesNotContain("john", stored.Email, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("John", stored.FullName, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("pd1:", stored.Email, StringComparison.Ordinal);
     }
 
     [DbFact]
@@ -41,7 +46,8 @@ public abstract class IdentityTests(DatabaseKind kind)
             new { full_name = "X", email = "DUP@example.test", password = "another-password-1" }), HttpStatusCode.Conflict);
         await ApiClient.AssertProblemAsync(await api.PostAsync("/api/v1/users",
             new { full_name = "X", email = "sneaky@example.test", password = "another-password-1", role = "admin" }), HttpStatusCode.BadRequest);
-        Assert.False(await app.WithDbAsync(db => db.Users.AnyAsync(u => u.Email == "sneaky@example.test")));
+        var sneaky = app.EmailHash("sneaky@example.test");
+        Assert.False(await app.WithDbAsync(db => db.Users.AnyAsync(u => u.EmailHash == sneaky)));
     }
 
     [DbFact]

@@ -84,8 +84,9 @@ public abstract class RecordsTests(DatabaseKind kind)
         Assert.Equal(["food", "transport"], await Query("from=2026-09-03&to=2026-09-04&sort=date"));
         Assert.Equal(["freelance"], await Query("currency=MXN&min_amount=100"));
         Assert.Equal(["food", "transport", "food"], await Query("currency=MXN&max_amount=10&sort=date"));
-        Assert.Equal(["food"], await Query("q=PASTOR"));
+        Assert.Equal(["food", "food"], await Query("q=FOO&currency=MXN"));
         Assert.Equal(["transport"], await Query("q=port"));
+        Assert.Empty(await Query("q=pastor")); // notes are sealed under their writer's key (ADR 0013): q searches categories
         await ApiClient.AssertProblemAsync(await api.GetAsync("/api/v1/records?min_amount=5", user.Token), HttpStatusCode.UnprocessableEntity);
         await ApiClient.AssertProblemAsync(await api.GetAsync("/api/v1/records?sort=notes", user.Token), HttpStatusCode.UnprocessableEntity);
         await ApiClient.AssertProblemAsync(await api.GetAsync("/api/v1/records?cursor=bm9wZQ", user.Token), HttpStatusCode.UnprocessableEntity);

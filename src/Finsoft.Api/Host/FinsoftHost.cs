@@ -208,6 +208,7 @@ public static class FinsoftHost
     {
         await MigrateAsync(app);
         await app.Services.PrepareSensitiveDataAsync(CancellationToken.None);
+        await app.Services.SealLegacyPersonalDataAsync(CancellationToken.None);
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FinsoftOptions>>().Value;
         await WatchlistFiles.LoadAsync(app.Services, options.Aml, CancellationToken.None); // before the first user is screened
         await BootstrapAdmin.EnsureAsync(app.Services, options, CancellationToken.None);

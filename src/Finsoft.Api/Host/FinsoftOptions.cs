@@ -347,8 +347,11 @@ public sealed class GdprOptions
     /// <summary>How long an access or portability export can be downloaded.</summary>
     public int ExportDays { get; set; } = 7;
 
-    /// <summary>How often the worker looks for access and portability requests to answer.</summary>
+    /// <summary>How often the worker looks for access and portability requests to answer, and for legal holds that have ended.</summary>
     public int PollMilliseconds { get; set; } = 1000;
+
+    /// <summary>How long after the relationship ends an erased customer's data is kept for AML (the EU's AMLD: five years).</summary>
+    public int AmlRetentionYears { get; set; } = 5;
 }
 
 /// <summary>Sign-in through external OpenID Connect providers, each named in configuration (`Finsoft__Oidc__Providers__&lt;name&gt;__…`).</summary>

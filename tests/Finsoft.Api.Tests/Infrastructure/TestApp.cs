@@ -138,6 +138,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return await work(scope.ServiceProvider.GetRequiredService<FinsoftDb>());
     }
 
+    /// <summary>The keyed hash a user is found by: emails are stored sealed under each person's key, never comparable.</summary>
+    public string EmailHash(string email) =>
+        Services.GetRequiredService<Finsoft.Api.Infrastructure.Security.PersonalData>().EmailHash(Finsoft.Api.Features.Identity.Passwords.NormalizeEmail(email));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

@@ -169,10 +169,10 @@ public sealed class RescreeningWorker(IServiceScopeFactory scopes, Microsoft.Ext
         var candidates = new Finsoft.Screening.ScreeningIndex(changed.Select(e => (version.Source, e)));
         // Looser than the threshold: this index weighs words among the changed entries only; the full screening decides.
         var looser = Math.Max(0.5, options.Value.Aml.MinMatch - 0.1);
-        var sensitive = services.GetRequiredService<Infrastructure.Security.SensitiveData>();
+        var personal = services.GetRequiredService<Infrastructure.Security.PersonalData>();
         var screened = 0;
         var seen = 0;
-        await foreach (var subject in Subjects(db, sensitive, ct))
+        await foreach (var subject in Subjects(db, personal, ct))
         {
             if (++seen % 500 == 0 && !await claim.RenewAsync(ct))
             {
@@ -186,21 +186,21 @@ public sealed class RescreeningWorker(IServiceScopeFactory scopes, Microsoft.Ext
         return screened;
     }
 
-    /// <summary>Every user and destination account still there, a page at a time.</summary>
-    private static async IAsyncEnumerable<ScreeningSubject> Subjects(FinsoftDb db, Infrastructure.Security.SensitiveData sensitive,
+    /// <summary>Every user and destination account still there (and not erased), a page at a time.</summary>
+    private static async IAsyncEnumerable<ScreeningSubject> Subjects(FinsoftDb db, Infrastructure.Security.PersonalData personal,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         const int Page = 500;
         var after = Guid.Empty;
         while (true)
         {
-            var users = await db.Users.AsNoTracking().Where(u => u.DeletedAt == null && u.Id.CompareTo(after) > 0).OrderBy(u => u.Id).Take(Page)
-                .Select(u => new { u.Id, u.FullName }).ToListAsync(ct);
+            var users = await db.Users.AsNoTracking().Where(u => u.DeletedAt == null && u.ErasedAt == null && u.Id.CompareTo(after) > 0).OrderBy(u => u.Id)
+                .Take(Page).ToListAsync(ct);
             var ids = users.Select(u => u.Id).ToList();
             var profiles = await db.UserProfiles.AsNoTracking().Where(p => ids.Contains(p.UserId)).ToDictionaryAsync(p => p.UserId, ct);
             foreach (var user in users)
             {
-                yield return ScreeningSubject.OfUser(user.Id, user.FullName, profiles.GetValueOrDefault(user.Id), sensitive);
+                yield return ScreeningSubject.OfUser(user, profiles.GetValueOrDefault(user.Id), personal.KeyOf(user));
             }
             if (users.Count < Page)
             {
@@ -213,9 +213,10 @@ public sealed class RescreeningWorker(IServiceScopeFactory scopes, Microsoft.Ext
         {
             var destinations = await db.DestinationAccounts.AsNoTracking().Where(d => d.DeletedAt == null && d.Id.CompareTo(after) > 0).OrderBy(d => d.Id)
                 .Take(Page).ToListAsync(ct);
-            foreach (var destination in destinations)
+            var keys = await personal.KeysOfAsync(db, destinations.Select(d => d.UserId), ct);
+            foreach (var destination in destinations.Where(d => keys.GetValueOrDefault(d.UserId) is { IsErased: false }))
             {
-                yield return ScreeningSubject.OfDestination(destination);
+                yield return ScreeningSubject.OfDestination(destination, keys[destination.UserId]);
             }
             if (destinations.Count < Page)
             {
@@ -230,8 +231,8 @@ public sealed class RescreeningWorker(IServiceScopeFactory scopes, Microsoft.Ext
     {
         var db = services.GetRequiredService<FinsoftDb>();
         var subject = entityType == Screenings.User
-            ? await ScreeningSubject.OfUserAsync(db, services.GetRequiredService<Infrastructure.Security.SensitiveData>(), entityId, ct)
-            : await ScreeningSubject.OfDestinationAsync(db, entityId, ct);
+            ? await ScreeningSubject.OfUserAsync(db, services.GetRequiredService<Infrastructure.Security.PersonalData>(), entityId, ct)
+            : await ScreeningSubject.OfDestinationAsync(db, services.GetRequiredService<Infrastructure.Security.PersonalData>(), entityId, ct);
         if (subject is null)
         {
             await db.ScreeningSchedules.Where(s => s.EntityType == entityType && s.EntityId == entityId).ExecuteDeleteAsync(ct);

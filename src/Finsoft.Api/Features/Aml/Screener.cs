@@ -14,29 +14,33 @@ namespace Finsoft.Api.Features.Aml;
 public sealed record ScreeningSubject(string EntityType, Guid? EntityId, IReadOnlyList<string> Names, string? BirthDate = null, string? Country = null,
     Guid? Owner = null)
 {
-    /// <summary>A user as stored: name, and from the profile the company, birth date and country; null when there is no such user.</summary>
-    public static async Task<ScreeningSubject?> OfUserAsync(FinsoftDb db, SensitiveData sensitive, Guid id, CancellationToken ct)
+    /// <summary>
+    /// A user as stored: name, and from the profile the company, birth date and country; null when there is no such user,
+    /// or nothing is left of them to screen (erased).
+    /// </summary>
+    public static async Task<ScreeningSubject?> OfUserAsync(FinsoftDb db, PersonalData personal, Guid id, CancellationToken ct)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == id && u.DeletedAt == null).Select(u => new { u.FullName }).FirstOrDefaultAsync(ct);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id && u.DeletedAt == null && u.ErasedAt == null, ct);
         if (user is null)
         {
             return null;
         }
         var profile = await db.UserProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.UserId == id, ct);
-        return OfUser(id, user.FullName, profile, sensitive);
+        return OfUser(user, profile, personal.KeyOf(user));
     }
 
-    public static ScreeningSubject OfUser(Guid id, string fullName, UserProfileRow? profile, SensitiveData sensitive) =>
-        new(Screenings.User, id, profile?.Company is { } company ? [fullName, company] : [fullName],
-            profile?.BirthDate is { } birthDate ? sensitive.Reveal(birthDate) : null, profile?.Country, Owner: id);
+    public static ScreeningSubject OfUser(UserRow user, UserProfileRow? profile, PersonKey key) =>
+        new(Screenings.User, user.Id, key.Open(profile?.Company) is { } company ? [key.Open(user.FullName), company] : [key.Open(user.FullName)],
+            key.Open(profile?.BirthDate), profile?.Country, Owner: user.Id);
 
-    public static async Task<ScreeningSubject?> OfDestinationAsync(FinsoftDb db, Guid id, CancellationToken ct) =>
+    public static async Task<ScreeningSubject?> OfDestinationAsync(FinsoftDb db, PersonalData personal, Guid id, CancellationToken ct) =>
         await db.DestinationAccounts.AsNoTracking().Where(d => d.Id == id && d.DeletedAt == null).FirstOrDefaultAsync(ct) is { } destination
-            ? OfDestination(destination)
+            && await personal.KeyOfAsync(db, destination.UserId, ct) is { IsErased: false } key
+            ? OfDestination(destination, key)
             : null;
 
-    public static ScreeningSubject OfDestination(DestinationAccountRow destination) =>
-        new(Screenings.DestinationAccount, destination.Id, [destination.HolderFullName], Owner: destination.UserId);
+    public static ScreeningSubject OfDestination(DestinationAccountRow destination, PersonKey key) =>
+        new(Screenings.DestinationAccount, destination.Id, [key.Open(destination.HolderFullName)], Owner: destination.UserId);
 }
 
 /// <summary>
@@ -46,7 +50,7 @@ public sealed record ScreeningSubject(string EntityType, Guid? EntityId, IReadOn
 /// in the caller's database transaction, after locking the entity's row, so screenings and decisions about one
 /// entity apply one at a time; the caller saves.
 /// </summary>
-public sealed class Screener(FinsoftDb db, WatchlistIndex lists, SensitiveData sensitive, IOptions<FinsoftOptions> options, TimeProvider time)
+public sealed class Screener(FinsoftDb db, WatchlistIndex lists, PersonalData personal, IOptions<FinsoftOptions> options, TimeProvider time)
 {
     public async Task<ScreeningRow> ScreenAsync(ScreeningSubject subject, Guid? by, CancellationToken ct)
     {
@@ -57,10 +61,12 @@ public sealed class Screener(FinsoftDb db, WatchlistIndex lists, SensitiveData s
             ? await db.Reviews.Where(r => r.EntityId == id && r.Kind == ReviewKind.ScreeningMatch).ToListAsync(ct)
             : [];
         var now = time.UtcNow();
+        // What was screened is kept under the person's key, so an erasure reaches it too; a bare name has no one's key.
+        var key = subject.Owner is { } owner ? await personal.KeyOfAsync(db, owner, ct) : null;
         var screening = new ScreeningRow
         {
-            Id = Guid.CreateVersion7(), EntityType = subject.EntityType, EntityId = subject.EntityId, Name = subject.Names[0],
-            BirthDate = subject.BirthDate is { } born ? sensitive.Protect(born) : null, // encrypted, as in the profile
+            Id = Guid.CreateVersion7(), EntityType = subject.EntityType, EntityId = subject.EntityId, OwnerId = subject.Owner,
+            Name = key?.Seal(subject.Names[0]) ?? subject.Names[0], BirthDate = key is null ? subject.BirthDate : key.Seal(subject.BirthDate),
             Country = subject.Country, Status = ScreeningStatus.Clear, Matches = "[]",
             ListVersions = JsonSerializer.Serialize(versions, Json.Options), CreatedAt = now, ScreenedBy = by,
         };
@@ -87,7 +93,8 @@ public sealed class Screener(FinsoftDb db, WatchlistIndex lists, SensitiveData s
                 {
                     Id = Guid.CreateVersion7(), Kind = ReviewKind.ScreeningMatch, Status = ReviewStatus.Open,
                     UserId = subject.Owner,
-                    Reason = $"{subject.Names[0]} resembles {match.MatchedName} on {match.Source} (score {match.Score:0.00})",
+                    // The listed name, never the person's: the screening keeps theirs, sealed.
+                    Reason = $"The {EntityWord(subject.EntityType)} resembles {match.MatchedName} on {match.Source} (score {match.Score:0.00})",
                     ScreeningId = screening.Id, EntityType = subject.EntityType, EntityId = subject.EntityId, Source = match.Source,
                     EntryId = match.Entry.EntryId, MatchedName = match.MatchedName, Score = match.Score, CreatedAt = now,
                 };
@@ -104,6 +111,8 @@ public sealed class Screener(FinsoftDb db, WatchlistIndex lists, SensitiveData s
         await ScheduleNextAsync(subject, now, ct);
         return screening;
     }
+
+    private static string EntityWord(string entityType) => entityType == Screenings.User ? "customer's name" : "account holder's name";
 
     /// <summary>A screened user or destination is next rescreened one interval from now: the default one until an analyst sets another.</summary>
     private async Task ScheduleNextAsync(ScreeningSubject subject, DateTime now, CancellationToken ct)

@@ -30,14 +30,18 @@ public static class Screenings
     public sealed record Response(Guid Id, string EntityType, Guid? EntityId, string Name, string? BirthDate, string? Country, string Status,
         IReadOnlyList<MatchDto> Matches, IReadOnlyList<ListVersion> ListVersions, DateTime ScreenedAt)
     {
-        public static Response From(ScreeningRow s, SensitiveData sensitive) => new(s.Id, s.EntityType, s.EntityId, s.Name,
-            s.BirthDate is { } born ? sensitive.Reveal(born) : null, s.Country, s.Status,
+        /// <summary>
+        /// What was screened, for the compliance staff: the AML duty to keep it outlives an erasure until the legal hold ends,
+        /// so it is read under the hold (<see cref="PersonKey.OpenUnderHold"/>), and is "[erased]" once the key is shredded.
+        /// </summary>
+        public static Response From(ScreeningRow s, PersonKey? ownerKey) => new(s.Id, s.EntityType, s.EntityId,
+            ownerKey?.OpenUnderHold(s.Name) ?? s.Name, ownerKey is null ? s.BirthDate : ownerKey.OpenUnderHold(s.BirthDate), s.Country, s.Status,
             JsonSerializer.Deserialize<List<MatchDto>>(s.Matches, Json.Options) ?? [], JsonSerializer.Deserialize<List<ListVersion>>(s.ListVersions, Json.Options) ?? [],
             s.CreatedAt);
     }
 
     public static async Task<JsonBody> Create(Request request, ClaimsPrincipal principal, FinsoftDb db, Screener screener, UnitOfWork work,
-        SensitiveData sensitive, CancellationToken ct)
+        PersonalData personal, CancellationToken ct)
     {
         var validation = new Validation().Optional("country", request.Country, maxLength: 60);
         if (request.BirthDate is not null && !IsBirthDate(request.BirthDate))
@@ -63,8 +67,8 @@ public static class Screenings
         }
         var subject = request.EntityType switch
         {
-            User => await ScreeningSubject.OfUserAsync(db, sensitive, request.EntityId!.Value, ct),
-            DestinationAccount => await ScreeningSubject.OfDestinationAsync(db, request.EntityId!.Value, ct),
+            User => await ScreeningSubject.OfUserAsync(db, personal, request.EntityId!.Value, ct),
+            DestinationAccount => await ScreeningSubject.OfDestinationAsync(db, personal, request.EntityId!.Value, ct),
             _ => new ScreeningSubject(Name, null, [request.Name!.Trim()]),
         };
         if (subject is null)
@@ -80,16 +84,19 @@ public static class Screenings
             await db.SaveChangesAsync(ct);
             return screening;
         }, ct, alsoRetry: DatabaseSetup.IsUniqueViolation);
-        return ApiResults.Created(Response.From(row.Value, sensitive));
+        return ApiResults.Created(Response.From(row.Value, row.Value.OwnerId is { } owner ? await personal.KeyOfAsync(db, owner, ct) : null));
     }
 
-    public static async Task<JsonBody> Get(Guid id, FinsoftDb db, SensitiveData sensitive, CancellationToken ct) =>
-        await db.Screenings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) is { } row
-            ? ApiResults.Ok(Response.From(row, sensitive))
-            : ApiResults.NotFound("Screening not found");
+    public static async Task<JsonBody> Get(Guid id, FinsoftDb db, PersonalData personal, CancellationToken ct)
+    {
+        var row = await db.Screenings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
+        return row is null
+            ? ApiResults.NotFound("Screening not found")
+            : ApiResults.Ok(Response.From(row, row.OwnerId is { } owner ? await personal.KeyOfAsync(db, owner, ct) : null));
+    }
 
     public static async Task<JsonBody> List([Microsoft.AspNetCore.Mvc.FromQuery(Name = "entity_id")] Guid? entityId, string? status, int? limit,
-        string? cursor, HttpRequest http, FinsoftDb db, SensitiveData sensitive, CancellationToken ct)
+        string? cursor, HttpRequest http, FinsoftDb db, PersonalData personal, CancellationToken ct)
     {
         if (status is not (null or ScreeningStatus.Clear or ScreeningStatus.PotentialMatch or ScreeningStatus.ConfirmedMatch or ScreeningStatus.Dismissed))
         {
@@ -108,7 +115,9 @@ public static class Screenings
         {
             query = query.Where(s => s.Status == status);
         }
-        return await PageResponse.ReadAsync(query, page, newestFirst: true, http, s => Response.From(s, sensitive), ct);
+        var rows = await PageResponse.ReadRowsAsync(query, page, newestFirst: true, ct);
+        var keys = await personal.KeysOfAsync(db, rows.Where(s => s.OwnerId is not null).Select(s => s.OwnerId!.Value), ct);
+        return PageResponse.Of(http, rows, page, s => Response.From(s, s.OwnerId is { } owner ? keys.GetValueOrDefault(owner, PersonKey.Shredded) : null));
     }
 
     private static bool IsBirthDate(string text) =>

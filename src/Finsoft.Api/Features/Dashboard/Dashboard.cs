@@ -7,6 +7,7 @@ using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
 using Finsoft.Ledger;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -97,7 +98,7 @@ public static class Dashboard
 
     /// <summary>The latest records and ledger transactions the caller may see.</summary>
     public static async Task<JsonBody> GetRecent(int? limit, [FromQuery(Name = "user_id")] Guid? userId, ClaimsPrincipal principal, FinsoftDb db, IOptions<FinsoftOptions> options,
-        CancellationToken ct)
+        PersonalData personal, CancellationToken ct)
     {
         var size = limit ?? 10;
         if (size is < 1 or > 100)
@@ -115,7 +116,9 @@ public static class Dashboard
             ? await db.TransactionsTouchingHeldByAsync(owner, ct)
             : await db.TransactionsVisibleToAsync(user, ct);
         var moves = await transactions.AsNoTracking().OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(size).ToListAsync(ct);
-        return ApiResults.Ok(new RecentActivity(latest.Select(RecordDto.From).ToList(), moves.Select(TransactionDto.From).ToList()));
+        var keys = await personal.KeysOfAsync(db, latest.Select(r => r.UserId), ct);
+        return ApiResults.Ok(new RecentActivity(latest.Select(r => RecordDto.From(r, keys.GetValueOrDefault(r.UserId, PersonKey.Shredded))).ToList(),
+            moves.Select(TransactionDto.From).ToList()));
     }
 
     /// <summary>The live records a dashboard sums: the caller's own, or for an admin everyone's (or `user_id`'s); in one currency.</summary>

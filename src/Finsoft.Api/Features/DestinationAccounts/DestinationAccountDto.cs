@@ -10,9 +10,10 @@ public sealed record DestinationAccountDto(
     Guid Id, Guid UserId, string AccountNumber, string BankCode, string BankName, string FriendlyName,
     string HolderFullName, string VerificationStatus, DateTime CreatedAt, DateTime UpdatedAt)
 {
-    /// <summary>The account number is stored encrypted; its owner sees it in full.</summary>
-    public static DestinationAccountDto From(DestinationAccountRow d, SensitiveData sensitive) => new(
-        d.Id, d.UserId, sensitive.Reveal(d.AccountNumber), d.BankCode, d.BankName, d.FriendlyName, d.HolderFullName, d.VerificationStatus, d.CreatedAt, d.UpdatedAt);
+    /// <summary>Account number and holder are sealed under the owner's key (<paramref name="ownerKey"/>); the owner sees them in full.</summary>
+    public static DestinationAccountDto From(DestinationAccountRow d, PersonKey ownerKey) => new(
+        d.Id, d.UserId, ownerKey.Open(d.AccountNumber), d.BankCode, d.BankName, d.FriendlyName, ownerKey.Open(d.HolderFullName), d.VerificationStatus,
+        d.CreatedAt, d.UpdatedAt);
 }
 
 public static class DestinationAccess

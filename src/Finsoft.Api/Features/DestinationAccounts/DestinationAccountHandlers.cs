@@ -16,8 +16,8 @@ public static class CreateDestinationAccount
     public sealed record Request(string? AccountNumber, string? FriendlyName, string? HolderName);
 
     /// <summary>Registers a bank account to withdraw to; its holder is screened in the same commit (a match holds withdrawals to it for review).</summary>
-    public static async Task<JsonBody> Handle(Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, Screener screener, TimeProvider time,
-        CancellationToken ct)
+    public static async Task<JsonBody> Handle(Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, PersonalData personal,
+        Screener screener, TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation().Required("account_number", request.AccountNumber, 18)
             .Required("friendly_name", request.FriendlyName, 100).Required("holder_name", request.HolderName, 200);
@@ -31,15 +31,17 @@ public static class CreateDestinationAccount
             return validation.Result;
         }
         var now = time.UtcNow();
+        var owner = CurrentUser.From(principal).Id;
+        var key = await personal.KeyOfAsync(db, owner, ct);
         var row = new DestinationAccountRow
         {
-            Id = Guid.CreateVersion7(), UserId = CurrentUser.From(principal).Id, AccountNumber = sensitive.Protect(clabe.Value.Value),
+            Id = Guid.CreateVersion7(), UserId = owner, AccountNumber = key.Seal(clabe.Value.Value),
             AccountNumberHash = sensitive.Hash(SensitiveKinds.Clabe, clabe.Value.Value),
             BankCode = clabe.Value.Bank.Code, BankName = clabe.Value.Bank.Name, FriendlyName = request.FriendlyName!.Trim(),
-            HolderFullName = request.HolderName!.Trim(), VerificationStatus = VerificationStatus.Unverified, CreatedAt = now, UpdatedAt = now,
+            HolderFullName = key.Seal(request.HolderName!.Trim()), VerificationStatus = VerificationStatus.Unverified, CreatedAt = now, UpdatedAt = now,
         };
         db.DestinationAccounts.Add(row);
-        await screener.ScreenAsync(ScreeningSubject.OfDestination(row), by: null, ct);
+        await screener.ScreenAsync(ScreeningSubject.OfDestination(row, key), by: null, ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -48,26 +50,29 @@ public static class CreateDestinationAccount
         {
             return ApiResults.Conflict("This account is already registered");
         }
-        return ApiResults.Created(DestinationAccountDto.From(row, sensitive));
+        return ApiResults.Created(DestinationAccountDto.From(row, key));
     }
 }
 
 public static class DestinationAccountQueries
 {
-    public static async Task<JsonBody> List(int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive,
+    public static async Task<JsonBody> List(int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, PersonalData personal,
         CancellationToken ct)
     {
         if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
         {
             return problem!;
         }
-        return await PageResponse.ReadAsync(db.DestinationAccounts.OwnedBy(principal), page, newestFirst: false, http, d => DestinationAccountDto.From(d, sensitive), ct);
+        var key = await personal.KeyOfAsync(db, CurrentUser.From(principal).Id, ct); // a customer's destinations are all under its key
+        return await PageResponse.ReadAsync(db.DestinationAccounts.OwnedBy(principal), page, newestFirst: false, http, d => DestinationAccountDto.From(d, key), ct);
     }
 
-    public static async Task<JsonBody> Get(Guid id, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, CancellationToken ct)
+    public static async Task<JsonBody> Get(Guid id, ClaimsPrincipal principal, FinsoftDb db, PersonalData personal, CancellationToken ct)
     {
         var row = await db.DestinationAccounts.OwnedBy(principal).AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
-        return row is null ? ApiResults.NotFound("Destination account not found") : ApiResults.Ok(DestinationAccountDto.From(row, sensitive));
+        return row is null
+            ? ApiResults.NotFound("Destination account not found")
+            : ApiResults.Ok(DestinationAccountDto.From(row, await personal.KeyOfAsync(db, row.UserId, ct)));
     }
 
     /// <summary>Soft delete: past withdrawals keep pointing at the row.</summary>
@@ -80,7 +85,7 @@ public static class DestinationAccountQueries
     }
 
     /// <summary>Asks the bank whether the account exists under that holder, and records the answer.</summary>
-    public static async Task<JsonBody> Verify(Guid id, ClaimsPrincipal principal, FinsoftDb db, IBankConnector bank, SensitiveData sensitive,
+    public static async Task<JsonBody> Verify(Guid id, ClaimsPrincipal principal, FinsoftDb db, IBankConnector bank, PersonalData personal,
         TimeProvider time, CancellationToken ct)
     {
         var row = await db.DestinationAccounts.OwnedBy(principal).FirstOrDefaultAsync(d => d.Id == id, ct);
@@ -88,14 +93,15 @@ public static class DestinationAccountQueries
         {
             return ApiResults.NotFound("Destination account not found");
         }
-        if (!await bank.VerifyAccountAsync(sensitive.Reveal(row.AccountNumber), row.HolderFullName, ct))
+        var key = await personal.KeyOfAsync(db, row.UserId, ct);
+        if (!await bank.VerifyAccountAsync(key.Open(row.AccountNumber), key.Open(row.HolderFullName), ct))
         {
             return ApiResults.Unprocessable("The bank could not verify this account");
         }
         row.VerificationStatus = VerificationStatus.Verified;
         row.UpdatedAt = time.UtcNow();
         await db.SaveChangesAsync(ct);
-        return ApiResults.Ok(DestinationAccountDto.From(row, sensitive));
+        return ApiResults.Ok(DestinationAccountDto.From(row, key));
     }
 }
 

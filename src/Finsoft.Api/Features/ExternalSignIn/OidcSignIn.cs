@@ -45,7 +45,7 @@ public static class OidcSignIn
             : UnknownProvider;
 
     public static async Task<IResult> Complete(string provider, HttpContext http, FinsoftDb db, Passwords passwords, Screener screener, TokenService tokens,
-        SignInGuard guard, AuditTrail audit, SmsCodes sms, SensitiveData sensitive, IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
+        SignInGuard guard, AuditTrail audit, SmsCodes sms, PersonalData personal, IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (!options.Value.Oidc.Providers.ContainsKey(provider))
         {
@@ -75,7 +75,7 @@ public static class OidcSignIn
             }
             link.LastUsedAt = time.UtcNow();
             await db.SaveChangesAsync(ct);
-            return await Login.FirstFactorPassedAsync(db, linked, tokens, guard, audit, sms, sensitive, options.Value, time, details, ct);
+            return await Login.FirstFactorPassedAsync(db, linked, tokens, guard, audit, sms, personal, options.Value, time, details, ct);
         }
         if (email is null || !emailVerified)
         {
@@ -83,7 +83,8 @@ public static class OidcSignIn
                 $"{provider} did not vouch for an email address (email and email_verified); Finsoft needs one to open or link an account.",
                 errorCode: "email_unverified");
         }
-        if (await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == email && u.DeletedAt == null, ct) is { } existing)
+        var emailHash = personal.EmailHash(email);
+        if (await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.EmailHash == emailHash && u.DeletedAt == null, ct) is { } existing)
         {
             var token = tokens.CreatePurposeToken(LinkAudience, TimeSpan.FromMinutes(LinkTokenMinutes),
                 new Claim(TokenClaims.Subject, existing.Id.ToString()), new Claim(ProviderClaim, provider), new Claim("external_subject", subject));
@@ -92,7 +93,7 @@ public static class OidcSignIn
         var name = principal.FindFirstValue("name") is { Length: > 0 and <= 200 } full ? full : email;
         var now = time.UtcNow();
         // Nobody knows this password: the user signs in through the provider.
-        var created = await Register.CreateAsync(db, passwords, screener, time, name, email, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        var created = await Register.CreateAsync(db, passwords, personal, screener, time, name, email, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             Roles.Customer, ct, user =>
             {
                 db.ExternalLogins.Add(new ExternalLoginRow { Provider = provider, Subject = subject, UserId = user.Id, CreatedAt = now, LastUsedAt = now });
@@ -103,12 +104,12 @@ public static class OidcSignIn
             // The email is taken after all: by a deleted user (whose email stays reserved), or by a sign-in that got there first.
             return ApiResults.Conflict($"An account with this email exists or existed; it cannot be opened through {provider}. Sign in again, or with the password.");
         }
-        return await Login.FirstFactorPassedAsync(db, created, tokens, guard, audit, sms, sensitive, options.Value, time, details, ct);
+        return await Login.FirstFactorPassedAsync(db, created, tokens, guard, audit, sms, personal, options.Value, time, details, ct);
     }
 
     /// <summary>The user confirms, with its password, that the provider's subject may sign in as it from now on.</summary>
     public static async Task<JsonBody> Link(LinkRequest request, FinsoftDb db, Passwords passwords, TokenService tokens, SignInGuard guard, AuditTrail audit,
-        SmsCodes sms, SensitiveData sensitive, IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
+        SmsCodes sms, PersonalData personal, IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (await tokens.ReadPurposeTokenAsync(LinkAudience, request.LinkToken) is not { } claims
             || !Guid.TryParse(claims.GetValueOrDefault(TokenClaims.Subject) as string, out var userId)
@@ -141,7 +142,7 @@ public static class OidcSignIn
         {
             return ApiResults.Conflict($"This {provider} sign-in, or another {provider} sign-in of yours, is linked already.");
         }
-        return await Login.FirstFactorPassedAsync(db, user, tokens, guard, audit, sms, sensitive, options.Value, time, new { mfa = false, provider }, ct);
+        return await Login.FirstFactorPassedAsync(db, user, tokens, guard, audit, sms, personal, options.Value, time, new { mfa = false, provider }, ct);
     }
 
     private static JsonBody UnknownProvider => ApiResults.NotFound("No such sign-in provider");

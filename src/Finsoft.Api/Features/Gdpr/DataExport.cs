@@ -21,7 +21,7 @@ namespace Finsoft.Api.Features.Gdpr;
 /// destinations, the transactions of those wallets, its records, payment methods and PSD2 consents, and the audit events about
 /// it. Only rows keyed to the person are read. The zip is kept encrypted (Data Protection) until it expires.
 /// </summary>
-public sealed class DataExport(SensitiveData sensitive, IDataProtectionProvider protection)
+public sealed class DataExport(PersonalData personal, IDataProtectionProvider protection)
 {
     public const int FormatVersion = 1;
 
@@ -51,25 +51,26 @@ public sealed class DataExport(SensitiveData sensitive, IDataProtectionProvider 
     {
         var userId = request.UserId;
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, ct);
+        var key = personal.KeyOf(user); // everything personal in the export is the subject's own, sealed under its key
         var profile = await db.UserProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == userId, ct);
         var held = await db.Accounts.AsNoTracking().HeldBy(db, userId).OrderBy(a => a.CreatedAt).ToListAsync(ct);
         var heldIds = held.Select(a => (Guid?)a.Id).ToList();
         var files = new List<(string Name, Func<Stream, Task> Write)>
         {
-            ("profile.json", s => WriteAsync(s, new Profile(UserDto.From(user), Profiles.ToDto(userId, profile, sensitive)), ct)),
+            ("profile.json", s => WriteAsync(s, new Profile(UserDto.From(user, key), Profiles.ToDto(userId, profile, key)), ct)),
             ("accounts.json", s => WriteAsync(s, held.Select(a => new HeldAccount(AccountDto.From(a), a.UserId == userId ? "owner" : "joint holder", a.ClosedAt)), ct)),
             ("destinations.json", async s => await WriteAsync(s, (await db.DestinationAccounts.AsNoTracking().Where(d => d.UserId == userId)
-                .OrderBy(d => d.CreatedAt).ToListAsync(ct)).Select(d => new Destination(d.Id, sensitive.Reveal(d.AccountNumber), d.BankCode, d.BankName,
-                    d.FriendlyName, d.HolderFullName, d.VerificationStatus, d.CreatedAt, d.DeletedAt)), ct)),
+                .OrderBy(d => d.CreatedAt).ToListAsync(ct)).Select(d => new Destination(d.Id, key.Open(d.AccountNumber), d.BankCode, d.BankName,
+                    d.FriendlyName, key.Open(d.HolderFullName), d.VerificationStatus, d.CreatedAt, d.DeletedAt)), ct)),
             // Read row by row into the zip, not listed first: a busy wallet's history is in memory once, compressed.
             ("transactions.json", s => JsonSerializer.SerializeAsync(s, db.Transactions.AsNoTracking()
                 .Where(t => heldIds.Contains(t.OriginAccountId) || heldIds.Contains(t.DestinationAccountId))
                 .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).AsAsyncEnumerable().Select(TransactionDto.From), Json.Options, ct)),
             ("records.json", async s => await WriteAsync(s, (await db.Records.AsNoTracking().Where(r => r.UserId == userId).OrderBy(r => r.CreatedAt).ToListAsync(ct))
-                .Select(r => new Record(r.Id, r.Type, Money.Format(r.Amount, Currency.Get(r.Currency)), r.Currency, r.Category, r.Date, r.Notes, r.TransactionId,
+                .Select(r => new Record(r.Id, r.Type, Money.Format(r.Amount, Currency.Get(r.Currency)), r.Currency, r.Category, r.Date, key.Open(r.Notes), r.TransactionId,
                     r.CreatedAt, r.DeletedAt)), ct)),
             ("payment_methods.json", async s => await WriteAsync(s, (await db.PaymentMethods.AsNoTracking().Where(p => p.UserId == userId).OrderBy(p => p.CreatedAt)
-                .ToListAsync(ct)).Select(p => new PaymentMethod(p.Id, p.Type, p.Provider, p.Brand, p.Last4, p.ExpMonth, p.ExpYear, p.HolderName, p.BankName,
+                .ToListAsync(ct)).Select(p => new PaymentMethod(p.Id, p.Type, p.Provider, p.Brand, p.Last4, p.ExpMonth, p.ExpYear, key.Open(p.HolderName), p.BankName,
                     p.CreatedAt, p.DeletedAt)), ct)),
             ("consents.json", async s => await WriteAsync(s, (await db.Consents.AsNoTracking().Where(c => c.UserId == userId).OrderBy(c => c.CreatedAt)
                 .Join(db.Tpps, c => c.TppId, t => t.Id, (c, t) => new { c, t }).ToListAsync(ct)).Select(x => ConsentDto.From(x.c, x.t)), ct)),

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 
 namespace Finsoft.Api.Features.Gdpr;
@@ -31,12 +33,14 @@ public static class DataRequestStatus
 public sealed record DataRequestDto(
     Guid Id, Guid UserId, Guid RequestedBy, string Type, string? Details, string Status, string? Reason, DateTime DueAt, DateTime CreatedAt,
     DateTime UpdatedAt, DateTime? CompletedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DataRequestDto.ExportLink? Export)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DataRequestDto.ExportLink? Export,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Erasure.LegalHold>? LegalHolds)
 {
     /// <summary>Where the export is, while it lasts.</summary>
     public sealed record ExportLink(string Href, long Bytes, DateTime ExpiresAt);
 
     public static DataRequestDto From(DataRequestRow r) => new(
         r.Id, r.UserId, r.RequestedBy, r.Type, r.Details, r.Status, r.Reason, r.DueAt, r.CreatedAt, r.UpdatedAt, r.CompletedAt,
-        r is { ExportBytes: { } bytes, ExportExpiresAt: { } expires } ? new ExportLink($"/api/v1/gdpr/data-requests/{r.Id}/export", bytes, expires) : null);
+        r is { ExportBytes: { } bytes, ExportExpiresAt: { } expires } ? new ExportLink($"/api/v1/gdpr/data-requests/{r.Id}/export", bytes, expires) : null,
+        r.LegalHolds is { } holds ? JsonSerializer.Deserialize<List<Erasure.LegalHold>>(holds, Json.Options) : null);
 }

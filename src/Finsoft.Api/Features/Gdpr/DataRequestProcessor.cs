@@ -9,9 +9,10 @@ namespace Finsoft.Api.Features.Gdpr;
 /// <summary>
 /// Answers access and portability requests: claims one with a lease by a conditional update (so one node makes its export; a
 /// node that dies leaves the lease to run out; a long export renews it), builds the export, and completes the request with it
-/// in one statement, only under the lease that made it. Exports past their days are dropped.
+/// in one statement, only under the lease that made it. Exports past their days are dropped, and the keys of erased people
+/// whose legal hold has ended are destroyed.
 /// </summary>
-public sealed class DataRequestProcessor(IServiceScopeFactory scopes, DataExport exports, AuditTrail audit, IOptions<FinsoftOptions> options,
+public sealed class DataRequestProcessor(IServiceScopeFactory scopes, DataExport exports, Erasure erasure, AuditTrail audit, IOptions<FinsoftOptions> options,
     TimeProvider time, ILogger<DataRequestProcessor> logger) : PollingWorker(time, logger)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
@@ -24,6 +25,13 @@ public sealed class DataRequestProcessor(IServiceScopeFactory scopes, DataExport
         {
         }
         await DropExpiredAsync(ct);
+        await ShredDueAsync(ct);
+    }
+
+    public async Task<int> ShredDueAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await erasure.ShredDueAsync(scope.ServiceProvider.GetRequiredService<FinsoftDb>(), ct);
     }
 
     /// <summary>Deletes the exports past their days; returns how many.</summary>

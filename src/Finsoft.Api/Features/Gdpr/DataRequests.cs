@@ -2,7 +2,10 @@ using System.Security.Claims;
 using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Features.Aml;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.MoneyPath.Store;
+using Finsoft.Ledger;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,7 +40,7 @@ public static class DataRequests
             return ApiResults.Problem(StatusCodes.Status403Forbidden, "Only an admin files a request for another person; leave user_id out for your own.");
         }
         var subject = request.UserId ?? caller.Id;
-        if (!await db.Users.AnyAsync(u => u.Id == subject && u.DeletedAt == null, ct))
+        if (!await db.Users.AnyAsync(u => u.Id == subject && u.DeletedAt == null && u.ErasedAt == null, ct))
         {
             return ApiResults.NotFound("User not found");
         }
@@ -104,8 +107,12 @@ public static class DataRequests
         return await PageResponse.ReadAsync(query, page, newestFirst: true, http, DataRequestDto.From, ct);
     }
 
-    /// <summary>An admin marks a rectification done (the corrections go through the profile endpoints). Erasure is not built yet.</summary>
-    public static async Task<JsonBody> Process(Guid id, ClaimsPrincipal principal, FinsoftDb db, AuditTrail audit, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// An admin carries out an erasure (<see cref="Erasure"/>), or marks a rectification done (the corrections go through the
+    /// profile endpoints).
+    /// </summary>
+    public static async Task<JsonBody> Process(Guid id, ClaimsPrincipal principal, FinsoftDb db, UnitOfWork work, Erasure erasure, AuditTrail audit,
+        TimeProvider time, CancellationToken ct)
     {
         var row = await db.DataRequests.WithoutExport().FirstOrDefaultAsync(r => r.Id == id, ct);
         if (row is null)
@@ -116,12 +123,11 @@ public static class DataRequests
         {
             return ApiResults.Conflict($"An {row.Type} request is answered by the service on its own.");
         }
+        var admin = CurrentUser.From(principal);
         if (row.Type == DataRequestType.Erasure)
         {
-            return ApiResults.Problem(StatusCodes.Status409Conflict,
-                "Erasure by crypto-shredding is not available yet: the request stays received, with its due date, until it is.", errorCode: "erasure_unavailable");
+            return await EraseAsync(row, admin.Id, db, work, erasure, audit, time, ct);
         }
-        var admin = CurrentUser.From(principal);
         var now = time.UtcNow();
         var done = await db.DataRequests.Where(r => r.Id == id && (r.Status == DataRequestStatus.Received || r.Status == DataRequestStatus.Processing))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, DataRequestStatus.Completed).SetProperty(r => r.DecidedBy, admin.Id)
@@ -132,6 +138,56 @@ public static class DataRequests
         }
         await audit.RecordAsync(db, AuditEvents.DataRequestCompleted, admin.Id, row.UserId, new { request_id = id, type = row.Type });
         return ApiResults.Ok(DataRequestDto.From(await db.DataRequests.WithoutExport().FirstAsync(r => r.Id == id, ct)));
+    }
+
+    /// <summary>
+    /// One transaction: the request moves to completed (only from received or processing), the person is erased, and the
+    /// request names the legal holds. Refused with nothing changed while money, a loan or a movement in flight stands in the way.
+    /// </summary>
+    private static async Task<JsonBody> EraseAsync(DataRequestRow row, Guid adminId, FinsoftDb db, UnitOfWork work, Erasure erasure, AuditTrail audit,
+        TimeProvider time, CancellationToken ct)
+    {
+        var moneyArrived = new LedgerError(LedgerErrorCode.AccountNotEmpty, "Money reached one of the person's accounts during the erasure; nothing was erased.");
+        IReadOnlyList<Erasure.LegalHold> kept = [];
+        var outcome = await work.RunAsync<JsonBody>(async ct =>
+        {
+            await ComplianceHolds.LockAsync(db, Screenings.User, row.UserId, ct);
+            var user = await db.Users.SingleAsync(u => u.Id == row.UserId, ct);
+            if (await Erasure.RefusalAsync(db, user, ct) is { } refusal)
+            {
+                return refusal;
+            }
+            var now = time.UtcNow();
+            if (await db.DataRequests.Where(r => r.Id == row.Id && (r.Status == DataRequestStatus.Received || r.Status == DataRequestStatus.Processing))
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, DataRequestStatus.Completed).SetProperty(r => r.DecidedBy, adminId)
+                        .SetProperty(r => r.CompletedAt, now).SetProperty(r => r.UpdatedAt, now), ct) == 0)
+            {
+                return ApiResults.Conflict("The request is decided already.");
+            }
+            if (await erasure.EraseAsync(db, user, adminId, row.Id, ct) is not { } holds)
+            {
+                return moneyArrived; // rolls back
+            }
+            kept = holds;
+            await db.DataRequests.Where(r => r.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.LegalHolds, Erasure.Describe(holds)), ct);
+            audit.Add(db, AuditEvents.DataRequestCompleted, adminId, row.UserId, new { request_id = row.Id, type = row.Type, legal_holds = holds.Select(h => h.Name) });
+            await db.SaveChangesAsync(ct);
+            return ApiResults.Ok(new { }); // done: the request is read back once committed
+        }, ct);
+        if (!outcome.IsSuccess)
+        {
+            return ApiResults.Problem(StatusCodes.Status409Conflict, outcome.Error!.Message, errorCode: "erasure_blocked");
+        }
+        if (outcome.Value.StatusCode != StatusCodes.Status200OK)
+        {
+            return outcome.Value;
+        }
+        erasure.Announce(row.UserId, row.Id, kept);
+        if (kept.Count == 0)
+        {
+            await Erasure.CompactAsync(db, ct);
+        }
+        return ApiResults.Ok(DataRequestDto.From(await db.DataRequests.WithoutExport().FirstAsync(r => r.Id == row.Id, ct)));
     }
 
     public static async Task<JsonBody> Reject(Guid id, RejectRequest request, ClaimsPrincipal principal, FinsoftDb db, AuditTrail audit, TimeProvider time,
@@ -188,7 +244,7 @@ public static class DataRequests
     {
         Id = r.Id, UserId = r.UserId, RequestedBy = r.RequestedBy, Type = r.Type, Details = r.Details, Status = r.Status, Reason = r.Reason,
         DecidedBy = r.DecidedBy, DueAt = r.DueAt, LeaseUntil = r.LeaseUntil, ExportBytes = r.ExportBytes, ExportExpiresAt = r.ExportExpiresAt,
-        CreatedAt = r.CreatedAt, UpdatedAt = r.UpdatedAt, CompletedAt = r.CompletedAt,
+        CreatedAt = r.CreatedAt, UpdatedAt = r.UpdatedAt, CompletedAt = r.CompletedAt, LegalHolds = r.LegalHolds,
     });
 
     private static IQueryable<DataRequestRow> VisibleTo(FinsoftDb db, CurrentUser user) =>

@@ -8,6 +8,7 @@ public static class GdprEndpoints
     public static IServiceCollection AddGdpr(this IServiceCollection services)
     {
         services.AddSingleton<DataExport>();
+        services.AddSingleton<Erasure>();
         services.AddSingleton<DataRequestProcessor>();
         services.AddHostedService(provider => provider.GetRequiredService<DataRequestProcessor>());
         return services;

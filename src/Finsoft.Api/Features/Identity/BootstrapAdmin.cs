@@ -27,7 +27,8 @@ public static class BootstrapAdmin
         {
             throw new StartupException($"Finsoft:Bootstrap admin credentials are not acceptable (email must be valid; password {Passwords.MinLength}+ characters, not a common password, not containing the email).");
         }
-        var created = await Register.CreateAsync(db, scope.ServiceProvider.GetRequiredService<Passwords>(), scope.ServiceProvider.GetRequiredService<Screener>(),
+        var created = await Register.CreateAsync(db, scope.ServiceProvider.GetRequiredService<Passwords>(),
+            scope.ServiceProvider.GetRequiredService<Infrastructure.Security.PersonalData>(), scope.ServiceProvider.GetRequiredService<Screener>(),
             scope.ServiceProvider.GetRequiredService<TimeProvider>(), bootstrap.AdminFullName, bootstrap.AdminEmail, bootstrap.AdminPassword, Roles.Admin, ct);
         if (created is null)
         {

@@ -14,7 +14,7 @@ public static class ChangePassword
 
     /// <summary>Needs the current password; the new one meets the policy. Every other session of the user ends at once.</summary>
     public static async Task<JsonBody> Handle(Request request, ClaimsPrincipal principal, FinsoftDb db, Passwords passwords, SignInGuard guard,
-        AuditTrail audit, TimeProvider time, CancellationToken ct)
+        Infrastructure.Security.PersonalData personal, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var current = CurrentUser.From(principal);
         var user = await db.Users.SingleAsync(u => u.Id == current.Id, ct);
@@ -29,7 +29,7 @@ public static class ChangePassword
             await guard.RecordFailureAsync(db, user, AuditEvents.LoginFailed, new { reason = "wrong_password", during = "password_change" });
             return validation.Add("current_password", "current_password is not the account's password.").Result;
         }
-        Passwords.CheckPassword(validation, request.NewPassword, user.Email, "new_password");
+        Passwords.CheckPassword(validation, request.NewPassword, personal.KeyOf(user).Open(user.Email), "new_password");
         if (validation.IsValid && request.NewPassword == request.CurrentPassword)
         {
             validation.Add("new_password", "new_password must differ from the current one.");

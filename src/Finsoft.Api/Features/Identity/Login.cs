@@ -27,18 +27,19 @@ public static class Login
     /// password hash computed in every case, so neither the answer nor its timing tells them apart.
     /// </summary>
     public static async Task<JsonBody> Handle(Request request, FinsoftDb db, Passwords passwords, TokenService tokens, SignInGuard guard,
-        AuditTrail audit, SmsCodes sms, SensitiveData sensitive, IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
+        AuditTrail audit, SmsCodes sms, PersonalData personal, IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password) || request.Password.Length > Passwords.MaxLength)
         {
             return ApiResults.Invalid(new Dictionary<string, string[]> { ["credentials"] = ["email and password are required."] });
         }
         var email = Passwords.NormalizeEmail(request.Email);
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email && u.DeletedAt == null, ct);
+        var emailHash = personal.EmailHash(email);
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.EmailHash == emailHash && u.DeletedAt == null, ct);
         var passwordMatches = passwords.Verify(user, request.Password);
         if (user is null)
         {
-            await audit.RecordAsync(db, AuditEvents.LoginFailed, null, null, new { email, reason = "unknown_email" });
+            await audit.RecordAsync(db, AuditEvents.LoginFailed, null, null, new { email_hash = emailHash, reason = "unknown_email" });
             return Refused();
         }
         if (guard.IsLocked(user))
@@ -56,7 +57,7 @@ public static class Login
             await audit.RecordAsync(db, AuditEvents.LoginFailed, null, user.Id, new { reason = "inactive" });
             return Refused();
         }
-        return await FirstFactorPassedAsync(db, user, tokens, guard, audit, sms, sensitive, options.Value, time, new { mfa = false }, ct);
+        return await FirstFactorPassedAsync(db, user, tokens, guard, audit, sms, personal, options.Value, time, new { mfa = false }, ct);
     }
 
     /// <summary>
@@ -64,7 +65,7 @@ public static class Login
     /// else a session. <paramref name="details"/> is what the audit records of a sign-in without MFA.
     /// </summary>
     public static async Task<JsonBody> FirstFactorPassedAsync(FinsoftDb db, UserRow user, TokenService tokens, SignInGuard guard, AuditTrail audit,
-        SmsCodes sms, SensitiveData sensitive, FinsoftOptions options, TimeProvider time, object details, CancellationToken ct)
+        SmsCodes sms, PersonalData personal, FinsoftOptions options, TimeProvider time, object details, CancellationToken ct)
     {
         if (user.MfaEnabled)
         {
@@ -72,19 +73,19 @@ public static class Login
             {
                 // Sent with the challenge. When a code went out too recently, none is sent now: the one sent then still works if it
                 // was for signing in, and /auth/mfa/sms/send asks for a new one once the wait is over.
-                await sms.SendAsync(db, user.Id, SmsCodePurpose.SignIn, sensitive.Reveal(phone), ct);
+                await sms.SendAsync(db, user.Id, SmsCodePurpose.SignIn, personal.KeyOf(user).Open(phone), ct);
             }
             return ApiResults.Ok(new MfaChallenge(true, tokens.CreateMfaToken(user.Id), time.UtcNow().AddMinutes(TokenService.MfaTokenMinutes),
                 user.MfaMethod ?? "totp"));
         }
         await guard.ClearFailuresAsync(db, user, ct);
-        return ApiResults.Ok(await StartSessionAsync(db, tokens, audit, options, time, user, details, ct));
+        return ApiResults.Ok(await StartSessionAsync(db, tokens, audit, personal, options, time, user, details, ct));
     }
 
     public static JsonBody Refused() => ApiResults.Problem(StatusCodes.Status401Unauthorized, BadCredentials);
 
     /// <summary>Opens a session (a token family) and records the sign-in in the same commit.</summary>
-    public static async Task<LoginResponse> StartSessionAsync(FinsoftDb db, TokenService tokens, AuditTrail audit, FinsoftOptions options,
+    public static async Task<LoginResponse> StartSessionAsync(FinsoftDb db, TokenService tokens, AuditTrail audit, PersonalData personal, FinsoftOptions options,
         TimeProvider time, UserRow user, object details, CancellationToken ct)
     {
         var now = time.UtcNow();
@@ -98,6 +99,6 @@ public static class Login
         audit.Add(db, AuditEvents.LoginSucceeded, user.Id, user.Id, details);
         await db.SaveChangesAsync(ct);
         var access = tokens.CreateAccessToken(user, sessionId);
-        return new LoginResponse(UserDto.From(user), access.Token, access.ExpiresAt, refreshToken);
+        return new LoginResponse(UserDto.From(user, personal), access.Token, access.ExpiresAt, refreshToken);
     }
 }

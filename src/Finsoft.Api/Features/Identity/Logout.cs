@@ -23,10 +23,10 @@ public static class Logout
 
 public static class Me
 {
-    public static async Task<JsonBody> Handle(ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
+    public static async Task<JsonBody> Handle(ClaimsPrincipal principal, FinsoftDb db, Infrastructure.Security.PersonalData personal, CancellationToken ct)
     {
         var current = CurrentUser.From(principal);
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == current.Id, ct);
-        return ApiResults.Ok(UserDto.From(user));
+        return ApiResults.Ok(UserDto.From(user, personal));
     }
 }

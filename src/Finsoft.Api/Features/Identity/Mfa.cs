@@ -27,7 +27,7 @@ public static class Mfa
     private const string Issuer = "Finsoft";
 
     /// <summary>Starts enrolment: a new secret, kept pending (encrypted) until a code from it is verified.</summary>
-    public static async Task<JsonBody> Enable(ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, CancellationToken ct)
+    public static async Task<JsonBody> Enable(ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, PersonalData personal, CancellationToken ct)
     {
         var user = await db.Users.SingleAsync(u => u.Id == CurrentUser.From(principal).Id, ct);
         if (user.MfaEnabled)
@@ -37,7 +37,7 @@ public static class Mfa
         var secret = Totp.ToBase32(Totp.NewSecret());
         user.MfaPendingSecret = sensitive.Protect(secret);
         await db.SaveChangesAsync(ct);
-        return ApiResults.Ok(new Enrolment(secret, Totp.EnrolmentUri(Issuer, user.Email, secret)));
+        return ApiResults.Ok(new Enrolment(secret, Totp.EnrolmentUri(Issuer, personal.KeyOf(user).Open(user.Email), secret)));
     }
 
     /// <summary>Confirms enrolment with a code from the pending secret, and hands out the recovery codes (shown only now).</summary>
@@ -104,7 +104,7 @@ public static class Mfa
 
     /// <summary>The second step of a login with MFA on: the short-lived MFA token and a TOTP, SMS or recovery code → the normal login body.</summary>
     public static async Task<JsonBody> Login(LoginRequest request, FinsoftDb db, TokenService tokens, SignInGuard guard, AuditTrail audit,
-        IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
+        PersonalData personal, IOptions<FinsoftOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (await tokens.ReadMfaTokenAsync(request.MfaToken) is not { } userId)
         {
@@ -126,7 +126,7 @@ public static class Mfa
             audit.Add(db, AuditEvents.RecoveryCodeUsed, user.Id, user.Id);
         }
         await guard.ClearFailuresAsync(db, user, ct);
-        return ApiResults.Ok(await Identity.Login.StartSessionAsync(db, tokens, audit, options.Value, time, user, new { mfa = factor }, ct));
+        return ApiResults.Ok(await Identity.Login.StartSessionAsync(db, tokens, audit, personal, options.Value, time, user, new { mfa = factor }, ct));
     }
 
     private static JsonBody InvalidCode() =>

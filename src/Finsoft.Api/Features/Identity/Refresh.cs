@@ -19,7 +19,8 @@ public static class Refresh
     /// leaked: the whole family (the session, with every access token it issued) is revoked and the
     /// event recorded.
     /// </summary>
-    public static async Task<JsonBody> Handle(Request request, FinsoftDb db, TokenService tokens, AuditTrail audit, TimeProvider time, CancellationToken ct)
+    public static async Task<JsonBody> Handle(Request request, FinsoftDb db, TokenService tokens, Infrastructure.Security.PersonalData personal, AuditTrail audit,
+        TimeProvider time, CancellationToken ct)
     {
         if (!TokenService.TryReadRefreshToken(request.RefreshToken, out var sessionId, out var presentedHash))
         {
@@ -52,7 +53,7 @@ public static class Refresh
             return ApiResults.Problem(StatusCodes.Status401Unauthorized, Invalid);
         }
         var access = tokens.CreateAccessToken(user, sessionId);
-        return ApiResults.Ok(new LoginResponse(UserDto.From(user), access.Token, access.ExpiresAt, nextToken));
+        return ApiResults.Ok(new LoginResponse(UserDto.From(user, personal), access.Token, access.ExpiresAt, nextToken));
     }
 
     private static async Task RevokeFamilyIfReusedAsync(FinsoftDb db, AuditTrail audit, Guid sessionId, string presentedHash, DateTime now, CancellationToken ct)

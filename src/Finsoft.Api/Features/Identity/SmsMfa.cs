@@ -44,7 +44,7 @@ public static class SmsMfa
     }
 
     /// <summary>Confirms the phone with the code sent to it; hands out the recovery codes (shown only now).</summary>
-    public static async Task<JsonBody> Verify(Mfa.CodeRequest request, ClaimsPrincipal principal, FinsoftDb db, SmsCodes codes, SensitiveData sensitive,
+    public static async Task<JsonBody> Verify(Mfa.CodeRequest request, ClaimsPrincipal principal, FinsoftDb db, SmsCodes codes, PersonalData personal,
         AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var user = await db.Users.SingleAsync(u => u.Id == CurrentUser.From(principal).Id, ct);
@@ -57,14 +57,14 @@ public static class SmsMfa
             return ApiResults.Invalid(new Dictionary<string, string[]> { ["code"] = ["The code is not valid: use the latest one sent to the phone, within its minutes."] });
         }
         var recovery = await Mfa.TurnOnAsync(db, user, method: "sms", time.UtcNow(), ct);
-        user.MfaPhone = sensitive.Protect(phone);
+        user.MfaPhone = personal.KeyOf(user).Seal(phone);
         audit.Add(db, AuditEvents.MfaEnrolled, user.Id, user.Id, new { method = "sms" });
         await db.SaveChangesAsync(ct);
         return ApiResults.Ok(new Mfa.Enabled(true, recovery));
     }
 
     /// <summary>Sends a new sign-in code to the phone of the user signing in (the MFA token says who).</summary>
-    public static async Task<JsonBody> SendSignIn(SendRequest request, FinsoftDb db, TokenService tokens, SmsCodes codes, SensitiveData sensitive, CancellationToken ct)
+    public static async Task<JsonBody> SendSignIn(SendRequest request, FinsoftDb db, TokenService tokens, SmsCodes codes, PersonalData personal, CancellationToken ct)
     {
         var user = await tokens.ReadMfaTokenAsync(request.MfaToken) is { } id
             ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.IsActive && u.DeletedAt == null && u.MfaEnabled, ct)
@@ -74,16 +74,16 @@ public static class SmsMfa
             return ApiResults.Problem(StatusCodes.Status401Unauthorized, "The MFA token is invalid or expired; sign in again");
         }
         return user is { MfaMethod: "sms", MfaPhone: { } phone } && codes.Available
-            ? Answer(await codes.SendAsync(db, user.Id, SmsCodePurpose.SignIn, sensitive.Reveal(phone), ct))
+            ? Answer(await codes.SendAsync(db, user.Id, SmsCodePurpose.SignIn, personal.KeyOf(user).Open(phone), ct))
             : ApiResults.Conflict("This user's second factor is not SMS");
     }
 
     /// <summary>Sends a code that confirms a change to the signed-in user's MFA (turning it off).</summary>
-    public static async Task<JsonBody> SendConfirmation(ClaimsPrincipal principal, FinsoftDb db, SmsCodes codes, SensitiveData sensitive, CancellationToken ct)
+    public static async Task<JsonBody> SendConfirmation(ClaimsPrincipal principal, FinsoftDb db, SmsCodes codes, PersonalData personal, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == CurrentUser.From(principal).Id, ct);
         return user is { MfaEnabled: true, MfaMethod: "sms", MfaPhone: { } phone } && codes.Available
-            ? Answer(await codes.SendAsync(db, user.Id, SmsCodePurpose.Confirm, sensitive.Reveal(phone), ct))
+            ? Answer(await codes.SendAsync(db, user.Id, SmsCodePurpose.Confirm, personal.KeyOf(user).Open(phone), ct))
             : ApiResults.Conflict("This user's second factor is not SMS");
     }
 

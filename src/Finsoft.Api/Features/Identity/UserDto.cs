@@ -1,4 +1,5 @@
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
 
 namespace Finsoft.Api.Features.Identity;
 
@@ -6,8 +7,11 @@ namespace Finsoft.Api.Features.Identity;
 public sealed record UserDto(Guid Id, string FullName, string Email, string Role, bool IsActive, bool MfaEnabled, string? MfaMethod, DateTime CreatedAt,
     DateTime UpdatedAt)
 {
-    public static UserDto From(UserRow user) =>
-        new(user.Id, user.FullName, user.Email, user.Role, user.IsActive, user.MfaEnabled, user.MfaEnabled ? user.MfaMethod : null, user.CreatedAt, user.UpdatedAt);
+    /// <summary>The user as the API shows it: name and email opened with the person's key, "[erased]" once erased.</summary>
+    public static UserDto From(UserRow user, PersonalData personal) => From(user, personal.KeyOf(user));
+
+    public static UserDto From(UserRow user, PersonKey key) =>
+        new(user.Id, key.Open(user.FullName), key.Open(user.Email), user.Role, user.IsActive, user.MfaEnabled, user.MfaEnabled ? user.MfaMethod : null, user.CreatedAt, user.UpdatedAt);
 }
 
 public sealed record LoginResponse(UserDto User, string Token, DateTime ExpiresAt, string RefreshToken);

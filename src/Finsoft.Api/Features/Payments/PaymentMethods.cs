@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
 using Finsoft.Api.MoneyPath.Providers;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
@@ -33,12 +34,13 @@ public static class PaymentMethods
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BankName,
         string Provider, DateTime CreatedAt)
     {
-        public static Response From(PaymentMethodRow m) =>
-            new(m.Id, m.Type, m.Brand, m.Last4, m.ExpMonth, m.ExpYear, m.HolderName, m.BankName, m.Provider, m.CreatedAt);
+        /// <summary>The holder's name is sealed under the owner's key (<paramref name="ownerKey"/>).</summary>
+        public static Response From(PaymentMethodRow m, PersonKey ownerKey) =>
+            new(m.Id, m.Type, m.Brand, m.Last4, m.ExpMonth, m.ExpYear, ownerKey.Open(m.HolderName), m.BankName, m.Provider, m.CreatedAt);
     }
 
-    public static async Task<JsonBody> Create(Request request, ClaimsPrincipal principal, FinsoftDb db, PaymentProviders providers, TimeProvider time,
-        CancellationToken ct)
+    public static async Task<JsonBody> Create(Request request, ClaimsPrincipal principal, FinsoftDb db, PaymentProviders providers, PersonalData personal,
+        TimeProvider time, CancellationToken ct)
     {
         var now = time.UtcNow();
         var row = request.Type switch
@@ -55,16 +57,19 @@ public static class PaymentMethods
         method.Id = Guid.CreateVersion7();
         method.UserId = CurrentUser.From(principal).Id;
         method.CreatedAt = now;
+        var key = await personal.KeyOfAsync(db, method.UserId, ct);
+        method.HolderName = key.Seal(method.HolderName);
         db.PaymentMethods.Add(method);
         await db.SaveChangesAsync(ct);
-        return ApiResults.Created(Response.From(method));
+        return ApiResults.Created(Response.From(method, key));
     }
 
-    public static async Task<JsonBody> List(ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
+    public static async Task<JsonBody> List(ClaimsPrincipal principal, FinsoftDb db, PersonalData personal, CancellationToken ct)
     {
         var user = CurrentUser.From(principal).Id;
         var rows = await db.PaymentMethods.AsNoTracking().Where(m => m.UserId == user && m.DeletedAt == null).OrderBy(m => m.CreatedAt).ToListAsync(ct);
-        return ApiResults.Ok(rows.Select(Response.From).ToList());
+        var key = await personal.KeyOfAsync(db, user, ct);
+        return ApiResults.Ok(rows.Select(m => Response.From(m, key)).ToList());
     }
 
     /// <summary>Soft: payments made with the method keep pointing at it.</summary>

@@ -17,7 +17,8 @@ public static class CategorizeTransaction
 {
     public sealed record Request(string? Category, string? Notes);
 
-    public static async Task<JsonBody> Handle(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
+    public static async Task<JsonBody> Handle(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, Infrastructure.Security.PersonalData personal,
+        TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation().Required("category", request.Category, RecordHandlers.CategoryMaxLength)
             .Optional("notes", request.Notes, RecordHandlers.NotesMaxLength);
@@ -57,7 +58,8 @@ public static class CategorizeTransaction
             db.Records.Add(row);
         }
         row.Category = request.Category!.Trim();
-        row.Notes = string.IsNullOrWhiteSpace(request.Notes) ? row.Notes : request.Notes.Trim();
+        var key = await personal.KeyOfAsync(db, user.Id, ct);
+        row.Notes = string.IsNullOrWhiteSpace(request.Notes) ? row.Notes : key.Seal(request.Notes.Trim());
         row.DeletedAt = null;
         row.UpdatedAt = now;
         try
@@ -68,6 +70,6 @@ public static class CategorizeTransaction
         {
             return ApiResults.Conflict("The transaction was categorised at the same moment; try again");
         }
-        return ApiResults.Ok(RecordDto.From(row));
+        return ApiResults.Ok(RecordDto.From(row, key));
     }
 }

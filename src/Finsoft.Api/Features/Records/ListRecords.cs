@@ -18,7 +18,7 @@ public static class ListRecords
 
     public static async Task<JsonBody> Handle(DateOnly? from, DateOnly? to, string? category, string? type, string? currency, [FromQuery(Name = "min_amount")] string? minAmount,
         [FromQuery(Name = "max_amount")] string? maxAmount, string? q, [FromQuery(Name = "user_id")] Guid? userId, string? sort, int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal,
-        FinsoftDb db, CancellationToken ct)
+        FinsoftDb db, Infrastructure.Security.PersonalData personal, CancellationToken ct)
     {
         var user = CurrentUser.From(principal);
         var validation = new Validation();
@@ -107,11 +107,12 @@ public static class ListRecords
         if (!string.IsNullOrWhiteSpace(q))
         {
             var term = q.Trim().ToLowerInvariant();
-            query = query.Where(r => r.Category.ToLower().Contains(term) || (r.Notes != null && r.Notes.ToLower().Contains(term)));
+            query = query.Where(r => r.Category.ToLower().Contains(term)); // notes are sealed per person (ADR 0013): not searchable
         }
         query = Order(query, sort, after);
         var rows = await query.Take(page.Limit + 1).ToListAsync(ct);
-        var body = ApiResults.Ok(rows.Take(page.Limit).Select(RecordDto.From).ToList());
+        var keys = await personal.KeysOfAsync(db, rows.Select(r => r.UserId), ct);
+        var body = ApiResults.Ok(rows.Take(page.Limit).Select(r => RecordDto.From(r, keys.GetValueOrDefault(r.UserId, Infrastructure.Security.PersonKey.Shredded))).ToList());
         if (rows.Count > page.Limit)
         {
             var last = rows[page.Limit - 1];

@@ -1,5 +1,6 @@
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
 using Finsoft.Ledger;
 
 namespace Finsoft.Api.Features.Records;
@@ -8,8 +9,9 @@ public sealed record RecordDto(
     Guid Id, Guid UserId, string Amount, string Currency, string Type, string Category, DateOnly Date, string? Notes,
     Guid? TransactionId, DateTime CreatedAt, DateTime UpdatedAt, DateTime? DeletedAt)
 {
-    public static RecordDto From(RecordRow r) => new(r.Id, r.UserId, Money.Format(r.Amount, global::Finsoft.Ledger.Currency.Get(r.Currency)),
-        r.Currency, r.Type, r.Category, r.Date, r.Notes, r.TransactionId, r.CreatedAt, r.UpdatedAt, r.DeletedAt);
+    /// <summary>The notes are sealed under the key of the person whose record it is (<paramref name="ownerKey"/>).</summary>
+    public static RecordDto From(RecordRow r, PersonKey ownerKey) => new(r.Id, r.UserId, Money.Format(r.Amount, global::Finsoft.Ledger.Currency.Get(r.Currency)),
+        r.Currency, r.Type, r.Category, r.Date, ownerKey.Open(r.Notes), r.TransactionId, r.CreatedAt, r.UpdatedAt, r.DeletedAt);
 }
 
 /// <summary>

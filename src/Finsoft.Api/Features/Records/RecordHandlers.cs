@@ -3,6 +3,7 @@ using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,7 +18,7 @@ public static class RecordHandlers
     public const int CategoryMaxLength = 100;
     public const int NotesMaxLength = 1000;
 
-    public static async Task<JsonBody> Create(Request request, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
+    public static async Task<JsonBody> Create(Request request, ClaimsPrincipal principal, FinsoftDb db, PersonalData personal, TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation();
         var currency = validation.Currency("currency", request.Currency);
@@ -28,21 +29,23 @@ public static class RecordHandlers
             return validation.Result;
         }
         var now = time.UtcNow();
+        var owner = CurrentUser.From(principal).Id;
+        var key = await personal.KeyOfAsync(db, owner, ct);
         var row = new RecordRow
         {
-            Id = Guid.CreateVersion7(), UserId = CurrentUser.From(principal).Id, Amount = amount!.Value.Minor, Currency = currency!.Code,
-            Type = request.Type!, Category = request.Category!.Trim(), Date = request.Date!.Value, Notes = NullIfBlank(request.Notes),
+            Id = Guid.CreateVersion7(), UserId = owner, Amount = amount!.Value.Minor, Currency = currency!.Code,
+            Type = request.Type!, Category = request.Category!.Trim(), Date = request.Date!.Value, Notes = key.Seal(NullIfBlank(request.Notes)),
             CreatedAt = now, UpdatedAt = now,
         };
         db.Records.Add(row);
         await db.SaveChangesAsync(ct);
-        return ApiResults.Created(RecordDto.From(row));
+        return ApiResults.Created(RecordDto.From(row, key));
     }
 
-    public static async Task<JsonBody> Get(Guid id, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
+    public static async Task<JsonBody> Get(Guid id, ClaimsPrincipal principal, FinsoftDb db, PersonalData personal, CancellationToken ct)
     {
         var row = await db.Records.AsNoTracking().VisibleTo(CurrentUser.From(principal)).FirstOrDefaultAsync(r => r.Id == id && r.DeletedAt == null, ct);
-        return row is null ? NotFound() : ApiResults.Ok(RecordDto.From(row));
+        return row is null ? NotFound() : ApiResults.Ok(RecordDto.From(row, await personal.KeyOfAsync(db, row.UserId, ct)));
     }
 
     /// <summary>
@@ -50,7 +53,7 @@ public static class RecordHandlers
     /// another currency); a record that categorises a ledger transaction keeps that transaction's amount,
     /// currency and date.
     /// </summary>
-    public static async Task<JsonBody> Update(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
+    public static async Task<JsonBody> Update(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, PersonalData personal, TimeProvider time, CancellationToken ct)
     {
         var row = await db.Records.ChangeableBy(CurrentUser.From(principal)).FirstOrDefaultAsync(r => r.Id == id && r.DeletedAt == null, ct);
         if (row is null)
@@ -81,10 +84,11 @@ public static class RecordHandlers
         row.Type = request.Type ?? row.Type;
         row.Category = request.Category?.Trim() ?? row.Category;
         row.Date = request.Date ?? row.Date;
-        row.Notes = request.Notes is null ? row.Notes : NullIfBlank(request.Notes);
+        var key = await personal.KeyOfAsync(db, row.UserId, ct);
+        row.Notes = request.Notes is null ? row.Notes : key.Seal(NullIfBlank(request.Notes));
         row.UpdatedAt = time.UtcNow();
         await db.SaveChangesAsync(ct);
-        return ApiResults.Ok(RecordDto.From(row));
+        return ApiResults.Ok(RecordDto.From(row, key));
     }
 
     public static async Task<JsonBody> Delete(Guid id, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
@@ -95,7 +99,7 @@ public static class RecordHandlers
         return changed == 1 ? ApiResults.Deleted("Record deleted") : NotFound();
     }
 
-    public static async Task<JsonBody> Restore(Guid id, ClaimsPrincipal principal, FinsoftDb db, TimeProvider time, CancellationToken ct)
+    public static async Task<JsonBody> Restore(Guid id, ClaimsPrincipal principal, FinsoftDb db, PersonalData personal, TimeProvider time, CancellationToken ct)
     {
         var now = time.UtcNow();
         var changed = await db.Records.ChangeableBy(CurrentUser.From(principal)).Where(r => r.Id == id && r.DeletedAt != null)
@@ -104,7 +108,8 @@ public static class RecordHandlers
         {
             return ApiResults.NotFound("No deleted record with this id");
         }
-        return ApiResults.Ok(RecordDto.From(await db.Records.AsNoTracking().SingleAsync(r => r.Id == id, ct)));
+        var row = await db.Records.AsNoTracking().SingleAsync(r => r.Id == id, ct);
+        return ApiResults.Ok(RecordDto.From(row, await personal.KeyOfAsync(db, row.UserId, ct)));
     }
 
     private static void Check(Validation validation, string? type, string? category, DateOnly? date, string? notes, bool required)

@@ -8,6 +8,7 @@ using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Documents;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -78,7 +79,7 @@ public static class ReportCatalog
         var stamp = at.ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
         if (type == CustomerStatements)
         {
-            return await CustomerStatementsAsync(db, format, p, at, progress, ct);
+            return await CustomerStatementsAsync(db, services.GetRequiredService<PersonalData>(), format, p, at, progress, ct);
         }
         var table = type switch
         {
@@ -90,7 +91,7 @@ public static class ReportCatalog
             Revenue => ReportLayouts.Of(Read<RevenueAnalytics.Report>(await RevenueAnalytics.Handle(p.From, p.To, p.Currency, p.Interval, db, options, time, ct))),
             Transactions => ReportLayouts.Of(Read<TransactionAnalytics.Report>(await TransactionAnalytics.Handle(p.From, p.To, p.Currency, db, options, time, ct))),
             Users => ReportLayouts.Of(Read<UserAnalytics.Report>(await UserAnalytics.Handle(p.From, p.To, p.Interval, db, time, ct))),
-            AccountStatement => StatementDocument.Of(await StatementOfAsync(db, p, at, ct)),
+            AccountStatement => StatementDocument.Of(await StatementOfAsync(db, services.GetRequiredService<PersonalData>(), p, at, ct)),
             _ => throw new ReportRefusedException($"There is no report {type}."),
         };
         return Render(table, format, type == AccountStatement ? $"statement-{p.AccountId}-{stamp}" : $"{type}-{stamp}");
@@ -110,16 +111,16 @@ public static class ReportCatalog
             ? $"The parameters do not hold: {errors.GetRawText()}"
             : JsonDocument.Parse(answer.Json).RootElement.GetProperty("error").GetString() ?? "The report could not be made.");
 
-    private static async Task<Statement.Body> StatementOfAsync(FinsoftDb db, ReportParameters p, DateTime at, CancellationToken ct)
+    private static async Task<Statement.Body> StatementOfAsync(FinsoftDb db, PersonalData personal, ReportParameters p, DateTime at, CancellationToken ct)
     {
         var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == p.AccountId, ct)
             ?? throw new ReportRefusedException($"Account {p.AccountId} was not found.");
-        return await Statement.BuildAsync(db, account, p.From ?? account.CreatedAt, p.To ?? at, ct)
+        return await Statement.BuildAsync(db, personal, account, p.From ?? account.CreatedAt, p.To ?? at, ct)
             ?? throw new ReportRefusedException($"The period holds more than {Statement.MaxLines} movements; ask for a shorter one.");
     }
 
     /// <summary>Every customer wallet open during the month, its statement for the month, one file each in a zip.</summary>
-    private static async Task<ReportFile> CustomerStatementsAsync(FinsoftDb db, string format, ReportParameters p, DateTime at, Func<int, Task> progress,
+    private static async Task<ReportFile> CustomerStatementsAsync(FinsoftDb db, PersonalData personal, string format, ReportParameters p, DateTime at, Func<int, Task> progress,
         CancellationToken ct)
     {
         // No month named: the month before, in the report's zone, as a previous_month period would give it.
@@ -139,7 +140,7 @@ public static class ReportCatalog
             for (var i = 0; i < wallets.Count; i++)
             {
                 // One wallet too busy for a statement does not cost every other customer theirs: it is named in SKIPPED.txt.
-                if (await Statement.BuildAsync(db, wallets[i], start, end, ct) is not { } body)
+                if (await Statement.BuildAsync(db, personal, wallets[i], start, end, ct) is not { } body)
                 {
                     skipped.Add($"{wallets[i].Id}: more than {Statement.MaxLines} movements in {label}; ask for its statement in parts.");
                     continue;

@@ -6,6 +6,7 @@ using Finsoft.Api.Infrastructure.Documents;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
 using Finsoft.Ledger;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,7 +26,7 @@ public static class Statement
         string OpeningBalance, string ClosingBalance, int Count, List<Movement> Movements);
 
     public static async Task<IResult> Handle(Guid id, DateTime? from, DateTime? to, string? format, ClaimsPrincipal principal, FinsoftDb db,
-        TimeProvider time, CancellationToken ct)
+        PersonalData personal, TimeProvider time, CancellationToken ct)
     {
         var account = await db.AccountsVisibleTo(CurrentUser.From(principal)).FirstOrDefaultAsync(a => a.Id == id, ct);
         if (account is null)
@@ -48,7 +49,7 @@ public static class Statement
         {
             return validation.Result;
         }
-        if (await BuildAsync(db, account, start, end, ct) is not { } body)
+        if (await BuildAsync(db, personal, account, start, end, ct) is not { } body)
         {
             return ApiResults.Invalid(new Dictionary<string, string[]> { ["from"] = [$"the period holds more than {MaxLines} movements; ask for a shorter one."] });
         }
@@ -62,7 +63,7 @@ public static class Statement
     }
 
     /// <summary>The account's statement from <paramref name="start"/> to <paramref name="end"/>; null when it would hold more than <see cref="MaxLines"/> movements.</summary>
-    public static async Task<Body?> BuildAsync(FinsoftDb db, AccountRow account, DateTime start, DateTime end, CancellationToken ct)
+    public static async Task<Body?> BuildAsync(FinsoftDb db, PersonalData personal, AccountRow account, DateTime start, DateTime end, CancellationToken ct)
     {
         var currency = Currency.Get(account.Currency);
         var sign = account.NormalSide == NormalSide.Debit ? 1 : -1;
@@ -86,7 +87,9 @@ public static class Statement
             running = checked(running + amount);
             return new Movement(r.Sequence, r.EffectiveAt, r.TransactionId, r.Type, r.Description, Money.Format(amount, currency), Money.Format(running, currency));
         }).ToList();
-        var holder = account.UserId is { } owner ? await db.Users.Where(u => u.Id == owner).Select(u => u.FullName).SingleOrDefaultAsync(ct) : null;
+        var holder = account.UserId is { } owner && await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == owner, ct) is { } user
+            ? personal.KeyOf(user).Open(user.FullName)
+            : null;
         return new Body(account.Id, account.Clabe, holder, currency.Code, start, end, Money.Format(opening, currency), Money.Format(running, currency),
             movements.Count, movements);
     }

@@ -28,7 +28,7 @@ public static class Withdrawal
     /// it later (COMPLETED, funds leave) or rejects it (FAILED, funds released). To a destination whose holder
     /// matches a watch list, the payout waits for an analyst's review before it goes to the bank.
     /// </summary>
-    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, MoneyEngine engine, SensitiveData sensitive, CancellationToken ct)
+    public static async Task<JsonBody> Handle(Request request, HttpContext http, FinsoftDb db, MoneyEngine engine, PersonalData personal, CancellationToken ct)
     {
         var user = CurrentUser.From(http.User);
         var validation = new Validation().Required("origin_account_id", request.OriginAccountId)
@@ -60,7 +60,7 @@ public static class Withdrawal
         {
             return validation.Result;
         }
-        var shown = DestinationAccountDto.From(destination, sensitive);
+        var shown = DestinationAccountDto.From(destination, await personal.KeyOfAsync(db, destination.UserId, ct));
         return await engine.SubmitAsync(new MoneyOrder(new MoneyCommand.Withdraw(origin.Id, amount),
             outcome => Movement.Render(outcome, user, StatusCodes.Status202Accepted, shown))
         {

@@ -6,6 +6,7 @@ using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,8 +19,12 @@ public static class AdminUsers
 
     public sealed record UpdateRequest(string? Role, bool? IsActive);
 
+    /// <summary>
+    /// <paramref name="search"/> is an exact email, or whole words of the name (all of them, any case): names and emails are
+    /// sealed per person, so the search goes through their keyed hashes, never through the values.
+    /// </summary>
     public static async Task<JsonBody> List(string? search, string? role, [FromQuery(Name = "is_active")] bool? isActive, int? limit, string? cursor, HttpRequest http,
-        FinsoftDb db, CancellationToken ct)
+        FinsoftDb db, PersonalData personal, CancellationToken ct)
     {
         var validation = new Validation();
         if (role is not null && !Roles.All.Contains(role))
@@ -41,8 +46,19 @@ public static class AdminUsers
         var query = db.Users.Where(u => u.DeletedAt == null);
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var term = search.Trim().ToLowerInvariant();
-            query = query.Where(u => u.Email.Contains(term) || u.FullName.ToLower().Contains(term));
+            var term = search.Trim();
+            if (term.Contains('@'))
+            {
+                var emailHash = personal.EmailHash(Passwords.NormalizeEmail(term));
+                query = query.Where(u => u.EmailHash == emailHash);
+            }
+            else
+            {
+                foreach (var word in personal.NameWordHashes(term).Select(hash => $"% {hash} %"))
+                {
+                    query = query.Where(u => EF.Functions.Like(u.NameIndex!, word));
+                }
+            }
         }
         if (role is not null)
         {
@@ -52,17 +68,17 @@ public static class AdminUsers
         {
             query = query.Where(u => u.IsActive == active);
         }
-        return await PageResponse.ReadAsync(query, page, newestFirst: false, http, UserDto.From, ct);
+        return await PageResponse.ReadAsync(query, page, newestFirst: false, http, user => UserDto.From(user, personal), ct);
     }
 
-    public static async Task<JsonBody> Get(Guid id, FinsoftDb db, CancellationToken ct)
+    public static async Task<JsonBody> Get(Guid id, FinsoftDb db, PersonalData personal, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, ct);
-        return user is null ? UserNotFound() : ApiResults.Ok(UserDto.From(user));
+        return user is null ? UserNotFound() : ApiResults.Ok(UserDto.From(user, personal));
     }
 
-    public static async Task<JsonBody> Create(CreateRequest request, ClaimsPrincipal principal, FinsoftDb db, Passwords passwords, Screener screener, AuditTrail audit,
-        TimeProvider time, CancellationToken ct)
+    public static async Task<JsonBody> Create(CreateRequest request, ClaimsPrincipal principal, FinsoftDb db, Passwords passwords, PersonalData personal, Screener screener,
+        AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation().Required("full_name", request.FullName);
         Passwords.CheckEmail(validation, request.Email);
@@ -73,9 +89,9 @@ public static class AdminUsers
             return validation.Result;
         }
         var admin = CurrentUser.From(principal);
-        var created = await Register.CreateAsync(db, passwords, screener, time, request.FullName!.Trim(), request.Email!, request.Password!, request.Role!, ct,
+        var created = await Register.CreateAsync(db, passwords, personal, screener, time, request.FullName!.Trim(), request.Email!, request.Password!, request.Role!, ct,
             user => audit.Add(db, AuditEvents.UserCreated, admin.Id, user.Id, new { role = user.Role }));
-        return created is null ? ApiResults.Conflict("A user with this email already exists") : ApiResults.Created(UserDto.From(created));
+        return created is null ? ApiResults.Conflict("A user with this email already exists") : ApiResults.Created(UserDto.From(created, personal));
     }
 
     /// <summary>
@@ -83,7 +99,7 @@ public static class AdminUsers
     /// can be neither demoted nor deactivated (409), decided under a lock so two admins demoting each
     /// other at the same moment cannot both succeed.
     /// </summary>
-    public static async Task<JsonBody> Update(Guid id, UpdateRequest request, ClaimsPrincipal principal, FinsoftDb db, AuditTrail audit,
+    public static async Task<JsonBody> Update(Guid id, UpdateRequest request, ClaimsPrincipal principal, FinsoftDb db, PersonalData personal, AuditTrail audit,
         TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation();
@@ -108,6 +124,10 @@ public static class AdminUsers
         {
             return ApiResults.Conflict("This is the last active admin; make another admin first");
         }
+        if (user.ErasedAt is not null)
+        {
+            return ApiResults.Problem(StatusCodes.Status409Conflict, "This person was erased at their request; the account stays closed", errorCode: "user_erased");
+        }
         var now = time.UtcNow();
         if (request.Role is { } role && role != user.Role)
         {
@@ -126,7 +146,7 @@ public static class AdminUsers
         user.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return ApiResults.Ok(UserDto.From(user));
+        return ApiResults.Ok(UserDto.From(user, personal));
     }
 
     /// <summary>Soft delete: the row stays (journal and audit refer to it); sign-in and every session end. Not the last active admin.</summary>

@@ -13,8 +13,8 @@ namespace Finsoft.Api.Features.Users;
 
 /// <summary>
 /// Seed 003's profile: CUIT (check digit validated, one user per CUIT), phone (E.164) and company, with the
-/// birth date and country that screening compares. CUIT, phone and birth date are stored encrypted; the CUIT's
-/// uniqueness is checked on its keyed hash. PUT replaces the whole profile (an absent field is cleared), and the
+/// birth date and country that screening compares. Every field but the country is sealed under the person's key
+/// (<see cref="PersonalData"/>); the CUIT's uniqueness is checked on its keyed hash. PUT replaces the whole profile (an absent field is cleared), and the
 /// user is screened again against the watch lists in the same commit.
 /// </summary>
 public static class Profiles
@@ -23,30 +23,31 @@ public static class Profiles
 
     public sealed record ProfileDto(Guid UserId, string? Cuit, string? Phone, string? Company, string? BirthDate, string? Country, DateTime? UpdatedAt);
 
-    public static Task<JsonBody> GetMine(ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, CancellationToken ct) =>
-        GetAsync(CurrentUser.From(principal).Id, db, sensitive, ct);
+    public static Task<JsonBody> GetMine(ClaimsPrincipal principal, FinsoftDb db, PersonalData personal, CancellationToken ct) =>
+        GetAsync(CurrentUser.From(principal).Id, db, personal, ct);
 
-    public static Task<JsonBody> PutMine(Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, Screener screener,
+    public static Task<JsonBody> PutMine(Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, PersonalData personal, Screener screener,
         UnitOfWork work, AuditTrail audit, TimeProvider time, CancellationToken ct) =>
-        PutAsync(CurrentUser.From(principal).Id, request, principal, db, sensitive, screener, work, audit, time, ct);
+        PutAsync(CurrentUser.From(principal).Id, request, principal, db, sensitive, personal, screener, work, audit, time, ct);
 
-    public static Task<JsonBody> GetAny(Guid id, FinsoftDb db, SensitiveData sensitive, CancellationToken ct) => GetAsync(id, db, sensitive, ct);
+    public static Task<JsonBody> GetAny(Guid id, FinsoftDb db, PersonalData personal, CancellationToken ct) => GetAsync(id, db, personal, ct);
 
-    public static Task<JsonBody> PutAny(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, Screener screener,
+    public static Task<JsonBody> PutAny(Guid id, Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, PersonalData personal, Screener screener,
         UnitOfWork work, AuditTrail audit, TimeProvider time, CancellationToken ct) =>
-        PutAsync(id, request, principal, db, sensitive, screener, work, audit, time, ct);
+        PutAsync(id, request, principal, db, sensitive, personal, screener, work, audit, time, ct);
 
-    private static async Task<JsonBody> GetAsync(Guid userId, FinsoftDb db, SensitiveData sensitive, CancellationToken ct)
+    private static async Task<JsonBody> GetAsync(Guid userId, FinsoftDb db, PersonalData personal, CancellationToken ct)
     {
-        if (!await db.Users.AnyAsync(u => u.Id == userId && u.DeletedAt == null, ct))
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId && u.DeletedAt == null, ct);
+        if (user is null)
         {
             return AdminUsers.UserNotFound();
         }
         var row = await db.UserProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == userId, ct);
-        return ApiResults.Ok(ToDto(userId, row, sensitive));
+        return ApiResults.Ok(ToDto(userId, row, personal.KeyOf(user)));
     }
 
-    private static async Task<JsonBody> PutAsync(Guid userId, Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive,
+    private static async Task<JsonBody> PutAsync(Guid userId, Request request, ClaimsPrincipal principal, FinsoftDb db, SensitiveData sensitive, PersonalData personal,
         Screener screener, UnitOfWork work, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var validation = new Validation().Optional("company", request.Company, 200);
@@ -74,11 +75,17 @@ public static class Profiles
         {
             return validation.Result;
         }
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId && u.DeletedAt == null).Select(u => new { u.FullName }).SingleOrDefaultAsync(ct);
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId && u.DeletedAt == null, ct);
         if (user is null)
         {
             return AdminUsers.UserNotFound();
         }
+        if (user.ErasedAt is not null)
+        {
+            return ApiResults.Problem(StatusCodes.Status409Conflict, "This person was erased at their request; nothing more is stored about them", errorCode: "user_erased");
+        }
+        var key = personal.KeyOf(user);
+        var fullName = key.Open(user.FullName);
         // One unit of work: the profile and the screening of the person it now describes commit together. The user's row is
         // locked first (as screenings lock it), so two changes of one profile run one after the other.
         var saved = await work.RunAsync<JsonBody>(async ct =>
@@ -95,11 +102,12 @@ public static class Profiles
                 row = new UserProfileRow { UserId = userId };
                 db.UserProfiles.Add(row);
             }
-            row.Cuit = cuit is null ? null : sensitive.Protect(cuit.Digits);
+            var company = string.IsNullOrWhiteSpace(request.Company) ? null : request.Company.Trim();
+            row.Cuit = key.Seal(cuit?.Digits);
             row.CuitHash = cuitHash;
-            row.Phone = request.Phone is null ? null : sensitive.Protect(phone);
-            row.Company = string.IsNullOrWhiteSpace(request.Company) ? null : request.Company.Trim();
-            row.BirthDate = request.BirthDate is null ? null : sensitive.Protect(request.BirthDate);
+            row.Phone = request.Phone is null ? null : key.Seal(phone);
+            row.Company = key.Seal(company);
+            row.BirthDate = key.Seal(request.BirthDate);
             row.Country = country;
             row.UpdatedAt = time.UtcNow();
             // Which fields were set, never their values: the audit trail must not become a copy of the data.
@@ -109,20 +117,20 @@ public static class Profiles
                 country = row.Country is not null,
             });
             // Screened as the request describes the person: the birth date as given, not decrypted again from the row.
-            var names = row.Company is { } company ? new[] { user.FullName, company } : [user.FullName];
+            var names = company is null ? new[] { fullName } : [fullName, company];
             await screener.ScreenAsync(new ScreeningSubject(Screenings.User, userId, names, request.BirthDate, country, Owner: userId), by: null, ct);
             await db.SaveChangesAsync(ct);
-            return ApiResults.Ok(ToDto(userId, row, sensitive));
+            return ApiResults.Ok(ToDto(userId, row, key));
         }, ct, alsoRetry: DatabaseSetup.IsUniqueViolation); // the same CUIT saved for two users at once: the second finds the first
         return saved.Value;
     }
 
-    public static ProfileDto ToDto(Guid userId, UserProfileRow? row, SensitiveData sensitive) => new(
+    public static ProfileDto ToDto(Guid userId, UserProfileRow? row, PersonKey key) => new(
         userId,
-        row?.Cuit is { } cuit && Cuit.TryParse(sensitive.Reveal(cuit), out var parsed, out _) ? parsed!.Formatted : null,
-        row?.Phone is { } phone ? sensitive.Reveal(phone) : null,
-        row?.Company,
-        row?.BirthDate is { } birthDate ? sensitive.Reveal(birthDate) : null,
+        key.Open(row?.Cuit) is { } cuit && Cuit.TryParse(cuit, out var parsed, out _) ? parsed!.Formatted : key.Open(row?.Cuit),
+        key.Open(row?.Phone),
+        key.Open(row?.Company),
+        key.Open(row?.BirthDate),
         row?.Country,
         row?.UpdatedAt);
 }

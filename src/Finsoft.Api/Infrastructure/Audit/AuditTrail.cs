@@ -40,6 +40,8 @@ public static class AuditEvents
     public const string DataRequestReceived = "gdpr.request_received";
     public const string DataRequestCompleted = "gdpr.request_completed";
     public const string DataRequestRejected = "gdpr.request_rejected";
+    public const string PersonErased = "gdpr.person_erased";
+    public const string PersonalDataShredded = "gdpr.personal_data_shredded";
     public const string DataExportDownloaded = "gdpr.export_downloaded";
     public const string TppRegistered = "psd2.tpp_registered";
     public const string TppRevoked = "psd2.tpp_revoked";
@@ -56,7 +58,7 @@ public static class AuditEvents
         UserCreated, RoleChanged, StatusChanged, UserDeleted, ProfileChanged, AccessGranted, AccessRevoked, BalanceAdjusted, LimitsChanged,
         ReviewDecided, RescreeningScheduled, MonitoringRulesChanged, CreditReviewRequested, CreditReviewDecided, CreditProductChanged,
         ReconciliationItemResolved, FiscalPeriodCreated, FiscalPeriodClosed, FiscalPeriodReopened, LedgerMonthArchived,
-        ExternalLoginLinked, DataRequestReceived, DataRequestCompleted, DataRequestRejected, DataExportDownloaded, TppRegistered, TppRevoked, ConsentReceived, ConsentAuthorised, ConsentRevoked, ConsentTerminated, Psd2Accessed, Psd2AccessRefused,
+        ExternalLoginLinked, DataRequestReceived, DataRequestCompleted, DataRequestRejected, PersonErased, PersonalDataShredded, DataExportDownloaded, TppRegistered, TppRevoked, ConsentReceived, ConsentAuthorised, ConsentRevoked, ConsentTerminated, Psd2Accessed, Psd2AccessRefused,
     };
 }
 

@@ -29,7 +29,6 @@ public static class TokenClaims
     public const string Subject = "sub";
     public const string Session = "sid";
     public const string Role = "role";
-    public const string Email = "email";
     public const string TokenId = "jti";
 
     /// <summary>Only in a third-party provider's token (PSD2), never in a user's.</summary>

@@ -33,7 +33,6 @@ public sealed class TokenService(SigningKey signingKey, IOptions<FinsoftOptions>
                 new Claim(TokenClaims.Subject, user.Id.ToString()),
                 new Claim(TokenClaims.Session, sessionId.ToString()),
                 new Claim(TokenClaims.Role, user.Role),
-                new Claim(TokenClaims.Email, user.Email),
                 new Claim(TokenClaims.TokenId, Guid.NewGuid().ToString()),
             ]),
         };

@@ -47,6 +47,9 @@ public sealed class ScreeningRow : Http.IKeyedRow
     public Guid Id { get; set; }
     public required string EntityType { get; set; }
     public Guid? EntityId { get; set; }
+
+    /// <summary>Whose key seals <see cref="Name"/> and <see cref="BirthDate"/>; null for a bare name an analyst looked up.</summary>
+    public Guid? OwnerId { get; set; }
     public required string Name { get; set; }
     public string? BirthDate { get; set; }
     public string? Country { get; set; }

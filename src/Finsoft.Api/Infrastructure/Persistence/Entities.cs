@@ -7,8 +7,21 @@ using Http = Finsoft.Api.Infrastructure.Http;
 public sealed class UserRow : Http.IKeyedRow
 {
     public Guid Id { get; set; }
+
+    /// <summary>Sealed under the person's key (<see cref="Security.PersonKey"/>), as every personal field is.</summary>
     public required string FullName { get; set; }
     public required string Email { get; set; }
+
+    /// <summary>The person's data key, wrapped by the Data Protection key ring; null once shredded (ADR 0013).</summary>
+    public string? DataKey { get; set; }
+
+    /// <summary>Keyed hashes for look-ups: of the normalised email (sign-in, uniqueness) and of each name word (admin search).</summary>
+    public string? EmailHash { get; set; }
+    public string? NameIndex { get; set; }
+
+    /// <summary>Erased at the person's request: cannot sign in, shown as "[erased]"; the key is destroyed at <see cref="ShredAfter"/> or at once.</summary>
+    public DateTime? ErasedAt { get; set; }
+    public DateTime? ShredAfter { get; set; }
     public required string PasswordHash { get; set; }
     public required string Role { get; set; }
     public bool IsActive { get; set; } = true;

@@ -153,6 +153,8 @@ public sealed class FinsoftDb(DbContextOptions<FinsoftDb> options) : DbContext(o
         modelBuilder.Entity<DataRequestRow>().ToTable("gdpr_requests");
         // Declared so that one SaveChanges inserts a user made at its first external sign-in before the link to it.
         modelBuilder.Entity<ExternalLoginRow>().HasOne<UserRow>().WithMany().HasForeignKey(l => l.UserId);
+        // And so that a user's first screening, made in the commit that creates them, follows the row whose key seals it.
+        modelBuilder.Entity<ScreeningRow>().HasOne<UserRow>().WithMany().HasForeignKey(s => s.OwnerId);
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

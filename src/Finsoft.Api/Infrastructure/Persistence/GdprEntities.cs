@@ -23,4 +23,7 @@ public sealed class DataRequestRow : Http.IKeyedRow
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
+
+    /// <summary>For a completed erasure: what the law makes Finsoft keep, and until when (JSON).</summary>
+    public string? LegalHolds { get; set; }
 }

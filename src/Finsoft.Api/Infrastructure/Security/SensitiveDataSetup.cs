@@ -21,6 +21,7 @@ public static class SensitiveDataSetup
                 keys.XmlRepository = new DatabaseKeyRepository(scopes));
         }
         services.AddSingleton<SensitiveData>();
+        services.AddSingleton<PersonalData>();
         return services;
     }
 
@@ -56,4 +57,6 @@ public static class SensitiveKinds
 {
     public const string Clabe = "clabe";
     public const string Cuit = "cuit";
+    public const string Email = "email";
+    public const string NameWord = "name-word";
 }

@@ -42,7 +42,7 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FinsoftDb>();
         var bank = scope.ServiceProvider.GetRequiredService<IBankConnector>();
-        var sensitive = scope.ServiceProvider.GetRequiredService<SensitiveData>();
+        var personal = scope.ServiceProvider.GetRequiredService<PersonalData>();
         var now = Time.UtcNow();
         var staleBefore = resendAll ? DateTime.MaxValue : now - ResendAfter;
 
@@ -60,8 +60,10 @@ public sealed class WithdrawalProcessor(IServiceScopeFactory scopes, IOptions<Fi
                 continue; // another node has it
             }
             var destination = await db.DestinationAccounts.AsNoTracking().SingleAsync(d => d.Id == withdrawal.ExternalDestinationId, ct);
-            await bank.SubmitPayoutAsync(new PayoutInstruction(withdrawal.PayoutReference ?? withdrawal.Id, sensitive.Reveal(destination.AccountNumber), destination.HolderFullName,
-                withdrawal.Amount, withdrawal.Currency), ct);
+            // A payout already under way is a duty that outlives an erasure (which waits for it anyway): read under the hold.
+            var key = await personal.KeyOfAsync(db, destination.UserId, ct);
+            await bank.SubmitPayoutAsync(new PayoutInstruction(withdrawal.PayoutReference ?? withdrawal.Id, key.OpenUnderHold(destination.AccountNumber),
+                key.OpenUnderHold(destination.HolderFullName), withdrawal.Amount, withdrawal.Currency), ct);
         }
     }
 
