@@ -115,6 +115,16 @@ public abstract class GdprErasureTests(DatabaseKind kind)
         Assert.Equal("27-28765431-1", theirs.GetProperty("cuit").GetString());
         Assert.Single((await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/admin/users?search=Villalobos", token: admin.Token)).EnumerateArray());
         Assert.True((await api.VerifyLedgerAsync()).GetProperty("ok").GetBoolean());
+
+        // A restart finds nothing to seal or hash again in what the erasure left (the destination's cleared hash included).
+        await using var restarted = await app.RestartAsync();
+        api = restarted.Api();
+        admin = await api.AdminAsync();
+        Assert.Equal("[erased]", (await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/admin/users/{irene.Session.UserId}", token: admin.Token))
+            .GetProperty("email").GetString());
+        Assert.Null(await DataKeyAsync(restarted, irene.Session.UserId));
+        await ApiClient.AssertProblemAsync(await api.PostAsync("/api/v1/auth/login", new { email = irene.Session.Email, password = irene.Session.Password }),
+            HttpStatusCode.Unauthorized);
         // The email is free again: whoever owns it may open a new account, which knows nothing of the erased one.
         var again = await api.RegisterAsync(irene.Session.Email, fullName: "Irene Again");
         Assert.NotEqual(irene.Session.UserId, again.UserId);
@@ -141,6 +151,9 @@ public abstract class GdprErasureTests(DatabaseKind kind)
         Assert.Equal("received", (await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/gdpr/data-requests/{request}", token: admin.Token))
             .GetProperty("status").GetString());
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/auth/me", token: carla.Session.Token);
+        Assert.Null(await app.WithDbAsync(db => db.Accounts.Where(a => a.Id == carla.Wallet).Select(a => a.ClosedAt).SingleAsync()));
+        Assert.Equal(1, (await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/destination-accounts", token: carla.Session.Token)).GetArrayLength());
+        Assert.Single((await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/admin/users?search=Montesinos", token: admin.Token)).EnumerateArray());
 
         using (var transfer = await api.TransferAsync(carla.Session.Token, carla.Wallet, bobWallet, "50.00"))
         {
@@ -184,6 +197,42 @@ public abstract class GdprErasureTests(DatabaseKind kind)
         bob = await api.LoginAsync(bob.Email, bob.Password);
         Assert.Equal("50.00", await api.BalanceAsync(bob.Token, bobWallet));
         Assert.True((await api.VerifyLedgerAsync()).GetProperty("ok").GetBoolean());
+    }
+
+    [DbFact]
+    public async Task A_payout_in_flight_or_a_watch_list_match_stands_in_the_way_and_nothing_changes()
+    {
+        await using var app = await TestApp.StartAsync(kind, new Dictionary<string, string?> { ["Finsoft:Bank:SettlementDelayMilliseconds"] = "600000" });
+        var api = app.Api();
+        var admin = await api.AdminAsync();
+        // Dana holds no account of her own: she is a joint holder of Eve's, and pays from it to her own bank account.
+        var (dana, eve) = (await api.RegisterAsync(), await api.RegisterAsync());
+        var wallet = await api.CreateAccountAsync(eve.Token);
+        await api.DepositAsync(admin.Token, wallet, "100.00");
+        await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"/api/v1/admin/users/{dana.UserId}/accounts", new { account_id = wallet }, admin.Token);
+        var destination = await api.VerifiedDestinationAsync(dana.Token);
+        var payout = (await api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/transactions/withdrawal",
+            new { origin_account_id = wallet, external_destination_account_id = destination, amount = "100.00" }, dana.Token)).GetProperty("id").GetGuid();
+        Assert.Equal("PROCESSING", (await api.WaitForStatusAsync(dana.Token, payout, "PROCESSING")).Status);
+        var request = await FileErasureAsync(api, dana);
+
+        async Task RefusedAsync(string why)
+        {
+            using var refused = await api.PostAsync($"/api/v1/gdpr/data-requests/{request}/process", new { }, admin.Token);
+            await ApiClient.AssertProblemAsync(refused, HttpStatusCode.Conflict);
+            var problem = await ApiClient.BodyAsync(refused);
+            Assert.Equal("erasure_blocked", problem.GetProperty("error_code").GetString());
+            Assert.Contains(why, problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Null(await app.WithDbAsync(db => db.Users.Where(u => u.Id == dana.UserId).Select(u => u.ErasedAt).SingleAsync()));
+            await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/auth/me", token: dana.Token);
+        }
+        await RefusedAsync("in flight");
+        await app.WithDbAsync(db => db.Transactions.Where(t => t.Id == payout).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, "COMPLETED")));
+        await app.WithDbAsync(db => db.Users.Where(u => u.Id == dana.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.ComplianceHold, true)));
+        await RefusedAsync("watch-list");
+        await app.WithDbAsync(db => db.Users.Where(u => u.Id == dana.UserId).ExecuteUpdateAsync(s => s.SetProperty(u => u.ComplianceHold, false)));
+        var done = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/gdpr/data-requests/{request}/process", new { }, admin.Token);
+        Assert.Equal(Erasure.AmlRecordKeeping, Assert.Single(done.GetProperty("legal_holds").EnumerateArray()).GetProperty("name").GetString());
     }
 }
 

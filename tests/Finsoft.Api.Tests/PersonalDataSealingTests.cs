@@ -12,7 +12,7 @@ public abstract class PersonalDataSealingTests(DatabaseKind kind)
     [DbFact]
     public async Task What_older_versions_stored_is_sealed_under_each_persons_key_at_start_up_and_reads_as_before()
     {
-        var first = await TestApp.StartAsync(kind);
+        await using var first = await TestApp.StartAsync(kind);
         var api = first.Api();
         var lena = await api.RegisterAsync("lena.legacy@example.test", fullName: "Lena Legacy");
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, "/api/v1/users/me/profile",
@@ -40,7 +40,7 @@ public abstract class PersonalDataSealingTests(DatabaseKind kind)
             (await db.PaymentMethods.SingleAsync(m => m.UserId == lena.UserId)).HolderName = "Lena Payer";
             foreach (var screening in await db.Screenings.Where(s => s.OwnerId == lena.UserId).ToListAsync())
             {
-                (screening.OwnerId, screening.Name, screening.BirthDate) = (null, "Lena Legacy", null);
+                (screening.OwnerId, screening.Name, screening.BirthDate) = (null, "Lena Legacy", shared.Protect("1980-01-02"));
             }
             return await db.SaveChangesAsync();
         });
@@ -71,7 +71,9 @@ public abstract class PersonalDataSealingTests(DatabaseKind kind)
         var admin = await api.AdminAsync();
         Assert.Single((await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/admin/users?search=legacy", token: admin.Token)).EnumerateArray());
         var screened = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/aml/screenings?entity_id={lena.UserId}", token: admin.Token);
-        Assert.All(screened.EnumerateArray(), s => Assert.Equal("Lena Legacy", s.GetProperty("name").GetString()));
+        Assert.All(screened.EnumerateArray(), s => Assert.Equal(("Lena Legacy", "1980-01-02"), (s.GetProperty("name").GetString(), s.GetProperty("birth_date").GetString())));
+        Assert.All(await app.WithDbAsync(db => db.Screenings.Where(s => s.EntityId == lena.UserId).ToListAsync()),
+            s => Assert.Equal((lena.UserId, true), (s.OwnerId!.Value, PersonKey.IsSealed(s.BirthDate))));
     }
 }
 

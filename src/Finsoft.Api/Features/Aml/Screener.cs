@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Http;
@@ -50,7 +51,8 @@ public sealed record ScreeningSubject(string EntityType, Guid? EntityId, IReadOn
 /// in the caller's database transaction, after locking the entity's row, so screenings and decisions about one
 /// entity apply one at a time; the caller saves.
 /// </summary>
-public sealed class Screener(FinsoftDb db, WatchlistIndex lists, PersonalData personal, IOptions<FinsoftOptions> options, TimeProvider time)
+public sealed class Screener(FinsoftDb db, WatchlistIndex lists, PersonalData personal, SensitiveData sensitive, IOptions<FinsoftOptions> options,
+    TimeProvider time)
 {
     public async Task<ScreeningRow> ScreenAsync(ScreeningSubject subject, Guid? by, CancellationToken ct)
     {
@@ -61,12 +63,15 @@ public sealed class Screener(FinsoftDb db, WatchlistIndex lists, PersonalData pe
             ? await db.Reviews.Where(r => r.EntityId == id && r.Kind == ReviewKind.ScreeningMatch).ToListAsync(ct)
             : [];
         var now = time.UtcNow();
-        // What was screened is kept under the person's key, so an erasure reaches it too; a bare name has no one's key.
+        // What was screened is kept under the person's key (read after the lock above, so an erasure that committed first
+        // is seen: nothing more is stored then), so an erasure reaches it too. A bare name has no one's key: its birth date
+        // is kept under the shared key ring.
         var key = subject.Owner is { } owner ? await personal.KeyOfAsync(db, owner, ct) : null;
         var screening = new ScreeningRow
         {
             Id = Guid.CreateVersion7(), EntityType = subject.EntityType, EntityId = subject.EntityId, OwnerId = subject.Owner,
-            Name = key?.Seal(subject.Names[0]) ?? subject.Names[0], BirthDate = key is null ? subject.BirthDate : key.Seal(subject.BirthDate),
+            Name = key is null ? subject.Names[0] : key.Seal(subject.Names[0]),
+            BirthDate = key is null ? (subject.BirthDate is { } born ? sensitive.Protect(born) : null) : key.Seal(subject.BirthDate),
             Country = subject.Country, Status = ScreeningStatus.Clear, Matches = "[]",
             ListVersions = JsonSerializer.Serialize(versions, Json.Options), CreatedAt = now, ScreenedBy = by,
         };
@@ -93,8 +98,7 @@ public sealed class Screener(FinsoftDb db, WatchlistIndex lists, PersonalData pe
                 {
                     Id = Guid.CreateVersion7(), Kind = ReviewKind.ScreeningMatch, Status = ReviewStatus.Open,
                     UserId = subject.Owner,
-                    // The listed name, never the person's: the screening keeps theirs, sealed.
-                    Reason = $"The {EntityWord(subject.EntityType)} resembles {match.MatchedName} on {match.Source} (score {match.Score:0.00})",
+                    Reason = MatchReason(subject.EntityType, match.MatchedName, match.Source, match.Score),
                     ScreeningId = screening.Id, EntityType = subject.EntityType, EntityId = subject.EntityId, Source = match.Source,
                     EntryId = match.Entry.EntryId, MatchedName = match.MatchedName, Score = match.Score, CreatedAt = now,
                 };
@@ -112,7 +116,12 @@ public sealed class Screener(FinsoftDb db, WatchlistIndex lists, PersonalData pe
         return screening;
     }
 
-    private static string EntityWord(string entityType) => entityType == Screenings.User ? "customer's name" : "account holder's name";
+    public const string ReasonPrefix = "The ";
+
+    /// <summary>Why a match is reviewed: the listed name, never the person's (the screening keeps theirs, sealed).</summary>
+    public static string MatchReason(string entityType, string matchedName, string source, double score) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{ReasonPrefix}{(entityType == Screenings.User ? "customer's name" : "account holder's name")} resembles {matchedName} on {source} (score {score:0.00})");
 
     /// <summary>A screened user or destination is next rescreened one interval from now: the default one until an analyst sets another.</summary>
     private async Task ScheduleNextAsync(ScreeningSubject subject, DateTime now, CancellationToken ct)

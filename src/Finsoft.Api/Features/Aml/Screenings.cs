@@ -34,14 +34,16 @@ public static class Screenings
         /// What was screened, for the compliance staff: the AML duty to keep it outlives an erasure until the legal hold ends,
         /// so it is read under the hold (<see cref="PersonKey.OpenUnderHold"/>), and is "[erased]" once the key is shredded.
         /// </summary>
-        public static Response From(ScreeningRow s, PersonKey? ownerKey) => new(s.Id, s.EntityType, s.EntityId,
-            ownerKey?.OpenUnderHold(s.Name) ?? s.Name, ownerKey is null ? s.BirthDate : ownerKey.OpenUnderHold(s.BirthDate), s.Country, s.Status,
+        /// A bare name's birth date is under the shared key ring.
+        public static Response From(ScreeningRow s, PersonKey? ownerKey, SensitiveData sensitive) => new(s.Id, s.EntityType, s.EntityId,
+            ownerKey?.OpenUnderHold(s.Name) ?? s.Name,
+            ownerKey is null ? (s.BirthDate is { } born ? sensitive.Reveal(born) : null) : ownerKey.OpenUnderHold(s.BirthDate), s.Country, s.Status,
             JsonSerializer.Deserialize<List<MatchDto>>(s.Matches, Json.Options) ?? [], JsonSerializer.Deserialize<List<ListVersion>>(s.ListVersions, Json.Options) ?? [],
             s.CreatedAt);
     }
 
     public static async Task<JsonBody> Create(Request request, ClaimsPrincipal principal, FinsoftDb db, Screener screener, UnitOfWork work,
-        PersonalData personal, CancellationToken ct)
+        PersonalData personal, SensitiveData sensitive, CancellationToken ct)
     {
         var validation = new Validation().Optional("country", request.Country, maxLength: 60);
         if (request.BirthDate is not null && !IsBirthDate(request.BirthDate))
@@ -84,19 +86,19 @@ public static class Screenings
             await db.SaveChangesAsync(ct);
             return screening;
         }, ct, alsoRetry: DatabaseSetup.IsUniqueViolation);
-        return ApiResults.Created(Response.From(row.Value, row.Value.OwnerId is { } owner ? await personal.KeyOfAsync(db, owner, ct) : null));
+        return ApiResults.Created(Response.From(row.Value, row.Value.OwnerId is { } owner ? await personal.KeyOfAsync(db, owner, ct) : null, sensitive));
     }
 
-    public static async Task<JsonBody> Get(Guid id, FinsoftDb db, PersonalData personal, CancellationToken ct)
+    public static async Task<JsonBody> Get(Guid id, FinsoftDb db, PersonalData personal, SensitiveData sensitive, CancellationToken ct)
     {
         var row = await db.Screenings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
         return row is null
             ? ApiResults.NotFound("Screening not found")
-            : ApiResults.Ok(Response.From(row, row.OwnerId is { } owner ? await personal.KeyOfAsync(db, owner, ct) : null));
+            : ApiResults.Ok(Response.From(row, row.OwnerId is { } owner ? await personal.KeyOfAsync(db, owner, ct) : null, sensitive));
     }
 
     public static async Task<JsonBody> List([Microsoft.AspNetCore.Mvc.FromQuery(Name = "entity_id")] Guid? entityId, string? status, int? limit,
-        string? cursor, HttpRequest http, FinsoftDb db, PersonalData personal, CancellationToken ct)
+        string? cursor, HttpRequest http, FinsoftDb db, PersonalData personal, SensitiveData sensitive, CancellationToken ct)
     {
         if (status is not (null or ScreeningStatus.Clear or ScreeningStatus.PotentialMatch or ScreeningStatus.ConfirmedMatch or ScreeningStatus.Dismissed))
         {
@@ -117,7 +119,7 @@ public static class Screenings
         }
         var rows = await PageResponse.ReadRowsAsync(query, page, newestFirst: true, ct);
         var keys = await personal.KeysOfAsync(db, rows.Where(s => s.OwnerId is not null).Select(s => s.OwnerId!.Value), ct);
-        return PageResponse.Of(http, rows, page, s => Response.From(s, s.OwnerId is { } owner ? keys.GetValueOrDefault(owner, PersonKey.Shredded) : null));
+        return PageResponse.Of(http, rows, page, s => Response.From(s, s.OwnerId is { } owner ? keys.GetValueOrDefault(owner, PersonKey.Shredded) : null, sensitive));
     }
 
     private static bool IsBirthDate(string text) =>

@@ -185,7 +185,7 @@ public static class DataRequests
         erasure.Announce(row.UserId, row.Id, kept);
         if (kept.Count == 0)
         {
-            await Erasure.CompactAsync(db, ct);
+            await erasure.CompactAsync(db, ct);
         }
         return ApiResults.Ok(DataRequestDto.From(await db.DataRequests.WithoutExport().FirstAsync(r => r.Id == row.Id, ct)));
     }

@@ -28,7 +28,10 @@ public sealed class Erasure(AuditTrail audit, IOptions<FinsoftOptions> options, 
 
     public sealed record LegalHold(string Name, DateTime Until, string Keeps);
 
-    /// <summary>Why this person cannot be erased yet, as a 409 problem; null when nothing stands in the way.</summary>
+    /// <summary>
+    /// Why this person cannot be erased yet, as a 409 problem; null when nothing stands in the way. Runs in the erasure's
+    /// transaction after the user's row is locked (and, for an admin, every active admin's, as demoting one does).
+    /// </summary>
     public static async Task<JsonBody?> RefusalAsync(FinsoftDb db, UserRow user, CancellationToken ct)
     {
         var owned = db.Accounts.Where(a => a.UserId == user.Id);
@@ -38,13 +41,36 @@ public sealed class Erasure(AuditTrail audit, IOptions<FinsoftOptions> options, 
                 ? "The person still has money in an account (or on hold): it must be paid out or moved before erasure."
             : await db.Loans.AnyAsync(l => l.UserId == user.Id && l.Status == LoanStatus.Active, ct)
                 ? "The person has a loan that is not paid off."
-            : await db.Transactions.AnyAsync(t => InFlight.Contains(t.Status)
-                && (owned.Any(a => a.Id == t.OriginAccountId) || owned.Any(a => a.Id == t.DestinationAccountId)), ct)
+            : await MovementsOf(db, user.Id).AnyAsync(t => InFlight.Contains(t.Status), ct)
                 ? "A movement of the person's is still in flight; erase once it is settled."
-            : user.Role == Roles.Admin && !await db.Users.AnyAsync(u => u.Id != user.Id && u.Role == Roles.Admin && u.IsActive && u.DeletedAt == null, ct)
+            : user.ComplianceHold
+                ? "A watch-list match of the person's is open or confirmed: compliance decides it, and keeps its evidence, first."
+            : user.Role == Roles.Admin && await LastActiveAdminAsync(db, user.Id, ct)
                 ? "This is the last active admin; make another admin first."
             : null;
         return reason is null ? null : ApiResults.Problem(StatusCodes.Status409Conflict, reason, errorCode: "erasure_blocked");
+    }
+
+    /// <summary>
+    /// Every movement the person took part in: on an account they own, made by them (a joint holder's, on another's
+    /// wallet), or paid out to one of their destinations.
+    /// </summary>
+    private static IQueryable<TransactionRow> MovementsOf(FinsoftDb db, Guid userId)
+    {
+        var owned = db.Accounts.Where(a => a.UserId == userId).Select(a => (Guid?)a.Id);
+        var destinations = db.DestinationAccounts.Where(d => d.UserId == userId).Select(d => (Guid?)d.Id);
+        return db.Transactions.Where(t => t.InitiatedBy == userId || owned.Contains(t.OriginAccountId) || owned.Contains(t.DestinationAccountId)
+            || destinations.Contains(t.ExternalDestinationId));
+    }
+
+    /// <summary>Locks the active admins' rows on PostgreSQL, so two admins erased at once cannot both pass for "not the last".</summary>
+    private static async Task<bool> LastActiveAdminAsync(FinsoftDb db, Guid userId, CancellationToken ct)
+    {
+        var admins = db.Database.IsNpgsql()
+            ? await db.Users.FromSql($"SELECT * FROM users WHERE role = 'admin' AND is_active AND deleted_at IS NULL ORDER BY id FOR UPDATE")
+                .AsNoTracking().Select(u => u.Id).ToListAsync(ct)
+            : await db.Users.Where(u => u.Role == Roles.Admin && u.IsActive && u.DeletedAt == null).Select(u => u.Id).ToListAsync(ct);
+        return admins.All(id => id == userId);
     }
 
     /// <summary>
@@ -79,6 +105,26 @@ public sealed class Erasure(AuditTrail audit, IOptions<FinsoftOptions> options, 
         await db.DataRequests.Where(r => r.UserId == user.Id && r.Export != null)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Export, (byte[]?)null).SetProperty(r => r.ExportBytes, (long?)null), ct);
         await db.ScreeningSchedules.Where(s => s.EntityType == Screenings.User && s.EntityId == user.Id).ExecuteDeleteAsync(ct);
+        // Answers that copied the person's fields in the open: stored responses to keyed requests, statements made as reports
+        // (a month's statements of every customer among them), and the text of their own requests.
+        await db.IdempotencyKeys.Where(k => k.UserId == user.Id).ExecuteDeleteAsync(ct);
+        var accounts = await db.Accounts.Where(a => a.UserId == user.Id).Select(a => a.Id.ToString()).ToListAsync(ct);
+        var statements = db.ReportJobs.Where(j => j.Content != null
+            && (j.Report == ReportJobs.ReportCatalog.CustomerStatements || j.Report == ReportJobs.ReportCatalog.AccountStatement));
+        foreach (var job in await statements.Select(j => new { j.Id, j.Report, j.Parameters }).ToListAsync(ct))
+        {
+            if (job.Report == ReportJobs.ReportCatalog.CustomerStatements || accounts.Any(id => job.Parameters.Contains(id, StringComparison.OrdinalIgnoreCase)))
+            {
+                await db.ReportJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Content, (byte[]?)null)
+                    .SetProperty(j => j.SizeBytes, (long?)null), ct);
+            }
+        }
+        await db.DataRequests.Where(r => r.UserId == user.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Details, (string?)null), ct);
+        // An export being made now read the person before this: refused, and the worker's lease with it, so it is never stored.
+        await db.DataRequests.Where(r => r.UserId == user.Id && r.Id != requestId
+                && (r.Status == DataRequestStatus.Received || r.Status == DataRequestStatus.Processing))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, DataRequestStatus.Rejected).SetProperty(r => r.LeaseUntil, (DateTime?)null)
+                .SetProperty(r => r.Reason, "The person was erased.").SetProperty(r => r.DecidedBy, adminId).SetProperty(r => r.UpdatedAt, now), ct);
 
         (user.IsActive, user.ErasedAt, user.UpdatedAt) = (false, now, now);
         (user.EmailHash, user.NameIndex) = (null, null);
@@ -108,9 +154,7 @@ public sealed class Erasure(AuditTrail audit, IOptions<FinsoftOptions> options, 
     private async Task<List<LegalHold>> HoldsAsync(FinsoftDb db, Guid userId, DateTime now, bool hadOpenAccount, CancellationToken ct)
     {
         var owned = db.Accounts.Where(a => a.UserId == userId);
-        var lastMovement = await db.Transactions
-            .Where(t => owned.Any(a => a.Id == t.OriginAccountId) || owned.Any(a => a.Id == t.DestinationAccountId))
-            .MaxAsync(t => (DateTime?)t.CreatedAt, ct);
+        var lastMovement = await MovementsOf(db, userId).MaxAsync(t => (DateTime?)t.CreatedAt, ct);
         if (lastMovement is null)
         {
             return [];
@@ -125,17 +169,48 @@ public sealed class Erasure(AuditTrail audit, IOptions<FinsoftOptions> options, 
 
     /// <summary>
     /// After a key is destroyed, so the old row version does not linger where the database keeps it: SQLite zeroes freed
-    /// space (secure_delete) and folds the write-ahead log back and empties it; PostgreSQL vacuums the users table.
+    /// space (secure_delete) and folds the write-ahead log back and empties it; PostgreSQL vacuums the users table. The key
+    /// is destroyed already when this runs: a failure is logged, not thrown at the admin whose erasure completed.
     /// </summary>
-    public static async Task CompactAsync(FinsoftDb db, CancellationToken ct)
+    public async Task CompactAsync(FinsoftDb db, CancellationToken ct)
+    {
+        try
+        {
+            await CompactOrThrowAsync(db, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Compacting after a key was destroyed failed; the old row version stays until the database reuses its page");
+        }
+    }
+
+    private static async Task CompactOrThrowAsync(FinsoftDb db, CancellationToken ct)
     {
         if (db.Database.IsNpgsql())
         {
-            await db.Database.ExecuteSqlRawAsync("VACUUM users", ct);
+            await db.Database.ExecuteSqlRawAsync("VACUUM users", ct); // a role that does not own the table is warned and skips it
+            return;
         }
-        else
+        // A checkpoint that readers kept from finishing says so (busy = 1); it is tried again, since until it finishes the old
+        // page is still in the write-ahead log.
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)", ct);
+            for (var attempt = 0; attempt < 20; attempt++)
+            {
+                await using var checkpoint = db.Database.GetDbConnection().CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+                await using var result = await checkpoint.ExecuteReaderAsync(ct);
+                if (await result.ReadAsync(ct) && result.GetInt32(0) == 0)
+                {
+                    return;
+                }
+                await Task.Delay(50, ct);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 
@@ -144,20 +219,22 @@ public sealed class Erasure(AuditTrail audit, IOptions<FinsoftOptions> options, 
     {
         var now = time.UtcNow();
         var due = await db.Users.Where(u => u.ShredAfter <= now && u.DataKey != null).Select(u => u.Id).Take(500).ToListAsync(ct);
+        var shredded = 0;
         foreach (var id in due)
         {
             // One at a time and conditional: two nodes shredding at once record each key's end once.
             if (await db.Users.Where(u => u.Id == id && u.DataKey != null)
                     .ExecuteUpdateAsync(s => s.SetProperty(u => u.DataKey, (string?)null).SetProperty(u => u.UpdatedAt, now), ct) == 1)
             {
+                shredded++;
                 await audit.RecordAsync(db, AuditEvents.PersonalDataShredded, null, id, new { legal_hold = AmlRecordKeeping });
                 logger.LogInformation("Shredded the data key of person {UserId}: its legal hold ended", id);
             }
         }
-        if (due.Count > 0)
+        if (shredded > 0)
         {
             await CompactAsync(db, ct);
         }
-        return due.Count;
+        return shredded;
     }
 }

@@ -75,22 +75,24 @@ public static class Profiles
         {
             return validation.Result;
         }
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId && u.DeletedAt == null, ct);
-        if (user is null)
-        {
-            return AdminUsers.UserNotFound();
-        }
-        if (user.ErasedAt is not null)
-        {
-            return ApiResults.Problem(StatusCodes.Status409Conflict, "This person was erased at their request; nothing more is stored about them", errorCode: "user_erased");
-        }
-        var key = personal.KeyOf(user);
-        var fullName = key.Open(user.FullName);
         // One unit of work: the profile and the screening of the person it now describes commit together. The user's row is
-        // locked first (as screenings lock it), so two changes of one profile run one after the other.
+        // locked first (as screenings and erasure lock it), so two changes of one profile run one after the other, and one
+        // racing an erasure sees it.
         var saved = await work.RunAsync<JsonBody>(async ct =>
         {
             await ComplianceHolds.LockAsync(db, Screenings.User, userId, ct);
+            var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId && u.DeletedAt == null, ct);
+            if (user is null)
+            {
+                return AdminUsers.UserNotFound();
+            }
+            if (user.ErasedAt is not null)
+            {
+                return ApiResults.Problem(StatusCodes.Status409Conflict, "This person was erased at their request; nothing more is stored about them",
+                    errorCode: "user_erased");
+            }
+            var key = personal.KeyOf(user);
+            var fullName = key.Open(user.FullName);
             var cuitHash = cuit is null ? null : sensitive.Hash(SensitiveKinds.Cuit, cuit.Digits);
             if (cuitHash is not null && await db.UserProfiles.AnyAsync(p => p.CuitHash == cuitHash && p.UserId != userId, ct))
             {

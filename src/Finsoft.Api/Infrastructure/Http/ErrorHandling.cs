@@ -26,6 +26,7 @@ public sealed class ErrorHandler(ILogger<ErrorHandler> logger) : IExceptionHandl
             BadHttpRequestException bad => (bad.StatusCode, "The request is malformed: " + SafeBindingMessage(bad)),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "Client closed the request."),
             MoneyPath.Archiving.ArchivedHistoryException archived => (422, archived.Message),
+            Security.PersonErasedException erased => (409, erased.Message),
             _ when DatabaseSetup.IsUnavailable(exception) => (503, "The database is unavailable; retry the request with the same Idempotency-Key."),
             _ => (500, "An unexpected error occurred."),
         };

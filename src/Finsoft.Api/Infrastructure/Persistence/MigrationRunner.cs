@@ -14,7 +14,7 @@ namespace Finsoft.Api.Infrastructure.Persistence;
 public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger<MigrationRunner> logger)
 {
     private readonly DatabaseProvider _provider = target.Provider;
-    private const long AdvisoryLockKey = 0x46494E534F4654; // "FINSOFT"
+    internal const long AdvisoryLockKey = 0x46494E534F4654; // "FINSOFT"
 
     public sealed record Migration(int Version, string Name, string Sql);
 

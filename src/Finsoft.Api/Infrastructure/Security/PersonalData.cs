@@ -65,6 +65,12 @@ public sealed class PersonalData(IDataProtectionProvider protection, SensitiveDa
         wrapped is null ? PersonKey.Shredded : new PersonKey(_keys.Unprotect(Convert.FromBase64String(wrapped)), erased);
 }
 
+/// <summary>
+/// Nothing more is stored about an erased person. Raised when a request that began before the erasure committed tries to;
+/// answered 409 (<see cref="Http.ErrorHandler"/>).
+/// </summary>
+public sealed class PersonErasedException() : Exception("This person was erased at their request; nothing more is stored about them.");
+
 /// <summary>One person's key, unwrapped: seals fields with AES-GCM as <c>pd1:</c> + base64(nonce ‖ ciphertext ‖ tag).</summary>
 public sealed class PersonKey
 {
@@ -90,7 +96,7 @@ public sealed class PersonKey
         {
             return null;
         }
-        var key = _key ?? throw new InvalidOperationException("This person's key has been shredded; nothing more is stored for them.");
+        var key = _key is not null && !IsErased ? _key : throw new PersonErasedException();
         var text = Encoding.UTF8.GetBytes(plain);
         var sealedBytes = new byte[NonceBytes + text.Length + TagBytes];
         var nonce = sealedBytes.AsSpan(0, NonceBytes);

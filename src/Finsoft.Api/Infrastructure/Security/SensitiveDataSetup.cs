@@ -27,7 +27,8 @@ public static class SensitiveDataSetup
 
     /// <summary>
     /// Loads the hash key, then encrypts whatever an older version stored plain (destination account
-    /// numbers before schema 0004). Runs at every start; after the first it finds nothing to do.
+    /// numbers before schema 0004; <see cref="PersonalDataSealing"/> then seals them under their owner's key).
+    /// Runs at every start; after the first it finds nothing to do.
     /// </summary>
     public static async Task PrepareSensitiveDataAsync(this IServiceProvider services, CancellationToken ct)
     {
@@ -37,7 +38,9 @@ public static class SensitiveDataSetup
         await sensitive.InitialiseAsync(db, ct);
         while (true)
         {
-            var plain = await db.DestinationAccounts.Where(d => d.AccountNumberHash == null).Take(500).ToListAsync(ct);
+            // Erasure clears the hash of a sealed number (pd1:) or of one shredded before 0028 could seal it ("[erased]"): not plain.
+            var plain = await db.DestinationAccounts.Where(d => d.AccountNumberHash == null && !d.AccountNumber.StartsWith("pd1:")
+                && d.AccountNumber != PersonalData.Erased).Take(500).ToListAsync(ct);
             if (plain.Count == 0)
             {
                 return;
