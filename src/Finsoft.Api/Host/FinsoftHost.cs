@@ -18,6 +18,7 @@ using Finsoft.Api.Features.Dashboard;
 using Finsoft.Api.Features.Events;
 using Finsoft.Api.Features.ExternalSignIn;
 using Finsoft.Api.Features.Fx;
+using Finsoft.Api.AdminConsole;
 using Finsoft.Api.Features.Gdpr;
 using Finsoft.Api.Features.Payments;
 using Finsoft.Api.Features.Psd2;
@@ -88,6 +89,8 @@ public static class FinsoftHost
         builder.Services.AddPsd2(options, signingKey);
         builder.Services.AddExternalSignIn(options.Oidc, builder.Environment);
         builder.Services.AddGdpr();
+        builder.Services.AddFinsoftConsole(TimeSpan.FromMinutes(options.Console.IdleMinutes));
+        builder.Services.AddScoped<ConsoleSignIn>();
         builder.Services.ConfigureHttpJsonOptions(json => Json.Configure(json.SerializerOptions));
         // Binding failures reach ErrorHandler in every environment, so clients always learn which field was wrong.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
@@ -200,6 +203,7 @@ public static class FinsoftHost
         app.MapReportJobs();
         app.MapPsd2();
         app.MapGdpr();
+        app.MapFinsoftConsole();
         return app;
     }
 

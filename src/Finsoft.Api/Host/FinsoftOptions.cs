@@ -35,6 +35,8 @@ public sealed class FinsoftOptions
 
     public GdprOptions Gdpr { get; set; } = new();
 
+    public ConsoleOptions Console { get; set; } = new();
+
     public RateLimitOptions RateLimit { get; set; } = new();
 
     public PaymentOptions Payments { get; set; } = new();
@@ -352,6 +354,13 @@ public sealed class GdprOptions
 
     /// <summary>How long after the relationship ends an erased customer's data is kept for AML (the EU's AMLD: five years).</summary>
     public int AmlRetentionYears { get; set; } = 5;
+}
+
+/// <summary>The admin console at /console.</summary>
+public sealed class ConsoleOptions
+{
+    /// <summary>A console session left idle this long ends; each request renews it.</summary>
+    public int IdleMinutes { get; set; } = 20;
 }
 
 /// <summary>Sign-in through external OpenID Connect providers, each named in configuration (`Finsoft__Oidc__Providers__&lt;name&gt;__…`).</summary>

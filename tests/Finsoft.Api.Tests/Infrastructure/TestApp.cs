@@ -107,6 +107,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
     /// <summary>The loopback address of an app started over Kestrel; null for one in memory.</summary>
     private Uri? _address;
 
+    /// <summary>Where a browser reaches an app started over Kestrel.</summary>
+    public Uri Address => _address ?? throw new InvalidOperationException("Start the app with overKestrel: true to reach it from a browser.");
+
     // What the first app of a database made and deletes when it is disposed (its siblings are disposed before it).
     private string? _ownedDatabase;
     private Action<IServiceCollection>? _services;

@@ -33,31 +33,43 @@ public static class Login
         {
             return ApiResults.Invalid(new Dictionary<string, string[]> { ["credentials"] = ["email and password are required."] });
         }
-        var email = Passwords.NormalizeEmail(request.Email);
-        var emailHash = personal.EmailHash(email);
+        var user = await PasswordPassedAsync(db, passwords, guard, audit, personal, request.Email, request.Password, via: null, ct);
+        return user is null ? Refused() : await FirstFactorPassedAsync(db, user, tokens, guard, audit, sms, personal, options.Value, time, new { mfa = false }, ct);
+    }
+
+    /// <summary>
+    /// The password as the first factor, for the API and the console alike: the user when it is right for an active, unlocked
+    /// user; else null, audited (with <paramref name="via"/> when not the API) and counted towards the lockout.
+    /// </summary>
+    public static async Task<UserRow?> PasswordPassedAsync(FinsoftDb db, Passwords passwords, SignInGuard guard, AuditTrail audit, PersonalData personal,
+        string email, string password, string? via, CancellationToken ct)
+    {
+        object Failure(string reason) => via is null ? new { reason } : new { reason, via };
+        var emailHash = personal.EmailHash(Passwords.NormalizeEmail(email));
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.EmailHash == emailHash && u.DeletedAt == null, ct);
-        var passwordMatches = passwords.Verify(user, request.Password);
+        var passwordMatches = passwords.Verify(user, password);
         if (user is null)
         {
-            await audit.RecordAsync(db, AuditEvents.LoginFailed, null, null, new { email_hash = emailHash, reason = "unknown_email" });
-            return Refused();
+            await audit.RecordAsync(db, AuditEvents.LoginFailed, null, null,
+                via is null ? new { email_hash = emailHash, reason = "unknown_email" } : new { email_hash = emailHash, reason = "unknown_email", via });
+            return null;
         }
         if (guard.IsLocked(user))
         {
-            await audit.RecordAsync(db, AuditEvents.LoginFailed, null, user.Id, new { reason = "locked" });
-            return Refused();
+            await audit.RecordAsync(db, AuditEvents.LoginFailed, null, user.Id, Failure("locked"));
+            return null;
         }
         if (!passwordMatches)
         {
-            await guard.RecordFailureAsync(db, user, AuditEvents.LoginFailed, new { reason = "wrong_password" });
-            return Refused();
+            await guard.RecordFailureAsync(db, user, AuditEvents.LoginFailed, Failure("wrong_password"));
+            return null;
         }
         if (!user.IsActive)
         {
-            await audit.RecordAsync(db, AuditEvents.LoginFailed, null, user.Id, new { reason = "inactive" });
-            return Refused();
+            await audit.RecordAsync(db, AuditEvents.LoginFailed, null, user.Id, Failure("inactive"));
+            return null;
         }
-        return await FirstFactorPassedAsync(db, user, tokens, guard, audit, sms, personal, options.Value, time, new { mfa = false }, ct);
+        return user;
     }
 
     /// <summary>
@@ -88,6 +100,18 @@ public static class Login
     public static async Task<LoginResponse> StartSessionAsync(FinsoftDb db, TokenService tokens, AuditTrail audit, PersonalData personal, FinsoftOptions options,
         TimeProvider time, UserRow user, object details, CancellationToken ct)
     {
+        var (sessionId, refreshToken) = await OpenSessionAsync(db, audit, options, time, user, details, ct);
+        var access = tokens.CreateAccessToken(user, sessionId);
+        return new LoginResponse(UserDto.From(user, personal), access.Token, access.ExpiresAt, refreshToken);
+    }
+
+    /// <summary>
+    /// The session every sign-in opens, with the sign-in's audit record in the same commit: revoking it (logout, deactivation,
+    /// erasure) ends whatever it signed in, tokens or the console's cookie.
+    /// </summary>
+    public static async Task<(Guid SessionId, string RefreshToken)> OpenSessionAsync(FinsoftDb db, AuditTrail audit, FinsoftOptions options,
+        TimeProvider time, UserRow user, object details, CancellationToken ct)
+    {
         var now = time.UtcNow();
         var sessionId = Guid.CreateVersion7();
         var (refreshToken, refreshHash) = TokenService.CreateRefreshToken(sessionId);
@@ -98,7 +122,6 @@ public static class Login
         });
         audit.Add(db, AuditEvents.LoginSucceeded, user.Id, user.Id, details);
         await db.SaveChangesAsync(ct);
-        var access = tokens.CreateAccessToken(user, sessionId);
-        return new LoginResponse(UserDto.From(user, personal), access.Token, access.ExpiresAt, refreshToken);
+        return (sessionId, refreshToken);
     }
 }

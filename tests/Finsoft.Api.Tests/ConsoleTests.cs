@@ -1,0 +1,174 @@
+using System.Net;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace Finsoft.Api.Tests;
+
+/// <summary>
+/// The admin console in a real browser (Debian's Chromium through Playwright) against the service over HTTP: sign-in with
+/// and without TOTP, every screen without console errors or serious accessibility problems, roles, antiforgery, sign-out.
+/// The console is the same on both databases; these run on SQLite.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ConsoleTests
+{
+    private static readonly string[] Screens = ["/console", "/console/users", "/console/ledger"];
+
+    [Fact]
+    public async Task An_admin_signs_in_and_every_screen_loads_clean_at_desktop_and_phone_width_and_shows_the_movements()
+    {
+        await using var app = await TestApp.StartAsync(DatabaseKind.Sqlite, overKestrel: true);
+        var api = app.Api();
+        var admin = await api.AdminAsync();
+        var ana = await api.RegisterAsync("ana.console@example.test", fullName: "Ana Consola");
+        var (from, to) = (await api.CreateAccountAsync(ana.Token), await api.CreateAccountAsync(ana.Token));
+        await api.DepositAsync(admin.Token, from, "250.00");
+        using (var transfer = await api.TransferAsync(ana.Token, from, to, "40.00"))
+        {
+            Assert.True(transfer.IsSuccessStatusCode);
+        }
+        await using var browser = await ConsoleBrowser.StartAsync();
+
+        foreach (var (width, height, size) in new[] { (1280, 800, "desktop"), (390, 844, "phone") })
+        {
+            var tab = await browser.OpenAsync(app, width, height);
+            await tab.Page.GotoAsync("/console");
+            Assert.EndsWith("/console/login?return=%2Fconsole", tab.Page.Url, StringComparison.Ordinal); // signed out: to the sign-in form
+            await ConsoleBrowser.ScreenshotAsync(tab.Page, $"login-{size}");
+            Assert.Empty(await ConsoleBrowser.AccessibilityProblemsAsync(tab.Page));
+            await ConsoleBrowser.SignInAsync(tab.Page, TestApp.AdminEmail, TestApp.AdminPassword);
+            Assert.EndsWith("/console", tab.Page.Url, StringComparison.Ordinal);
+            foreach (var screen in Screens)
+            {
+                var response = await tab.Page.GotoAsync(screen);
+                Assert.Equal(200, response!.Status);
+                await ConsoleBrowser.ScreenshotAsync(tab.Page, $"{screen.Trim('/').Replace('/', '-')}-{size}");
+                Assert.Empty(await ConsoleBrowser.AccessibilityProblemsAsync(tab.Page));
+            }
+            Assert.Empty(tab.Errors);
+            await tab.Context.DisposeAsync();
+        }
+
+        var page = (await browser.OpenAsync(app)).Page;
+        await ConsoleBrowser.SignInAsync(page, TestApp.AdminEmail, TestApp.AdminPassword);
+        // The overview shows the transfer the customer made, and the money in MXN wallets.
+        var latest = page.GetByRole(AriaRole.Region, new() { Name = "Latest movements" });
+        await Assertions.Expect(latest.Locator("tbody tr").First).ToContainTextAsync("TRANSFER");
+        await Assertions.Expect(latest.Locator("tbody tr").First).ToContainTextAsync("40.00 MXN");
+        await Assertions.Expect(page.Locator(".tiles")).ToContainTextAsync("250.00");
+        // Users are found by whole words of the name, sealed as it is.
+        await page.GotoAsync("/console/users?search=consola");
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("tbody")).ToContainTextAsync("ana.console@example.test");
+        // The ledger verifies from the console as from the API.
+        await page.GotoAsync("/console/ledger");
+        await page.ClickAsync("main form button[type=submit]");
+        await Assertions.Expect(page.Locator("main h2")).ToHaveTextAsync("The ledger verifies");
+        await ConsoleBrowser.ScreenshotAsync(page, "ledger-verified-desktop");
+    }
+
+    [Fact]
+    public async Task Customers_are_refused_viewers_stay_out_of_admin_pages_and_forms_need_their_antiforgery_token()
+    {
+        await using var app = await TestApp.StartAsync(DatabaseKind.Sqlite, overKestrel: true);
+        var api = app.Api();
+        var admin = await api.AdminAsync();
+        var customer = await api.RegisterAsync();
+        var viewer = await api.CreateUserAsync(admin.Token, Roles.Viewer);
+        await using var browser = await ConsoleBrowser.StartAsync();
+
+        var refused = await browser.OpenAsync(app);
+        await ConsoleBrowser.SignInAsync(refused.Page, customer.Email, customer.Password);
+        await Assertions.Expect(refused.Page.Locator("[role=alert]")).ToContainTextAsync("for Finsoft's staff");
+        Assert.DoesNotContain(await refused.Context.CookiesAsync(), c => c.Name == "finsoft-console");
+        await ConsoleBrowser.SignInAsync(refused.Page, TestApp.AdminEmail, "not-the-password");
+        await Assertions.Expect(refused.Page.Locator("[role=alert]")).ToContainTextAsync("not right");
+
+        var tab = await browser.OpenAsync(app);
+        await ConsoleBrowser.SignInAsync(tab.Page, viewer.Email, viewer.Password);
+        Assert.EndsWith("/console", tab.Page.Url, StringComparison.Ordinal);
+        var cookie = Assert.Single(await tab.Context.CookiesAsync(), c => c.Name == "finsoft-console");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+        Assert.Equal("/console", cookie.Path);
+        await Assertions.Expect(tab.Page.Locator("nav")).Not.ToContainTextAsync("Users"); // no link to what the role cannot open
+        var users = await tab.Page.GotoAsync("/console/users");
+        Assert.Equal(403, users!.Status);
+        Assert.Contains("/console/denied", tab.Page.Url, StringComparison.Ordinal);
+        // Posting the ledger's form with a good antiforgery token is still refused to a viewer.
+        await tab.Page.GotoAsync("/console");
+        var token = await tab.Page.Locator("input[name=__csrf]").First.GetAttributeAsync("value");
+        var posted = await tab.Context.APIRequest.PostAsync("/console/ledger", new() { Form = tab.Context.APIRequest.CreateFormData().Append("__csrf", token!) });
+        Assert.Equal(403, posted.Status);
+        Assert.Empty(tab.Errors);
+
+        // A form posted without its token is refused, signed in or not.
+        var withoutToken = await tab.Context.APIRequest.PostAsync("/console/logout", new() { Form = tab.Context.APIRequest.CreateFormData().Append("x", "1") });
+        Assert.Equal(400, withoutToken.Status);
+        using (var bare = await api.SendAsync(HttpMethod.Post, "/console/login", new { email = TestApp.AdminEmail, password = TestApp.AdminPassword }))
+        {
+            Assert.True(bare.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnsupportedMediaType, bare.StatusCode.ToString());
+        }
+        // Every console answer forbids framing and any script but the console's own.
+        var login = await tab.Context.APIRequest.GetAsync("/console/login");
+        Assert.Contains("frame-ancestors 'none'", login.Headers["content-security-policy"], StringComparison.Ordinal);
+        Assert.Contains("script-src 'self'", login.Headers["content-security-policy"], StringComparison.Ordinal);
+
+        // Signing out ends the session itself, not only the cookie (the viewer's API session from CreateUserAsync lives on).
+        Task<int> LiveSessions() => app.WithDbAsync(db => db.Sessions.CountAsync(s => s.UserId == viewer.UserId && s.RevokedAt == null));
+        Assert.Equal(2, await LiveSessions());
+        await tab.Page.ClickAsync("header form.signout button");
+        Assert.Contains("/console/login", tab.Page.Url, StringComparison.Ordinal);
+        Assert.Equal(1, await LiveSessions());
+        var after = await tab.Page.GotoAsync("/console");
+        Assert.Contains("/console/login", tab.Page.Url, StringComparison.Ordinal);
+        Assert.Equal(200, after!.Status);
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_meets_the_apis_sign_in_limit_per_client_address()
+    {
+        await using var app = await TestApp.StartAsync(DatabaseKind.Sqlite,
+            new Dictionary<string, string?> { ["Finsoft:RateLimit:Enabled"] = "true", ["Finsoft:RateLimit:AuthPerMinute"] = "2" });
+        var api = app.Api();
+        for (var i = 0; i < 2; i++)
+        {
+            using var allowed = await api.GetAsync("/console/login", null);
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+        using var limited = await api.GetAsync("/console/login", null);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.True(limited.Headers.Contains("Retry-After"));
+    }
+
+    [Fact]
+    public async Task A_user_with_totp_signs_in_with_the_code_and_a_deactivated_one_is_signed_out_at_once()
+    {
+        await using var app = await TestApp.StartAsync(DatabaseKind.Sqlite, overKestrel: true);
+        var api = app.Api();
+        var admin = await api.AdminAsync();
+        var analyst = await api.CreateUserAsync(admin.Token, Roles.Analyst);
+        var secret = Totp.FromBase32((await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/auth/mfa/enable", new { }, analyst.Token))
+            .GetProperty("secret").GetString()!);
+        var step = Totp.StepAt(DateTimeOffset.UtcNow);
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/auth/mfa/verify", new { code = Totp.CodeAt(secret, step) }, analyst.Token);
+        await using var browser = await ConsoleBrowser.StartAsync();
+
+        var tab = await browser.OpenAsync(app);
+        await ConsoleBrowser.SignInAsync(tab.Page, analyst.Email, analyst.Password);
+        await Assertions.Expect(tab.Page.Locator("[role=alert]")).ToContainTextAsync("code");
+        await ConsoleBrowser.SignInAsync(tab.Page, analyst.Email, analyst.Password, Totp.CodeAt(secret, step)); // used already: refused
+        await Assertions.Expect(tab.Page.Locator("[role=alert]")).ToContainTextAsync("not right");
+        await ConsoleBrowser.SignInAsync(tab.Page, analyst.Email, analyst.Password, Totp.CodeAt(secret, step + 1));
+        Assert.EndsWith("/console", tab.Page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(tab.Page.Locator("nav")).ToContainTextAsync("Ledger");
+
+        // Deactivated by an admin: the next page is the sign-in form.
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Patch, $"/api/v1/admin/users/{analyst.UserId}", new { is_active = false }, admin.Token);
+        await tab.Page.GotoAsync("/console/ledger");
+        Assert.Contains("/console/login", tab.Page.Url, StringComparison.Ordinal);
+        Assert.Empty(tab.Errors);
+    }
+}
