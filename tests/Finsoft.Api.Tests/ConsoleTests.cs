@@ -14,7 +14,7 @@ namespace Finsoft.Api.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class ConsoleTests
 {
-    private static readonly string[] Screens = ["/console", "/console/users", "/console/ledger"];
+    private static readonly string[] Screens = ["/console", "/console/accounts", "/console/users", "/console/ledger", "/console/audit"];
 
     [Fact]
     public async Task An_admin_signs_in_and_every_screen_loads_clean_at_desktop_and_phone_width_and_shows_the_movements()
@@ -40,11 +40,12 @@ public sealed class ConsoleTests
             Assert.Empty(await ConsoleBrowser.AccessibilityProblemsAsync(tab.Page));
             await ConsoleBrowser.SignInAsync(tab.Page, TestApp.AdminEmail, TestApp.AdminPassword);
             Assert.EndsWith("/console", tab.Page.Url, StringComparison.Ordinal);
-            foreach (var screen in Screens)
+            foreach (var screen in Screens.Append($"/console/accounts/{from}").Append("/console/accounts?search=consola"))
             {
                 var response = await tab.Page.GotoAsync(screen);
                 Assert.Equal(200, response!.Status);
-                await ConsoleBrowser.ScreenshotAsync(tab.Page, $"{screen.Trim('/').Replace('/', '-')}-{size}");
+                var name = screen.Contains(from.ToString(), StringComparison.Ordinal) ? "console-account" : screen.Trim('/').Replace('/', '-').Replace("?search=", "-search-");
+                await ConsoleBrowser.ScreenshotAsync(tab.Page, $"{name}-{size}");
                 Assert.Empty(await ConsoleBrowser.AccessibilityProblemsAsync(tab.Page));
             }
             Assert.Empty(tab.Errors);
@@ -125,6 +126,78 @@ public sealed class ConsoleTests
         var after = await tab.Page.GotoAsync("/console");
         Assert.Contains("/console/login", tab.Page.Url, StringComparison.Ordinal);
         Assert.Equal(200, after!.Status);
+    }
+
+    [Fact]
+    public async Task An_admin_creates_a_user_and_deposits_once_however_often_the_form_is_sent_and_an_analyst_downloads_the_statement()
+    {
+        await using var app = await TestApp.StartAsync(DatabaseKind.Sqlite, overKestrel: true);
+        var api = app.Api();
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var tab = await browser.OpenAsync(app);
+        var page = tab.Page;
+        await ConsoleBrowser.SignInAsync(page, TestApp.AdminEmail, TestApp.AdminPassword);
+
+        // The admin creates a customer in the console; the customer signs in to the API and opens a wallet.
+        await page.GotoAsync("/console/users");
+        await page.ClickAsync("details summary");
+        await page.FillAsync("#full-name", "Bruno Consola");
+        await page.FillAsync("#new-email", "bruno.console@example.test");
+        await page.FillAsync("#new-password", "correct-horse-battery");
+        await page.SelectOptionAsync("#new-role", "customer");
+        await page.ClickAsync("details form button[type=submit]");
+        await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("bruno.console@example.test");
+        var bruno = await api.LoginAsync("bruno.console@example.test", "correct-horse-battery");
+        var wallet = await api.CreateAccountAsync(bruno.Token);
+
+        // A deposit from the wallet's page; the same form sent again (a double click, a resend) moves the money once.
+        await page.GotoAsync($"/console/accounts/{wallet}");
+        var form = page.Locator("form", new() { Has = page.Locator("#amount") });
+        var (key, csrf) = (await form.Locator("input[name=key]").GetAttributeAsync("value"), await form.Locator("input[name=__csrf]").GetAttributeAsync("value"));
+        await page.FillAsync("#amount", "125.50");
+        await page.ClickAsync("form:has(#amount) button[type=submit]");
+        await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("Deposited 125.50 MXN");
+        var again = await tab.Context.APIRequest.PostAsync($"/console/accounts/{wallet}?handler=deposit", new()
+        {
+            Form = tab.Context.APIRequest.CreateFormData().Append("__csrf", csrf!).Append("key", key!).Append("amount", "125.50"),
+        });
+        Assert.Equal(200, again.Status);
+        Assert.Equal("125.50", await api.BalanceAsync(bruno.Token, wallet));
+        Assert.Equal(1, await app.WithDbAsync(db => db.Transactions.CountAsync(t => t.DestinationAccountId == wallet)));
+        await Assertions.Expect(page.Locator("main table tbody tr")).ToHaveCountAsync(1);
+        Assert.Empty(tab.Errors);
+
+        // The transfer the customer makes shows on the overview.
+        var other = await api.CreateAccountAsync(bruno.Token);
+        using (var transfer = await api.TransferAsync(bruno.Token, wallet, other, "25.50"))
+        {
+            Assert.True(transfer.IsSuccessStatusCode);
+        }
+        await page.GotoAsync("/console");
+        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Latest movements" }).Locator("tbody tr").First).ToContainTextAsync("25.50 MXN");
+
+        // An analyst verifies nothing here but downloads the statement; a viewer cannot deposit even with the form's tokens.
+        var admin = await api.AdminAsync();
+        var analyst = await api.CreateUserAsync(admin.Token, Roles.Analyst);
+        var analysts = await browser.OpenAsync(app);
+        await ConsoleBrowser.SignInAsync(analysts.Page, analyst.Email, analyst.Password);
+        await analysts.Page.GotoAsync($"/console/accounts/{wallet}");
+        await Assertions.Expect(analysts.Page.Locator("#amount")).ToHaveCountAsync(0);
+        var download = await analysts.Page.RunAndWaitForDownloadAsync(() => analysts.Page.ClickAsync("text=PDF"));
+        var pdf = await File.ReadAllBytesAsync((await download.PathAsync())!);
+        Assert.Equal("%PDF"u8.ToArray(), pdf[..4]);
+        var viewer = await api.CreateUserAsync(admin.Token, Roles.Viewer);
+        var viewers = await browser.OpenAsync(app);
+        await ConsoleBrowser.SignInAsync(viewers.Page, viewer.Email, viewer.Password);
+        await viewers.Page.GotoAsync($"/console/accounts/{wallet}");
+        var viewerCsrf = await viewers.Page.Locator("input[name=__csrf]").First.GetAttributeAsync("value");
+        var refused = await viewers.Context.APIRequest.PostAsync($"/console/accounts/{wallet}?handler=deposit", new()
+        {
+            Form = viewers.Context.APIRequest.CreateFormData().Append("__csrf", viewerCsrf!).Append("key", Guid.NewGuid().ToString("N")).Append("amount", "1.00"),
+        });
+        Assert.Equal(403, refused.Status);
+        Assert.Equal("100.00", await api.BalanceAsync(bruno.Token, wallet));
+        Assert.Empty(analysts.Errors);
     }
 
     [Fact]

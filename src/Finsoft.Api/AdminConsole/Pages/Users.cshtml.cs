@@ -1,10 +1,11 @@
-using System.Text.Json;
 using Finsoft.Api.Features.Identity;
 using Finsoft.Api.Features.Users;
-using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.Infrastructure.Security;
 using Microsoft.AspNetCore.Authorization;
+using Finsoft.Api.Features.Aml;
+using Finsoft.Api.Infrastructure.Audit;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Finsoft.Api.AdminConsole.Pages;
@@ -13,6 +14,8 @@ namespace Finsoft.Api.AdminConsole.Pages;
 [Authorize(Policy = ConsoleSetup.Policies.Admin)]
 public sealed class UsersModel(FinsoftDb db, PersonalData personal) : PageModel
 {
+    public string? Notice { get; private set; }
+
     public string? Search { get; private set; }
 
     public string? Role { get; private set; }
@@ -21,21 +24,34 @@ public sealed class UsersModel(FinsoftDb db, PersonalData personal) : PageModel
 
     public string? Next { get; private set; }
 
-    public IReadOnlyDictionary<string, string[]>? Errors { get; private set; }
+    public string? Error { get; private set; }
 
     public async Task OnGetAsync(string? search, string? role, string? cursor, CancellationToken ct)
     {
         (Search, Role) = (search, string.IsNullOrEmpty(role) ? null : role);
         var answer = await AdminUsers.List(Search, Role, null, 25, cursor, Request, db, personal, ct);
-        if (answer.StatusCode != StatusCodes.Status200OK)
+        if (!Answers.IsSuccess(answer))
         {
-            Errors = JsonSerializer.Deserialize<ProblemBody>(answer.Json, Json.Options)?.Errors ?? new() { ["search"] = ["The search could not be read."] };
-            Response.StatusCode = answer.StatusCode;
+            (Error, Response.StatusCode) = (Answers.Problem(answer), answer.StatusCode);
             return;
         }
-        Users = JsonSerializer.Deserialize<List<UserDto>>(answer.Json, Json.Options) ?? [];
-        Next = answer.Headers.TryGetValue("Link", out var link) ? link.Split('<', '>')[1] : null;
+        (Users, Next) = (Answers.Read<List<UserDto>>(answer), Answers.Next(answer));
     }
 
-    private sealed record ProblemBody(Dictionary<string, string[]>? Errors);
+    /// <summary>Creates a user with a role through the API's handler: the same checks, screening and audit record.</summary>
+    public async Task OnPostCreateAsync(string? fullName, string? email, string? password, string? role, [FromServices] Passwords passwords,
+        [FromServices] Screener screener, [FromServices] AuditTrail audit, [FromServices] TimeProvider time, CancellationToken ct)
+    {
+        var created = await AdminUsers.Create(new AdminUsers.CreateRequest(fullName, email, password, role), User, db, passwords, personal, screener, audit, time, ct);
+        if (Answers.IsSuccess(created))
+        {
+            var user = Answers.Read<UserDto>(created);
+            Notice = $"{user.FullName} ({user.Email}) can now sign in as {user.Role}.";
+        }
+        else
+        {
+            (Error, Response.StatusCode) = (Answers.Problem(created), created.StatusCode);
+        }
+        await OnGetAsync(null, null, null, ct);
+    }
 }

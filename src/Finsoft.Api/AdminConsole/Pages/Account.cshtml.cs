@@ -1,0 +1,92 @@
+using Finsoft.Api.Features.Accounts;
+using Finsoft.Api.Features.Reports;
+using Finsoft.Api.Features.Transactions;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
+using Finsoft.Api.MoneyPath.Engine;
+using Finsoft.Api.MoneyPath.Idempotency;
+using Finsoft.Api.MoneyPath.Outbox;
+using Finsoft.Api.MoneyPath.Store;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.AdminConsole.Pages;
+
+/// <summary>
+/// One wallet: balance, available, on hold, its latest movements, its statement in each format, and for admins a deposit.
+/// The deposit goes through the API's handler with an idempotency key the form was given when it was drawn, so a second
+/// press of the button (or a resent form) moves the money once.
+/// </summary>
+public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvider time) : PageModel
+{
+    public AccountDto? Account { get; private set; }
+
+    public string? Holder { get; private set; }
+
+    public IReadOnlyList<TransactionDto> Movements { get; private set; } = [];
+
+    public string DepositKey { get; private set; } = "";
+
+    public string? Notice { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => ShowAsync(id, ct);
+
+    /// <summary>The statement, as <c>GET /accounts/{id}/statement</c> answers it (pdf, csv, xlsx or json).</summary>
+    public async Task<IActionResult> OnGetStatementAsync(Guid id, string? format, CancellationToken ct)
+    {
+        var file = await Statement.Handle(id, null, null, format, User, db, personal, time, ct);
+        await file.ExecuteAsync(HttpContext);
+        return new EmptyResult();
+    }
+
+    public async Task<IActionResult> OnPostDepositAsync(Guid id, string? amount, string? description, string? key, [FromServices] AccountFacts accounts,
+        [FromServices] MoneyEngine engine, [FromServices] SystemAccounts system, CancellationToken ct)
+    {
+        if (!User.IsInRole(Roles.Admin))
+        {
+            return Forbid(ConsoleSetup.Scheme);
+        }
+        if (key is null || !IdempotencyTicket.IsValidKey(key))
+        {
+            Error = "The form has expired; it is drawn again below.";
+            return await ShowAsync(id, ct);
+        }
+        var request = new Deposit.Request(id, amount, string.IsNullOrWhiteSpace(description) ? null : description.Trim(), null);
+        HttpContext.Features.Set(new IdempotencyTicket(CurrentUser.From(User).Id, key,
+            IdempotencyTicket.FingerprintOf($"POST {ConsoleSetup.PathBase}/accounts/deposit", request)));
+        var answer = await Deposit.Handle(request, HttpContext, db, accounts, engine, system, time, ct);
+        db.ChangeTracker.Clear();
+        if (Answers.IsSuccess(answer))
+        {
+            var deposited = Answers.Read<TransactionDto>(answer);
+            Notice = $"Deposited {deposited.Amount} {deposited.Currency}.";
+        }
+        else
+        {
+            (Error, Response.StatusCode) = (Answers.Problem(answer), answer.StatusCode);
+        }
+        return await ShowAsync(id, ct);
+    }
+
+    private async Task<IActionResult> ShowAsync(Guid id, CancellationToken ct)
+    {
+        var answer = await GetAccount.Handle(id, User, db, ct);
+        if (!Answers.IsSuccess(answer))
+        {
+            return NotFound();
+        }
+        Account = Answers.Read<AccountDto>(answer);
+        if (Account.UserId is { } owner && await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == owner, ct) is { } user)
+        {
+            Holder = personal.KeyOf(user).Open(user.FullName);
+        }
+        var movements = await ListTransactions.HandleForAccount(id, 20, null, Request, User, db, ct);
+        Movements = Answers.IsSuccess(movements) ? Answers.Read<List<TransactionDto>>(movements) : [];
+        DepositKey = Guid.NewGuid().ToString("N"); // a new form, a new key; the form resent keeps its own
+        return Page();
+    }
+}

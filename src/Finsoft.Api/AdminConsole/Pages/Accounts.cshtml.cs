@@ -1,0 +1,62 @@
+using Finsoft.Api.Features.Accounts;
+using Finsoft.Api.Features.Identity;
+using Finsoft.Api.Features.Users;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.AdminConsole.Pages;
+
+/// <summary>
+/// Wallets: a CLABE opens its account; a holder's email or name words list the people it matches, each with their wallets
+/// (the API's account list for that holder); with no search, the newest wallets.
+/// </summary>
+public sealed class AccountsModel(FinsoftDb db, PersonalData personal) : PageModel
+{
+    public sealed record Holder(UserDto User, IReadOnlyList<AccountDto> Wallets);
+
+    public string? Search { get; private set; }
+
+    public IReadOnlyList<Holder> Holders { get; private set; } = [];
+
+    public IReadOnlyList<AccountDto> Newest { get; private set; } = [];
+
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? search, CancellationToken ct)
+    {
+        Search = search?.Trim();
+        if (string.IsNullOrEmpty(Search))
+        {
+            Newest = (await db.Accounts.AsNoTracking().Where(a => a.Kind == AccountKind.Wallet && a.ClosedAt == null)
+                .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).Take(25).ToListAsync(ct)).Select(AccountDto.From).ToList();
+            return Page();
+        }
+        if (Search.Length == 18 && Search.All(char.IsAsciiDigit))
+        {
+            var byClabe = await db.Accounts.AsNoTracking().Where(a => a.Clabe == Search).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
+            if (byClabe is { } id)
+            {
+                return Redirect($"{ConsoleSetup.PathBase}/accounts/{id}");
+            }
+            Error = "No wallet has this CLABE.";
+            return Page();
+        }
+        var found = await AdminUsers.List(Search, null, null, 10, null, Request, db, personal, ct);
+        if (!Answers.IsSuccess(found))
+        {
+            (Error, Response.StatusCode) = (Answers.Problem(found), found.StatusCode);
+            return Page();
+        }
+        var holders = new List<Holder>();
+        foreach (var user in Answers.Read<List<UserDto>>(found))
+        {
+            var wallets = await ListAccounts.Handle(user.Id, 50, null, Request, User, db, ct);
+            holders.Add(new Holder(user, Answers.IsSuccess(wallets) ? Answers.Read<List<AccountDto>>(wallets) : []));
+        }
+        Holders = holders;
+        return Page();
+    }
+}
