@@ -14,7 +14,7 @@ namespace Finsoft.Api.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class ConsoleTests
 {
-    private static readonly string[] Screens = ["/console", "/console/accounts", "/console/users", "/console/ledger", "/console/audit"];
+    private static readonly string[] Screens = ["/console", "/console/accounts", "/console/transactions", "/console/users", "/console/ledger", "/console/audit"];
 
     [Fact]
     public async Task An_admin_signs_in_and_every_screen_loads_clean_at_desktop_and_phone_width_and_shows_the_movements()
@@ -198,6 +198,53 @@ public sealed class ConsoleTests
         Assert.Equal(403, refused.Status);
         Assert.Equal("100.00", await api.BalanceAsync(bruno.Token, wallet));
         Assert.Empty(analysts.Errors);
+    }
+
+    [Fact]
+    public async Task An_admin_reverses_a_transfer_after_confirming_and_the_resent_form_reverses_it_once()
+    {
+        await using var app = await TestApp.StartAsync(DatabaseKind.Sqlite, overKestrel: true);
+        var api = app.Api();
+        var admin = await api.AdminAsync();
+        var carmen = await api.RegisterAsync();
+        var (from, to) = (await api.CreateAccountAsync(carmen.Token), await api.CreateAccountAsync(carmen.Token));
+        await api.DepositAsync(admin.Token, from, "90.00");
+        Guid transfer;
+        using (var made = await api.TransferAsync(carmen.Token, from, to, "30.00"))
+        {
+            transfer = (await ApiClient.BodyAsync(made)).GetProperty("id").GetGuid();
+        }
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var tab = await browser.OpenAsync(app);
+        var page = tab.Page;
+        await ConsoleBrowser.SignInAsync(page, TestApp.AdminEmail, TestApp.AdminPassword);
+        await page.GotoAsync("/console/transactions?type=TRANSFER");
+        await page.ClickAsync($"a[href='/console/transactions/{transfer}']");
+        await Assertions.Expect(page.Locator("main table").First).ToContainTextAsync("30.00");
+        await ConsoleBrowser.ScreenshotAsync(page, "console-transaction-desktop");
+        Assert.Empty(await ConsoleBrowser.AccessibilityProblemsAsync(page));
+
+        var form = page.Locator("form:has(#confirm)");
+        var (key, csrf) = (await form.Locator("input[name=key]").GetAttributeAsync("value"), await form.Locator("input[name=__csrf]").GetAttributeAsync("value"));
+        // Unconfirmed, nothing moves (sent without the box, as a form posted around the browser's check would be).
+        var unconfirmed = await tab.Context.APIRequest.PostAsync($"/console/transactions/{transfer}", new()
+        {
+            Form = tab.Context.APIRequest.CreateFormData().Append("__csrf", csrf!).Append("key", key!).Append("action", "reverse"),
+        });
+        Assert.Contains("Tick the confirmation", await unconfirmed.TextAsync(), StringComparison.Ordinal);
+        Assert.Equal("60.00", await api.BalanceAsync(carmen.Token, from));
+        await page.SelectOptionAsync("#action", "reverse");
+        await page.CheckAsync("#confirm");
+        await page.ClickAsync("form:has(#confirm) button[type=submit]");
+        await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("Done: reverse");
+        var again = await tab.Context.APIRequest.PostAsync($"/console/transactions/{transfer}", new()
+        {
+            Form = tab.Context.APIRequest.CreateFormData().Append("__csrf", csrf!).Append("key", key!).Append("action", "reverse").Append("confirm", "true"),
+        });
+        Assert.Equal(200, again.Status);
+        Assert.Equal(("90.00", "0.00"), (await api.BalanceAsync(carmen.Token, from), await api.BalanceAsync(carmen.Token, to)));
+        Assert.Equal(1, await app.WithDbAsync(db => db.Transactions.CountAsync(t => t.ReversalOfId == transfer)));
+        Assert.Empty(tab.Errors);
     }
 
     [Fact]

@@ -5,7 +5,6 @@ using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.Infrastructure.Security;
 using Finsoft.Api.MoneyPath.Engine;
-using Finsoft.Api.MoneyPath.Idempotency;
 using Finsoft.Api.MoneyPath.Outbox;
 using Finsoft.Api.MoneyPath.Store;
 using Microsoft.AspNetCore.Mvc;
@@ -50,14 +49,12 @@ public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvid
         {
             return Forbid(ConsoleSetup.Scheme);
         }
-        if (key is null || !IdempotencyTicket.IsValidKey(key))
+        var request = new Deposit.Request(id, amount, string.IsNullOrWhiteSpace(description) ? null : description.Trim(), null);
+        if (!MoneyActions.TryUseKey(HttpContext, key, "accounts/deposit", request))
         {
             Error = "The form has expired; it is drawn again below.";
             return await ShowAsync(id, ct);
         }
-        var request = new Deposit.Request(id, amount, string.IsNullOrWhiteSpace(description) ? null : description.Trim(), null);
-        HttpContext.Features.Set(new IdempotencyTicket(CurrentUser.From(User).Id, key,
-            IdempotencyTicket.FingerprintOf($"POST {ConsoleSetup.PathBase}/accounts/deposit", request)));
         var answer = await Deposit.Handle(request, HttpContext, db, accounts, engine, system, time, ct);
         db.ChangeTracker.Clear();
         if (Answers.IsSuccess(answer))
@@ -86,7 +83,7 @@ public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvid
         }
         var movements = await ListTransactions.HandleForAccount(id, 20, null, Request, User, db, ct);
         Movements = Answers.IsSuccess(movements) ? Answers.Read<List<TransactionDto>>(movements) : [];
-        DepositKey = Guid.NewGuid().ToString("N"); // a new form, a new key; the form resent keeps its own
+        DepositKey = MoneyActions.NewKey(); // a new form, a new key; the form resent keeps its own
         return Page();
     }
 }

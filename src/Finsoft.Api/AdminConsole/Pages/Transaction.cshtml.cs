@@ -1,0 +1,92 @@
+using Finsoft.Api.Features.Transactions;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.MoneyPath.Engine;
+using Finsoft.Api.MoneyPath.Outbox;
+using Finsoft.Ledger;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.AdminConsole.Pages;
+
+/// <summary>
+/// One transaction with the journal entries that booked it (each posting's account and side) and monitoring's decision;
+/// an admin reverses, captures, voids or retries it through the API's handlers, after confirming, once however often the
+/// form is sent. Whether the move is allowed is the handler's to say; its refusal is shown.
+/// </summary>
+public sealed class TransactionModel(FinsoftDb db) : PageModel
+{
+    public sealed record Posting(Guid AccountId, string? SystemCode, string Debit, string Credit);
+
+    public sealed record Entry(long Sequence, DateTime EffectiveAt, string Hash, IReadOnlyList<Posting> Postings);
+
+    public TransactionDto? Transaction { get; private set; }
+
+    public IReadOnlyList<Entry> Entries { get; private set; } = [];
+
+    public string ActionKey { get; private set; } = "";
+
+    public string? Notice { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => ShowAsync(id, ct);
+
+    public async Task<IActionResult> OnPostAsync(Guid id, string? action, string? key, bool confirm, [FromServices] MoneyEngine engine, CancellationToken ct)
+    {
+        if (!User.IsInRole(Roles.Admin))
+        {
+            return Forbid(ConsoleSetup.Scheme);
+        }
+        if (!confirm)
+        {
+            Error = "Tick the confirmation first: this moves money.";
+            return await ShowAsync(id, ct);
+        }
+        if (action is not ("reverse" or "capture" or "void" or "retry") || !MoneyActions.TryUseKey(HttpContext, key, $"transactions/{action}", id))
+        {
+            Error = "The form has expired; it is drawn again below.";
+            return await ShowAsync(id, ct);
+        }
+        var answer = action switch
+        {
+            "reverse" => await Reverse.Handle(id, HttpContext, db, engine, ct),
+            "capture" => await Holds.Capture(id, null, HttpContext, db, engine, ct),
+            "void" => await Holds.Void(id, HttpContext, db, engine, ct),
+            _ => await RetryWithdrawal.Handle(id, HttpContext, db, engine, ct),
+        };
+        db.ChangeTracker.Clear();
+        if (Answers.IsSuccess(answer))
+        {
+            Notice = $"Done: {action}.";
+        }
+        else
+        {
+            (Error, Response.StatusCode) = (Answers.Problem(answer), answer.StatusCode);
+        }
+        return await ShowAsync(id, ct);
+    }
+
+    private async Task<IActionResult> ShowAsync(Guid id, CancellationToken ct)
+    {
+        var answer = await GetTransaction.Handle(id, User, db, ct);
+        if (!Answers.IsSuccess(answer))
+        {
+            return NotFound();
+        }
+        Transaction = Answers.Read<TransactionDto>(answer);
+        var entries = await db.JournalEntries.AsNoTracking().Where(e => e.TransactionId == id).OrderBy(e => e.Sequence).ToListAsync(ct);
+        var entryIds = entries.Select(e => e.Id).ToList();
+        var postings = await db.Postings.AsNoTracking().Where(p => p.TransactionId == id && entryIds.Contains(p.EntryId)).OrderBy(p => p.Id).ToListAsync(ct);
+        var accountIds = postings.Select(p => p.AccountId).Distinct().ToList();
+        var systemCodes = await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.SystemCode, ct);
+        Entries = entries.Select(e => new Entry(e.Sequence, e.EffectiveAt, e.Hash, postings.Where(p => p.EntryId == e.Id).Select(p =>
+        {
+            var amount = Money.Format(Math.Abs(p.Amount), Currency.Get(p.Currency));
+            return new Posting(p.AccountId, systemCodes.GetValueOrDefault(p.AccountId), p.Amount > 0 ? amount : "", p.Amount < 0 ? amount : "");
+        }).ToList())).ToList();
+        ActionKey = MoneyActions.NewKey();
+        return Page();
+    }
+}
