@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +15,8 @@ namespace Finsoft.Api.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class ConsoleTests
 {
+    private static readonly Regex SignedIn = new("/console$");
+
     private static readonly string[] Screens = ["/console", "/console/accounts", "/console/transactions", "/console/users", "/console/ledger", "/console/audit"];
 
     [Fact]
@@ -39,7 +42,7 @@ public sealed class ConsoleTests
             await ConsoleBrowser.ScreenshotAsync(tab.Page, $"login-{size}");
             Assert.Empty(await ConsoleBrowser.AccessibilityProblemsAsync(tab.Page));
             await ConsoleBrowser.SignInAsync(tab.Page, TestApp.AdminEmail, TestApp.AdminPassword);
-            Assert.EndsWith("/console", tab.Page.Url, StringComparison.Ordinal);
+            await Assertions.Expect(tab.Page).ToHaveURLAsync(SignedIn);
             foreach (var screen in Screens.Append($"/console/accounts/{from}").Append("/console/accounts?search=consola"))
             {
                 var response = await tab.Page.GotoAsync(screen);
@@ -89,12 +92,16 @@ public sealed class ConsoleTests
 
         var tab = await browser.OpenAsync(app);
         await ConsoleBrowser.SignInAsync(tab.Page, viewer.Email, viewer.Password);
-        Assert.EndsWith("/console", tab.Page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(tab.Page).ToHaveURLAsync(SignedIn);
         var cookie = Assert.Single(await tab.Context.CookiesAsync(), c => c.Name == "finsoft-console");
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
         Assert.Equal("/console", cookie.Path);
         await Assertions.Expect(tab.Page.Locator("nav")).Not.ToContainTextAsync("Users"); // no link to what the role cannot open
+        // Finding people is user administration: a viewer's search by a customer's email finds no one and shows nothing of them.
+        await tab.Page.GotoAsync($"/console/accounts?search={Uri.EscapeDataString(customer.Email)}");
+        await Assertions.Expect(tab.Page.Locator("[role=alert]")).ToContainTextAsync("Only admins search by holder");
+        Assert.DoesNotContain(customer.Email, await tab.Page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         var users = await tab.Page.GotoAsync("/console/users");
         Assert.Equal(403, users!.Status);
         Assert.Contains("/console/denied", tab.Page.Url, StringComparison.Ordinal);
@@ -108,10 +115,12 @@ public sealed class ConsoleTests
         // A form posted without its token is refused, signed in or not.
         var withoutToken = await tab.Context.APIRequest.PostAsync("/console/logout", new() { Form = tab.Context.APIRequest.CreateFormData().Append("x", "1") });
         Assert.Equal(400, withoutToken.Status);
-        using (var bare = await api.SendAsync(HttpMethod.Post, "/console/login", new { email = TestApp.AdminEmail, password = TestApp.AdminPassword }))
+        var bare = await refused.Context.APIRequest.PostAsync("/console/login", new()
         {
-            Assert.True(bare.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnsupportedMediaType, bare.StatusCode.ToString());
-        }
+            Form = refused.Context.APIRequest.CreateFormData().Append("email", TestApp.AdminEmail).Append("password", TestApp.AdminPassword),
+        });
+        Assert.Equal(400, bare.Status); // the right password, but no token: refused before it is looked at
+        Assert.DoesNotContain(await refused.Context.CookiesAsync(), c => c.Name == "finsoft-console");
         // Every console answer forbids framing and any script but the console's own.
         var login = await tab.Context.APIRequest.GetAsync("/console/login");
         Assert.Contains("frame-ancestors 'none'", login.Headers["content-security-policy"], StringComparison.Ordinal);
@@ -121,7 +130,7 @@ public sealed class ConsoleTests
         Task<int> LiveSessions() => app.WithDbAsync(db => db.Sessions.CountAsync(s => s.UserId == viewer.UserId && s.RevokedAt == null));
         Assert.Equal(2, await LiveSessions());
         await tab.Page.ClickAsync("header form.signout button");
-        Assert.Contains("/console/login", tab.Page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(tab.Page).ToHaveURLAsync(new Regex("/console/login"));
         Assert.Equal(1, await LiveSessions());
         var after = await tab.Page.GotoAsync("/console");
         Assert.Contains("/console/login", tab.Page.Url, StringComparison.Ordinal);
@@ -242,6 +251,12 @@ public sealed class ConsoleTests
             Form = tab.Context.APIRequest.CreateFormData().Append("__csrf", csrf!).Append("key", key!).Append("action", "reverse").Append("confirm", "true"),
         });
         Assert.Equal(200, again.Status);
+        // The same key for another action is refused as a different request, before the handler looks at the transaction.
+        var otherAction = await tab.Context.APIRequest.PostAsync($"/console/transactions/{transfer}", new()
+        {
+            Form = tab.Context.APIRequest.CreateFormData().Append("__csrf", csrf!).Append("key", key!).Append("action", "void").Append("confirm", "true"),
+        });
+        Assert.Equal(422, otherAction.Status);
         Assert.Equal(("90.00", "0.00"), (await api.BalanceAsync(carmen.Token, from), await api.BalanceAsync(carmen.Token, to)));
         Assert.Equal(1, await app.WithDbAsync(db => db.Transactions.CountAsync(t => t.ReversalOfId == transfer)));
         Assert.Empty(tab.Errors);
@@ -278,11 +293,11 @@ public sealed class ConsoleTests
 
         var tab = await browser.OpenAsync(app);
         await ConsoleBrowser.SignInAsync(tab.Page, analyst.Email, analyst.Password);
-        await Assertions.Expect(tab.Page.Locator("[role=alert]")).ToContainTextAsync("code");
+        await Assertions.Expect(tab.Page.Locator("[role=alert]")).ToContainTextAsync("Enter the code");
         await ConsoleBrowser.SignInAsync(tab.Page, analyst.Email, analyst.Password, Totp.CodeAt(secret, step)); // used already: refused
         await Assertions.Expect(tab.Page.Locator("[role=alert]")).ToContainTextAsync("not right");
-        await ConsoleBrowser.SignInAsync(tab.Page, analyst.Email, analyst.Password, Totp.CodeAt(secret, step + 1));
-        Assert.EndsWith("/console", tab.Page.Url, StringComparison.Ordinal);
+        await ConsoleBrowser.SignInAsync(tab.Page, analyst.Email, analyst.Password, Totp.CodeAt(secret, Math.Max(step + 1, Totp.StepAt(DateTimeOffset.UtcNow))));
+        await Assertions.Expect(tab.Page).ToHaveURLAsync(SignedIn);
         await Assertions.Expect(tab.Page.Locator("nav")).ToContainTextAsync("Ledger");
 
         // Deactivated by an admin: the next page is the sign-in form.

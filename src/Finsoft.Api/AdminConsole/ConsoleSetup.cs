@@ -67,17 +67,30 @@ public static class ConsoleSetup
         return services;
     }
 
-    public static WebApplication MapFinsoftConsole(this WebApplication app)
+    /// <summary>
+    /// Early in the pipeline, for console paths: the security headers on every answer (redirects and 429s included), and the
+    /// cookie's user as the request's, so the per-user rate limit and the log scope know who is calling, as for a token.
+    /// </summary>
+    public static WebApplication UseFinsoftConsole(this WebApplication app)
     {
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(PathBase), console => console.Use((context, next) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(PathBase), console => console.Use(async (context, next) =>
         {
             // Nothing runs but the console's own script and styles; no page may be framed.
             context.Response.Headers.ContentSecurityPolicy =
                 "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; " +
                 "base-uri 'none'; frame-ancestors 'none'";
             context.Response.Headers.XFrameOptions = "DENY";
-            return next(context);
+            if (await context.AuthenticateAsync(Scheme) is { Succeeded: true, Principal: { } principal })
+            {
+                context.User = principal;
+            }
+            await next(context);
         }));
+        return app;
+    }
+
+    public static WebApplication MapFinsoftConsole(this WebApplication app)
+    {
         app.MapGet(PathBase + "/assets/{name}", ServeAsset).AllowAnonymous().ExcludeFromDescription();
         app.MapRazorPages();
         return app;

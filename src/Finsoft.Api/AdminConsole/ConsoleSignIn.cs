@@ -14,7 +14,7 @@ namespace Finsoft.Api.AdminConsole;
 /// Signing in to the console: the API's rules (password, lockout, the second factor, the audit record, a session), for staff
 /// only. One answer for every failure, as the API gives, so the form tells no one which emails exist.
 /// </summary>
-public sealed class ConsoleSignIn(FinsoftDb db, Passwords passwords, PersonalData personal, SignInGuard guard, AuditTrail audit,
+public sealed class ConsoleSignIn(FinsoftDb db, Passwords passwords, PersonalData personal, SignInGuard guard, AuditTrail audit, SmsCodes sms,
     IOptions<FinsoftOptions> options, TimeProvider time)
 {
     public const string Refused = "The email, password or code is not right, or the account is locked.";
@@ -46,6 +46,12 @@ public sealed class ConsoleSignIn(FinsoftDb db, Passwords passwords, PersonalDat
         {
             if (string.IsNullOrWhiteSpace(code))
             {
+                if (user is { MfaMethod: "sms", MfaPhone: { } phone } && sms.Available)
+                {
+                    // As the API's sign-in does: a code goes to the phone (none while one sent a moment ago still works).
+                    await sms.SendAsync(db, user.Id, SmsCodePurpose.SignIn, personal.KeyOf(user).Open(phone), ct);
+                    return new Outcome(null, "Enter the code sent to your phone (or a recovery code), with your email and password.", CodeNeeded: true);
+                }
                 return new Outcome(null, "Enter the code from your authenticator app (or a recovery code).", CodeNeeded: true);
             }
             if (await guard.ConsumeSecondFactorAsync(db, user, code, SmsCodePurpose.SignIn, ct) is not { } used)

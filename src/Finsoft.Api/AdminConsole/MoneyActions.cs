@@ -1,28 +1,37 @@
 using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
+using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Idempotency;
-using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.AdminConsole;
 
 /// <summary>
-/// A console form that moves money carries an idempotency key drawn with the form; the API's handler then finds it as it
-/// finds an <c>Idempotency-Key</c> header, so a double click or a resent form is answered from the first, and moves once.
+/// A console form that moves money carries an idempotency key drawn with the form. As the API's <see cref="IdempotencyKeyFilter"/>
+/// does for an <c>Idempotency-Key</c> header, a key whose answer is stored is answered from it before the handler checks
+/// anything (a double click or a resent form hears the first answer; the key reused for another action or amount is 422);
+/// otherwise the handler gets the ticket, and the engine records the answer under it.
 /// </summary>
 public static class MoneyActions
 {
-    public const string KeyField = "key";
-
     public static string NewKey() => Guid.NewGuid().ToString("N");
 
-    /// <summary>False when the form's key is missing or malformed (the form is drawn again).</summary>
-    public static bool TryUseKey(HttpContext http, string? key, string operation, object? body)
+    public sealed record Use(bool Usable, JsonBody? Replayed);
+
+    public static async Task<Use> UseKeyAsync(HttpContext http, FinsoftDb db, string? key, string operation, object? body, CancellationToken ct)
     {
         if (key is null || !IdempotencyTicket.IsValidKey(key))
         {
-            return false;
+            return new Use(false, null);
         }
-        http.Features.Set(new IdempotencyTicket(CurrentUser.From(http.User).Id, key,
-            IdempotencyTicket.FingerprintOf($"POST {ConsoleSetup.PathBase}/{operation}", body)));
-        return true;
+        var ticket = new IdempotencyTicket(CurrentUser.From(http.User).Id, key,
+            IdempotencyTicket.FingerprintOf($"POST {ConsoleSetup.PathBase}/{operation}", body));
+        var stored = await db.IdempotencyKeys.AsNoTracking().FirstOrDefaultAsync(k => k.UserId == ticket.UserId && k.Key == ticket.Key, ct);
+        if (stored is not null && (stored.StatusCode is not null || stored.RequestHash != ticket.Fingerprint))
+        {
+            return new Use(true, IdempotentReplay.Of(stored, ticket.Fingerprint));
+        }
+        http.Features.Set(ticket);
+        return new Use(true, null);
     }
 }

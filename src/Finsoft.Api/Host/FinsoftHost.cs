@@ -168,6 +168,7 @@ public static class FinsoftHost
             return next(context);
         });
         app.UseAuthentication();
+        app.UseFinsoftConsole();
         app.UseUserLogScope();
         if (options.RateLimit.Enabled)
         {

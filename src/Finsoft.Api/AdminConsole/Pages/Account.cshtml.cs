@@ -18,7 +18,7 @@ namespace Finsoft.Api.AdminConsole.Pages;
 /// The deposit goes through the API's handler with an idempotency key the form was given when it was drawn, so a second
 /// press of the button (or a resent form) moves the money once.
 /// </summary>
-public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvider time) : PageModel
+public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvider time) : HandledPageModel
 {
     public AccountDto? Account { get; private set; }
 
@@ -50,12 +50,13 @@ public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvid
             return Forbid(ConsoleSetup.Scheme);
         }
         var request = new Deposit.Request(id, amount, string.IsNullOrWhiteSpace(description) ? null : description.Trim(), null);
-        if (!MoneyActions.TryUseKey(HttpContext, key, "accounts/deposit", request))
+        var use = await MoneyActions.UseKeyAsync(HttpContext, db, key, "accounts/deposit", request, ct);
+        if (!use.Usable)
         {
             Error = "The form has expired; it is drawn again below.";
             return await ShowAsync(id, ct);
         }
-        var answer = await Deposit.Handle(request, HttpContext, db, accounts, engine, system, time, ct);
+        var answer = use.Replayed ?? await Deposit.Handle(request, HttpContext, db, accounts, engine, system, time, ct);
         db.ChangeTracker.Clear();
         if (Answers.IsSuccess(answer))
         {
@@ -77,7 +78,8 @@ public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvid
             return NotFound();
         }
         Account = Answers.Read<AccountDto>(answer);
-        if (Account.UserId is { } owner && await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == owner, ct) is { } user)
+        // The holder's name is what the API shows admins only (a person's data under their key).
+        if (User.IsInRole(Roles.Admin) && Account.UserId is { } owner && await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == owner, ct) is { } user)
         {
             Holder = personal.KeyOf(user).Open(user.FullName);
         }

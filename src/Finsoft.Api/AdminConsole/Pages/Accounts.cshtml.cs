@@ -44,6 +44,12 @@ public sealed class AccountsModel(FinsoftDb db, PersonalData personal) : PageMod
             Error = "No wallet has this CLABE.";
             return Page();
         }
+        if (!User.IsInRole(Infrastructure.Auth.Roles.Admin))
+        {
+            // Finding people by email or name is user administration, which is the admins' (as GET /admin/users is).
+            Error = "Only admins search by holder; search by the wallet's 18-digit CLABE.";
+            return Page();
+        }
         var found = await AdminUsers.List(Search, null, null, 10, null, Request, db, personal, ct);
         if (!Answers.IsSuccess(found))
         {

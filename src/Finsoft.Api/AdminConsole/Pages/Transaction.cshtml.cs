@@ -15,7 +15,7 @@ namespace Finsoft.Api.AdminConsole.Pages;
 /// an admin reverses, captures, voids or retries it through the API's handlers, after confirming, once however often the
 /// form is sent. Whether the move is allowed is the handler's to say; its refusal is shown.
 /// </summary>
-public sealed class TransactionModel(FinsoftDb db) : PageModel
+public sealed class TransactionModel(FinsoftDb db) : HandledPageModel
 {
     public sealed record Posting(Guid AccountId, string? SystemCode, string Debit, string Credit);
 
@@ -44,12 +44,15 @@ public sealed class TransactionModel(FinsoftDb db) : PageModel
             Error = "Tick the confirmation first: this moves money.";
             return await ShowAsync(id, ct);
         }
-        if (action is not ("reverse" or "capture" or "void" or "retry") || !MoneyActions.TryUseKey(HttpContext, key, $"transactions/{action}", id))
+        var use = action is "reverse" or "capture" or "void" or "retry"
+            ? await MoneyActions.UseKeyAsync(HttpContext, db, key, $"transactions/{action}", id, ct)
+            : new MoneyActions.Use(false, null);
+        if (!use.Usable)
         {
             Error = "The form has expired; it is drawn again below.";
             return await ShowAsync(id, ct);
         }
-        var answer = action switch
+        var answer = use.Replayed ?? action switch
         {
             "reverse" => await Reverse.Handle(id, HttpContext, db, engine, ct),
             "capture" => await Holds.Capture(id, null, HttpContext, db, engine, ct),

@@ -53,5 +53,6 @@ public sealed class UsersModel(FinsoftDb db, PersonalData personal) : PageModel
             (Error, Response.StatusCode) = (Answers.Problem(created), created.StatusCode);
         }
         await OnGetAsync(null, null, null, ct);
+        Next = null; // built from this POST's address; the list's own pages are reached from a GET
     }
 }
