@@ -16,9 +16,26 @@ public static class MoneyActions
 {
     public static string NewKey() => Guid.NewGuid().ToString("N");
 
-    public sealed record Use(bool Usable, JsonBody? Replayed);
+    /// <summary>
+    /// A money form's whole round: its key (a stored answer is replayed), else the API's handler. Null when the form's key is
+    /// missing or malformed (the form is drawn again).
+    /// </summary>
+    public static async Task<JsonBody?> RunAsync(HttpContext http, FinsoftDb db, string? key, string operation, object? body,
+        Func<Task<JsonBody>> handler, CancellationToken ct)
+    {
+        var use = await UseKeyAsync(http, db, key, operation, body, ct);
+        if (!use.Usable)
+        {
+            return null;
+        }
+        var answer = use.Replayed ?? await handler();
+        db.ChangeTracker.Clear(); // what the handler tracked is not what the page shows next
+        return answer;
+    }
 
-    public static async Task<Use> UseKeyAsync(HttpContext http, FinsoftDb db, string? key, string operation, object? body, CancellationToken ct)
+    private sealed record Use(bool Usable, JsonBody? Replayed);
+
+    private static async Task<Use> UseKeyAsync(HttpContext http, FinsoftDb db, string? key, string operation, object? body, CancellationToken ct)
     {
         if (key is null || !IdempotencyTicket.IsValidKey(key))
         {

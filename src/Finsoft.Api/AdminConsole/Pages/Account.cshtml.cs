@@ -18,7 +18,7 @@ namespace Finsoft.Api.AdminConsole.Pages;
 /// The deposit goes through the API's handler with an idempotency key the form was given when it was drawn, so a second
 /// press of the button (or a resent form) moves the money once.
 /// </summary>
-public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvider time) : HandledPageModel
+public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvider time) : MoneyFormPageModel
 {
     public AccountDto? Account { get; private set; }
 
@@ -27,10 +27,6 @@ public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvid
     public IReadOnlyList<TransactionDto> Movements { get; private set; } = [];
 
     public string DepositKey { get; private set; } = "";
-
-    public string? Notice { get; private set; }
-
-    public string? Error { get; private set; }
 
     public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => ShowAsync(id, ct);
 
@@ -50,23 +46,13 @@ public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvid
             return Forbid(ConsoleSetup.Scheme);
         }
         var request = new Deposit.Request(id, amount, string.IsNullOrWhiteSpace(description) ? null : description.Trim(), null);
-        var use = await MoneyActions.UseKeyAsync(HttpContext, db, key, "accounts/deposit", request, ct);
-        if (!use.Usable)
-        {
-            Error = "The form has expired; it is drawn again below.";
-            return await ShowAsync(id, ct);
-        }
-        var answer = use.Replayed ?? await Deposit.Handle(request, HttpContext, db, accounts, engine, system, time, ct);
-        db.ChangeTracker.Clear();
-        if (Answers.IsSuccess(answer))
-        {
-            var deposited = Answers.Read<TransactionDto>(answer);
-            Notice = $"Deposited {deposited.Amount} {deposited.Currency}.";
-        }
-        else
-        {
-            (Error, Response.StatusCode) = (Answers.Problem(answer), answer.StatusCode);
-        }
+        Tell(await MoneyActions.RunAsync(HttpContext, db, key, "accounts/deposit", request,
+            () => Deposit.Handle(request, HttpContext, db, accounts, engine, system, time, ct), ct),
+            answer =>
+            {
+                var deposited = Answers.Read<TransactionDto>(answer);
+                return $"Deposited {deposited.Amount} {deposited.Currency}.";
+            });
         return await ShowAsync(id, ct);
     }
 

@@ -1,5 +1,6 @@
 using Finsoft.Api.Features.Transactions;
 using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Api.MoneyPath.Outbox;
@@ -15,7 +16,7 @@ namespace Finsoft.Api.AdminConsole.Pages;
 /// an admin reverses, captures, voids or retries it through the API's handlers, after confirming, once however often the
 /// form is sent. Whether the move is allowed is the handler's to say; its refusal is shown.
 /// </summary>
-public sealed class TransactionModel(FinsoftDb db) : HandledPageModel
+public sealed class TransactionModel(FinsoftDb db) : MoneyFormPageModel
 {
     public sealed record Posting(Guid AccountId, string? SystemCode, string Debit, string Credit);
 
@@ -26,10 +27,6 @@ public sealed class TransactionModel(FinsoftDb db) : HandledPageModel
     public IReadOnlyList<Entry> Entries { get; private set; } = [];
 
     public string ActionKey { get; private set; } = "";
-
-    public string? Notice { get; private set; }
-
-    public string? Error { get; private set; }
 
     public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => ShowAsync(id, ct);
 
@@ -44,30 +41,15 @@ public sealed class TransactionModel(FinsoftDb db) : HandledPageModel
             Error = "Tick the confirmation first: this moves money.";
             return await ShowAsync(id, ct);
         }
-        var use = action is "reverse" or "capture" or "void" or "retry"
-            ? await MoneyActions.UseKeyAsync(HttpContext, db, key, $"transactions/{action}", id, ct)
-            : new MoneyActions.Use(false, null);
-        if (!use.Usable)
+        Func<Task<JsonBody>>? handler = action switch
         {
-            Error = "The form has expired; it is drawn again below.";
-            return await ShowAsync(id, ct);
-        }
-        var answer = use.Replayed ?? action switch
-        {
-            "reverse" => await Reverse.Handle(id, HttpContext, db, engine, ct),
-            "capture" => await Holds.Capture(id, null, HttpContext, db, engine, ct),
-            "void" => await Holds.Void(id, HttpContext, db, engine, ct),
-            _ => await RetryWithdrawal.Handle(id, HttpContext, db, engine, ct),
+            "reverse" => () => Reverse.Handle(id, HttpContext, db, engine, ct),
+            "capture" => () => Holds.Capture(id, null, HttpContext, db, engine, ct),
+            "void" => () => Holds.Void(id, HttpContext, db, engine, ct),
+            "retry" => () => RetryWithdrawal.Handle(id, HttpContext, db, engine, ct),
+            _ => null,
         };
-        db.ChangeTracker.Clear();
-        if (Answers.IsSuccess(answer))
-        {
-            Notice = $"Done: {action}.";
-        }
-        else
-        {
-            (Error, Response.StatusCode) = (Answers.Problem(answer), answer.StatusCode);
-        }
+        Tell(handler is null ? null : await MoneyActions.RunAsync(HttpContext, db, key, $"transactions/{action}", id, handler, ct), _ => $"Done: {action}.");
         return await ShowAsync(id, ct);
     }
 
