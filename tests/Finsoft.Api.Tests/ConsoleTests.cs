@@ -69,7 +69,7 @@ public sealed class ConsoleTests
         // The ledger verifies from the console as from the API.
         await page.GotoAsync("/console/ledger");
         await page.ClickAsync("main form button[type=submit]");
-        await Assertions.Expect(page.Locator("main h2")).ToHaveTextAsync("The ledger verifies");
+        await Assertions.Expect(page.Locator("main h2").First).ToHaveTextAsync("The ledger verifies");
         await ConsoleBrowser.ScreenshotAsync(page, "ledger-verified-desktop");
     }
 

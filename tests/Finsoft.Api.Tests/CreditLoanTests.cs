@@ -356,6 +356,18 @@ public abstract class CreditLoanTests(DatabaseKind kind)
         }
         var products = await world.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/credit/products", token: world.Customer.Token);
         var id = Assert.Single(products.EnumerateArray()).GetProperty("id").GetGuid();
+        // Grades read back as they were given ("A", not the wire's snake_case "a"), so a product read can be sent back as it is.
+        var product = Assert.Single(products.EnumerateArray());
+        Assert.Equal("0.12", product.GetProperty("apr_by_grade").GetProperty("A").GetString());
+        var resent = new
+        {
+            name = product.GetProperty("name").GetString(), currency = "MXN", min_amount = product.GetProperty("min_amount").GetString(),
+            max_amount = product.GetProperty("max_amount").GetString(), min_term_months = product.GetProperty("min_term_months").GetInt32(),
+            max_term_months = product.GetProperty("max_term_months").GetInt32(), apr_by_grade = product.GetProperty("apr_by_grade"),
+            origination_fee = product.GetProperty("origination_fee").GetString(), amortization = product.GetProperty("amortization").GetString(),
+            grace_days = product.GetProperty("grace_days").GetInt32(), late_fee = product.GetProperty("late_fee").GetString(),
+        };
+        await world.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/credit/products/{id}", resent, admin);
         var replaced = await world.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/credit/products/{id}", Product(amortization: "equal_principal"), admin);
         Assert.Equal("equal_principal", replaced.GetProperty("amortization").GetString());
         await world.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Delete, $"/api/v1/credit/products/{id}", token: admin);

@@ -182,6 +182,14 @@ public abstract class Psd2Tests(DatabaseKind kind)
         // The customer lists its consents.
         var mine = await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/users/me/consents", token: w.Customer.Token);
         Assert.Equal(consent, mine.EnumerateArray().Single().GetProperty("consent_id").GetGuid());
+        // Admins list everyone's, by customer and status; a customer may not.
+        var theirs = await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/psd2/consents?user_id={w.Customer.UserId}&status=valid",
+            token: w.Admin.Token);
+        Assert.Equal(consent, theirs.EnumerateArray().Single().GetProperty("consent_id").GetGuid());
+        Assert.Empty((await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/psd2/consents?user_id={w.Customer.UserId}&status=expired",
+            token: w.Admin.Token)).EnumerateArray());
+        await ApiClient.AssertProblemAsync(await w.Api.GetAsync("/api/v1/psd2/consents?status=nonsense", w.Admin.Token), HttpStatusCode.UnprocessableEntity);
+        await ApiClient.AssertProblemAsync(await w.Api.GetAsync("/api/v1/psd2/consents", w.Customer.Token), HttpStatusCode.Forbidden);
     }
 
     [DbFact]

@@ -139,6 +139,38 @@ public abstract class SignInSecurityTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task An_admin_unlocks_a_locked_out_user_who_then_signs_in_and_the_unlock_is_audited()
+    {
+        await using var app = await TestApp.StartAsync(kind);
+        var api = app.Api();
+        var admin = await api.AdminAsync();
+        var user = await api.RegisterAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            using var failed = await api.LoginRawAsync(user.Email, "not-the-password-1");
+        }
+        var seen = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/admin/users/{user.UserId}", token: admin.Token);
+        Assert.True(seen.GetProperty("locked_until").GetDateTime() > DateTime.UtcNow);
+        using (var stillLocked = await api.LoginRawAsync(user.Email, user.Password))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, stillLocked.StatusCode);
+        }
+        // Not the admins' to be called by anyone else.
+        await ApiClient.AssertProblemAsync(await api.SendAsync(HttpMethod.Post, $"/api/v1/admin/users/{user.UserId}/unlock", new { }, user.Token),
+            HttpStatusCode.Forbidden);
+        await ApiClient.AssertProblemAsync(await api.SendAsync(HttpMethod.Post, $"/api/v1/admin/users/{Guid.NewGuid()}/unlock", new { }, admin.Token),
+            HttpStatusCode.NotFound);
+
+        var unlocked = await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/admin/users/{user.UserId}/unlock", new { }, admin.Token);
+        Assert.Equal(JsonValueKind.Null, unlocked.GetProperty("locked_until").ValueKind);
+        await api.LoginAsync(user.Email, user.Password);
+        // Unlocking someone not locked records nothing more.
+        await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/admin/users/{user.UserId}/unlock", new { }, admin.Token);
+        var unlocks = await app.WithDbAsync(db => db.AuditEvents.Where(e => e.SubjectId == user.UserId && e.Event == "user.unlocked").ToListAsync());
+        Assert.Equal(admin.UserId, Assert.Single(unlocks).ActorId);
+    }
+
+    [DbFact]
     public async Task Concurrent_failures_all_count_and_lock_once()
     {
         await using var app = await TestApp.StartAsync(kind);

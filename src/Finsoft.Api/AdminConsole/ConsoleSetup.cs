@@ -33,6 +33,9 @@ public static class ConsoleSetup
             // Guessing passwords through the console meets the API's sign-in limit per client address.
             pages.Conventions.AddPageApplicationModelConvention("/Login",
                 page => page.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(Infrastructure.Http.RateLimits.SignIn)));
+            // A watch list is tens of megabytes, as at POST /aml/watchlists.
+            pages.Conventions.AddPageApplicationModelConvention("/Watchlists",
+                page => page.EndpointMetadata.Add(new Infrastructure.Http.LargeBody(Features.Aml.Watchlists.MaxFileBytes)));
         });
         services.AddAntiforgery(antiforgery =>
         {

@@ -7,6 +7,7 @@ using Finsoft.Api.Infrastructure.Security;
 using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Api.MoneyPath.Outbox;
 using Finsoft.Api.MoneyPath.Store;
+using Finsoft.Ledger;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -14,21 +15,29 @@ using Microsoft.EntityFrameworkCore;
 namespace Finsoft.Api.AdminConsole.Pages;
 
 /// <summary>
-/// One wallet: balance, available, on hold, its latest movements, its statement in each format, and for admins a deposit.
-/// The deposit goes through the API's handler with an idempotency key the form was given when it was drawn, so a second
-/// press of the button (or a resent form) moves the money once.
+/// One wallet: balance, available, on hold and its floor, the holds open on it, its movements a page at a time, its statement
+/// in each format, and for admins a deposit and an adjustment. Both go through the API's handlers with an idempotency key the
+/// form was given when it was drawn, so a second press of the button (or a resent form) moves the money once.
 /// </summary>
-public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvider time) : MoneyFormPageModel
+public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvider time) : FormPageModel
 {
     public AccountDto? Account { get; private set; }
 
     public string? Holder { get; private set; }
 
+    public AccountLimitsView? Limits { get; private set; }
+
+    public IReadOnlyList<TransactionDto> Holds { get; private set; } = [];
+
     public IReadOnlyList<TransactionDto> Movements { get; private set; } = [];
+
+    public string? OlderMovements { get; private set; }
 
     public string DepositKey { get; private set; } = "";
 
-    public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => ShowAsync(id, ct);
+    public string AdjustmentKey { get; private set; } = "";
+
+    public Task<IActionResult> OnGetAsync(Guid id, string? cursor, CancellationToken ct) => ShowAsync(id, ct, cursor);
 
     /// <summary>The statement, as <c>GET /accounts/{id}/statement</c> answers it (pdf, csv, xlsx or json).</summary>
     public async Task<IActionResult> OnGetStatementAsync(Guid id, string? format, CancellationToken ct)
@@ -56,7 +65,22 @@ public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvid
         return await ShowAsync(id, ct);
     }
 
-    private async Task<IActionResult> ShowAsync(Guid id, CancellationToken ct)
+    /// <summary>Sets the balance to a figure: the engine posts the difference against the adjustments account (PUT /accounts/{id}).</summary>
+    public async Task<IActionResult> OnPostAdjustAsync(Guid id, string? balance, string? description, string? key, [FromServices] MoneyEngine engine,
+        [FromServices] SystemAccounts system, CancellationToken ct)
+    {
+        if (!User.IsInRole(Roles.Admin))
+        {
+            return Forbid(ConsoleSetup.Scheme);
+        }
+        var request = new AdjustBalance.Request(balance?.Trim(), string.IsNullOrWhiteSpace(description) ? null : description.Trim(), null);
+        Tell(await MoneyActions.RunAsync(HttpContext, db, key, "accounts/adjust", new { id, request },
+            () => AdjustBalance.Handle(id, request, HttpContext, db, engine, system, time, ct), ct),
+            answer => $"The balance is now {Answers.Read<AccountDto>(answer).Balance}.");
+        return await ShowAsync(id, ct);
+    }
+
+    private async Task<IActionResult> ShowAsync(Guid id, CancellationToken ct, string? cursor = null)
     {
         var answer = await GetAccount.Handle(id, User, db, ct);
         if (!Answers.IsSuccess(answer))
@@ -69,9 +93,17 @@ public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvid
         {
             Holder = personal.KeyOf(user).Open(user.FullName);
         }
-        var movements = await ListTransactions.HandleForAccount(id, 20, null, Request, User, db, ct);
-        Movements = Answers.IsSuccess(movements) ? Answers.Read<List<TransactionDto>>(movements) : [];
-        DepositKey = MoneyActions.NewKey(); // a new form, a new key; the form resent keeps its own
+        Limits = Answers.Read<AccountLimitsView>(await AccountLimits.Get(id, User, db, ct));
+        var pending = await ListTransactions.Handle(TransactionLifecycle.Wire(TransactionType.Transfer), TransactionLifecycle.Wire(TransactionStatus.Pending), id,
+            null, null, 50, null, Request, User, db, ct);
+        Holds = Answers.IsSuccess(pending) ? Answers.Read<List<TransactionDto>>(pending).Where(t => t.HeldAmount is not null && t.OriginAccountId == id).ToList() : [];
+        var movements = await ListTransactions.HandleForAccount(id, 20, cursor, Request, User, db, ct);
+        if (Answers.IsSuccess(movements))
+        {
+            (Movements, OlderMovements) = (Answers.Read<List<TransactionDto>>(movements), Answers.Next(movements));
+        }
+        // A new form, a new key; the form resent keeps its own.
+        (DepositKey, AdjustmentKey) = (MoneyActions.NewKey(), MoneyActions.NewKey());
         return Page();
     }
 }

@@ -1,6 +1,8 @@
 using Finsoft.Api.Features.Accounts;
 using Finsoft.Api.Features.Identity;
 using Finsoft.Api.Features.Users;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.Infrastructure.Security;
 using Microsoft.AspNetCore.Mvc;
@@ -11,9 +13,9 @@ namespace Finsoft.Api.AdminConsole.Pages;
 
 /// <summary>
 /// Wallets: a CLABE opens its account; a holder's email or name words list the people it matches, each with their wallets
-/// (the API's account list for that holder); with no search, the newest wallets.
+/// (the API's account list for that holder); with no search, every open wallet, the newest first, a page at a time.
 /// </summary>
-public sealed class AccountsModel(FinsoftDb db, PersonalData personal) : PageModel
+public sealed class AccountsModel(FinsoftDb db, PersonalData personal) : FormPageModel
 {
     public sealed record Holder(UserDto User, IReadOnlyList<AccountDto> Wallets);
 
@@ -23,15 +25,24 @@ public sealed class AccountsModel(FinsoftDb db, PersonalData personal) : PageMod
 
     public IReadOnlyList<AccountDto> Newest { get; private set; } = [];
 
-    public string? Error { get; private set; }
+    public string? Next { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? search, CancellationToken ct)
+
+    public async Task<IActionResult> OnGetAsync(string? search, string? cursor, CancellationToken ct)
     {
         Search = search?.Trim();
         if (string.IsNullOrEmpty(Search))
         {
-            Newest = (await db.Accounts.AsNoTracking().Where(a => a.Kind == AccountKind.Wallet && a.ClosedAt == null)
-                .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).Take(25).ToListAsync(ct)).Select(AccountDto.From).ToList();
+            Search = null;
+            var listed = PageRequest.TryParse(25, cursor, out var page, out var problem)
+                ? await PageResponse.ReadAsync(db.OpenWallets(), page, newestFirst: true, Request, AccountDto.From, ct)
+                : problem!;
+            if (!Answers.IsSuccess(listed))
+            {
+                Refuse(listed);
+                return Page();
+            }
+            (Newest, Next) = (Answers.Read<List<AccountDto>>(listed), Answers.Next(listed));
             return Page();
         }
         if (Search.Length == 18 && Search.All(char.IsAsciiDigit))
@@ -53,7 +64,7 @@ public sealed class AccountsModel(FinsoftDb db, PersonalData personal) : PageMod
         var found = await AdminUsers.List(Search, null, null, 10, null, Request, db, personal, ct);
         if (!Answers.IsSuccess(found))
         {
-            (Error, Response.StatusCode) = (Answers.Problem(found), found.StatusCode);
+            Refuse(found);
             return Page();
         }
         var holders = new List<Holder>();

@@ -7,7 +7,7 @@ namespace Finsoft.Api.AdminConsole.Pages;
 
 /// <summary>The audit trail, newest first, filtered by event and by the person it concerns: the API's <c>GET /admin/audit</c>.</summary>
 [Authorize(Policy = ConsoleSetup.Policies.Admin)]
-public sealed class AuditModel(FinsoftDb db) : PageModel
+public sealed class AuditModel(FinsoftDb db) : FormPageModel
 {
     public string? Event { get; private set; }
 
@@ -17,7 +17,6 @@ public sealed class AuditModel(FinsoftDb db) : PageModel
 
     public string? Next { get; private set; }
 
-    public string? Error { get; private set; }
 
     public async Task OnGetAsync(string? @event, Guid? user, string? cursor, CancellationToken ct)
     {
@@ -25,7 +24,7 @@ public sealed class AuditModel(FinsoftDb db) : PageModel
         var answer = await AuditEndpoints.List(Event, null, null, UserId, null, null, 50, cursor, Request, db, ct);
         if (!Answers.IsSuccess(answer))
         {
-            (Error, Response.StatusCode) = (Answers.Problem(answer), answer.StatusCode);
+            Refuse(answer);
             return;
         }
         (Events, Next) = (Answers.Read<List<AuditEndpoints.AuditEventDto>>(answer), Answers.Next(answer));

@@ -1,18 +1,118 @@
+using Finsoft.Api.Features.Fx;
+using Finsoft.Api.Features.Reports;
+using Finsoft.Api.Host;
+using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Verification;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Finsoft.Api.AdminConsole.Pages;
 
-/// <summary>Verifies the ledger as <c>GET /ledger/verify</c> does: the hash chain and every balance against its postings.</summary>
+/// <summary>
+/// The books: ledger verification (<c>GET /ledger/verify</c>), the four accounting reports in one currency as of a day's end
+/// (the <c>/reports</c> handlers), and the exchange rates recorded, of which an admin records new ones.
+/// </summary>
 [Authorize(Policy = ConsoleSetup.Policies.Insights)]
-public sealed class LedgerModel(LedgerVerifier verifier) : PageModel
+public sealed class LedgerModel(FinsoftDb db, IOptions<FinsoftOptions> options, TimeProvider time) : FormPageModel
 {
     public LedgerVerifier.Report? Report { get; private set; }
 
-    public void OnGet()
+    public string Currency { get; private set; } = "";
+
+    public IReadOnlyList<string> Currencies { get; private set; } = [];
+
+    public DateOnly? From { get; private set; }
+
+    public DateOnly? AsOf { get; private set; }
+
+    public AccountingReports.TrialBalance? Trial { get; private set; }
+
+    public AccountingReports.BalanceSheet? Sheet { get; private set; }
+
+    public AccountingReports.IncomeStatement? Income { get; private set; }
+
+    public AccountingReports.CashFlow? Cash { get; private set; }
+
+    public IReadOnlyList<FxRates.RateDto> Rates { get; private set; } = [];
+
+    /// <summary>Of the rates listed, those in force now for their pair.</summary>
+    public IReadOnlySet<Guid> InForce { get; private set; } = new HashSet<Guid>();
+
+    public string? NextRates { get; private set; }
+
+    public Task OnGetAsync(string? currency, DateOnly? from, [FromQuery(Name = "as_of")] DateOnly? asOf, string? cursor, CancellationToken ct) =>
+        ShowAsync(currency, from, asOf, cursor, ct);
+
+    public async Task OnPostAsync([FromServices] LedgerVerifier verifier, CancellationToken ct)
     {
+        Report = await verifier.VerifyAsync(ct);
+        await ShowAsync(null, null, null, null, ct);
     }
 
-    public async Task OnPostAsync(CancellationToken ct) => Report = await verifier.VerifyAsync(ct);
+    public async Task<IActionResult> OnPostRateAsync(string? @base, string? quote, string? rate, DateTime? effectiveAt, CancellationToken ct)
+    {
+        if (!User.IsInRole(Roles.Admin))
+        {
+            return Forbid(ConsoleSetup.Scheme);
+        }
+        // The form's local time arrives without a zone: it is read as UTC, as the form says.
+        var effective = effectiveAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : (DateTime?)null;
+        Tell(await FxRates.Create(new FxRates.Request(@base?.Trim().ToUpperInvariant(), quote?.Trim().ToUpperInvariant(), rate?.Trim(), effective), User, db, time, ct),
+            answer =>
+            {
+                var recorded = Answers.Read<FxRates.RateDto>(answer);
+                return $"1 {recorded.Base} = {recorded.Rate} {recorded.Quote} from {recorded.EffectiveAt:yyyy-MM-dd HH:mm} UTC.";
+            });
+        await ShowAsync(null, null, null, null, ct);
+        return Page();
+    }
+
+    private async Task ShowAsync(string? currency, DateOnly? from, DateOnly? asOf, string? cursor, CancellationToken ct)
+    {
+        (From, AsOf) = (from, asOf);
+        Currencies = await db.Accounts.AsNoTracking().Select(a => a.Currency).Distinct().OrderBy(c => c).ToListAsync(ct);
+        Currency = string.IsNullOrEmpty(currency) ? options.Value.DefaultCurrency : currency;
+        // A day's reports run from its first moment to its last, in UTC.
+        var start = from?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var end = asOf?.ToDateTime(TimeOnly.MaxValue, DateTimeKind.Utc);
+        var trial = await AccountingReports.GetTrialBalance(end, Currency, db, options, time, ct);
+        if (!Answers.IsSuccess(trial))
+        {
+            Refuse(trial);
+        }
+        else
+        {
+            Trial = Answers.Read<AccountingReports.TrialBalance>(trial);
+            Sheet = Answers.Read<AccountingReports.BalanceSheet>(await AccountingReports.GetBalanceSheet(end, Currency, db, options, time, ct));
+            var income = await AccountingReports.GetIncomeStatement(start, end, Currency, db, options, time, ct);
+            var cash = await AccountingReports.GetCashFlow(start, end, Currency, db, options, time, ct);
+            if (Answers.IsSuccess(income) && Answers.IsSuccess(cash))
+            {
+                (Income, Cash) = (Answers.Read<AccountingReports.IncomeStatement>(income), Answers.Read<AccountingReports.CashFlow>(cash));
+            }
+            else
+            {
+                var refused = Answers.IsSuccess(income) ? cash : income;
+                Refuse(refused);
+            }
+        }
+        var rates = await FxRates.List(25, cursor, Request, db, ct);
+        if (Answers.IsSuccess(rates))
+        {
+            (Rates, NextRates) = (Answers.Read<List<FxRates.RateDto>>(rates), Answers.Next(rates));
+            var now = time.GetUtcNow().UtcDateTime;
+            var inForce = new HashSet<Guid>();
+            foreach (var pair in Rates.Select(r => (r.Base, r.Quote)).Distinct())
+            {
+                if (await FxRates.LatestAsync(db, pair.Base, pair.Quote, now, ct) is { } latest)
+                {
+                    inForce.Add(latest.Id);
+                }
+            }
+            InForce = inForce;
+        }
+    }
 }

@@ -16,7 +16,7 @@ namespace Finsoft.Api.AdminConsole.Pages;
 /// an admin reverses, captures, voids or retries it through the API's handlers, after confirming, once however often the
 /// form is sent. Whether the move is allowed is the handler's to say; its refusal is shown.
 /// </summary>
-public sealed class TransactionModel(FinsoftDb db) : MoneyFormPageModel
+public sealed class TransactionModel(FinsoftDb db) : FormPageModel
 {
     public sealed record Posting(Guid AccountId, string? SystemCode, string Debit, string Credit);
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Finsoft.Api.AdminConsole.Pages;
 
 /// <summary>Transactions, newest first, by type, status, account and period: the API's <c>GET /transactions</c>.</summary>
-public sealed class TransactionsModel(FinsoftDb db) : PageModel
+public sealed class TransactionsModel(FinsoftDb db) : FormPageModel
 {
     public string? Type { get; private set; }
 
@@ -18,7 +18,6 @@ public sealed class TransactionsModel(FinsoftDb db) : PageModel
 
     public string? Next { get; private set; }
 
-    public string? Error { get; private set; }
 
     public async Task OnGetAsync(string? type, string? status, Guid? account, DateTime? from, DateTime? to, string? cursor, CancellationToken ct)
     {
@@ -26,7 +25,7 @@ public sealed class TransactionsModel(FinsoftDb db) : PageModel
         var answer = await ListTransactions.Handle(Type, Status, AccountId, from, to, 25, cursor, Request, User, db, ct);
         if (!Answers.IsSuccess(answer))
         {
-            (Error, Response.StatusCode) = (Answers.Problem(answer), answer.StatusCode);
+            Refuse(answer);
             return;
         }
         (Transactions, Next) = (Answers.Read<List<TransactionDto>>(answer), Answers.Next(answer));

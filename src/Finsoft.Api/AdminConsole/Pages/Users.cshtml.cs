@@ -12,9 +12,8 @@ namespace Finsoft.Api.AdminConsole.Pages;
 
 /// <summary>Users, a page at a time, found by exact email or whole name words: the API's user administration list.</summary>
 [Authorize(Policy = ConsoleSetup.Policies.Admin)]
-public sealed class UsersModel(FinsoftDb db, PersonalData personal) : PageModel
+public sealed class UsersModel(FinsoftDb db, PersonalData personal) : FormPageModel
 {
-    public string? Notice { get; private set; }
 
     public string? Search { get; private set; }
 
@@ -24,7 +23,6 @@ public sealed class UsersModel(FinsoftDb db, PersonalData personal) : PageModel
 
     public string? Next { get; private set; }
 
-    public string? Error { get; private set; }
 
     public async Task OnGetAsync(string? search, string? role, string? cursor, CancellationToken ct)
     {
@@ -32,7 +30,7 @@ public sealed class UsersModel(FinsoftDb db, PersonalData personal) : PageModel
         var answer = await AdminUsers.List(Search, Role, null, 25, cursor, Request, db, personal, ct);
         if (!Answers.IsSuccess(answer))
         {
-            (Error, Response.StatusCode) = (Answers.Problem(answer), answer.StatusCode);
+            Refuse(answer);
             return;
         }
         (Users, Next) = (Answers.Read<List<UserDto>>(answer), Answers.Next(answer));
@@ -42,16 +40,12 @@ public sealed class UsersModel(FinsoftDb db, PersonalData personal) : PageModel
     public async Task OnPostCreateAsync(string? fullName, string? email, string? password, string? role, [FromServices] Passwords passwords,
         [FromServices] Screener screener, [FromServices] AuditTrail audit, [FromServices] TimeProvider time, CancellationToken ct)
     {
-        var created = await AdminUsers.Create(new AdminUsers.CreateRequest(fullName, email, password, role), User, db, passwords, personal, screener, audit, time, ct);
-        if (Answers.IsSuccess(created))
-        {
-            var user = Answers.Read<UserDto>(created);
-            Notice = $"{user.FullName} ({user.Email}) can now sign in as {user.Role}.";
-        }
-        else
-        {
-            (Error, Response.StatusCode) = (Answers.Problem(created), created.StatusCode);
-        }
+        Tell(await AdminUsers.Create(new AdminUsers.CreateRequest(fullName, email, password, role), User, db, passwords, personal, screener, audit, time, ct),
+            answer =>
+            {
+                var user = Answers.Read<UserDto>(answer);
+                return $"{user.FullName} ({user.Email}) can now sign in as {user.Role}.";
+            });
         await OnGetAsync(null, null, null, ct);
         Next = null; // built from this POST's address; the list's own pages are reached from a GET
     }

@@ -24,7 +24,8 @@ public static class Products
         [property: JsonConverter(typeof(AmountTextConverter))] string? LateFee);
 
     public sealed record ProductDto(Guid Id, string Name, string Currency, string MinAmount, string MaxAmount, int MinTermMonths, int MaxTermMonths,
-        Dictionary<string, string> AprByGrade, string OriginationFee, string Amortization, int GraceDays, string LateFee, bool Active,
+        [property: JsonConverter(typeof(VerbatimKeysConverter))] Dictionary<string, string> AprByGrade, string OriginationFee, string Amortization, int GraceDays,
+        string LateFee, bool Active,
         DateTime CreatedAt, DateTime UpdatedAt);
 
     public const string EqualInstallments = "equal_installments";

@@ -70,7 +70,14 @@ public static class FxRates
         return reverse is null ? null : new ExchangeRate(to, from, decimal.Parse(reverse.Rate, System.Globalization.CultureInfo.InvariantCulture)).Inverse();
     }
 
-    private static Task<FxRateRow?> LatestAsync(FinsoftDb db, string from, string to, DateTime now, CancellationToken ct) =>
+    /// <summary>Every rate recorded, the newest first: what was priced when, and by whom.</summary>
+    public static async Task<JsonBody> List(int? limit, string? cursor, HttpRequest http, FinsoftDb db, CancellationToken ct) =>
+        PageRequest.TryParse(limit, cursor, out var page, out var problem)
+            ? await PageResponse.ReadAsync(db.FxRates, page, newestFirst: true, http, RateDto.From, ct)
+            : problem!;
+
+    /// <summary>The pair's own rate in force at <paramref name="now"/> (not its inverse), or none.</summary>
+    public static Task<FxRateRow?> LatestAsync(FinsoftDb db, string from, string to, DateTime now, CancellationToken ct) =>
         db.FxRates.AsNoTracking().Where(r => r.Base == from && r.Quote == to && r.EffectiveAt <= now)
             .OrderByDescending(r => r.EffectiveAt).ThenByDescending(r => r.Id).FirstOrDefaultAsync(ct);
 

@@ -14,6 +14,8 @@ public static class ConsentStatus
     public const string RevokedByPsu = "revokedByPsu";
     public const string TerminatedByTpp = "terminatedByTpp";
 
+    public static readonly IReadOnlyList<string> All = [Received, Valid, Expired, RevokedByPsu, TerminatedByTpp];
+
     public static bool IsLive(string status) => status is Received or Valid;
 }
 

@@ -3,6 +3,7 @@ using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Auth;
 using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.Features.Psd2;
@@ -161,14 +162,36 @@ public static class Consents
     }
 
     /// <summary>The customer's consents, newest first, with the TPP each was given to.</summary>
-    public static async Task<JsonBody> ListMine(int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct)
+    public static Task<JsonBody> ListMine(int? limit, string? cursor, HttpRequest http, ClaimsPrincipal principal, FinsoftDb db, CancellationToken ct) =>
+        ListAsync(db.Consents.Where(c => c.UserId == CurrentUser.From(principal).Id), limit, cursor, http, db, ct);
+
+    /// <summary>For admins: every consent, newest first, or one customer's (<c>user_id</c>), or those in one status.</summary>
+    public static Task<JsonBody> List([FromQuery(Name = "user_id")] Guid? userId, string? status, int? limit, string? cursor, HttpRequest http,
+        FinsoftDb db, CancellationToken ct)
+    {
+        if (status is not null && !ConsentStatus.All.Contains(status))
+        {
+            return Task.FromResult(new Validation().Add("status", $"status must be one of {string.Join(", ", ConsentStatus.All)}.").Result);
+        }
+        var query = db.Consents.AsQueryable();
+        if (userId is { } person)
+        {
+            query = query.Where(c => c.UserId == person);
+        }
+        if (status is not null)
+        {
+            query = query.Where(c => c.Status == status);
+        }
+        return ListAsync(query, limit, cursor, http, db, ct);
+    }
+
+    private static async Task<JsonBody> ListAsync(IQueryable<ConsentRow> query, int? limit, string? cursor, HttpRequest http, FinsoftDb db, CancellationToken ct)
     {
         if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
         {
             return problem!;
         }
-        var user = CurrentUser.From(principal);
-        var rows = await PageResponse.ReadRowsAsync(db.Consents.Where(c => c.UserId == user.Id), page, newestFirst: true, ct);
+        var rows = await PageResponse.ReadRowsAsync(query, page, newestFirst: true, ct);
         var tppIds = rows.Select(c => c.TppId).Distinct().ToList();
         var tpps = await db.Tpps.AsNoTracking().Where(t => tppIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
         return PageResponse.Of(http, rows, page, c => ConsentDto.From(c, tpps[c.TppId]));

@@ -34,6 +34,7 @@ public static class Psd2Endpoints
         var consents = psd2.MapGroup("/consents");
         consents.MapPost("/", Consents.Create).RequireAuthorization(Policies.Tpp).WithDescription(ForTpps + " Send TPP-Redirect-URI to be sent back after authorisation.")
             .Produces<Consents.Created>(201).ProducesError(422);
+        consents.MapGet("/", Consents.List).RequireAuthorization(Policies.Admin).Produces<List<ConsentDto>>().ProducesError(422);
         consents.MapGet("/{id:guid}", Consents.Get).RequireAuthorization(Policies.TppOrHolder).Produces<ConsentDto>().ProducesError(404);
         consents.MapGet("/{id:guid}/validate", Consents.Validate).RequireAuthorization(Policies.TppOrHolder).Produces<Consents.Validity>().ProducesError(404);
         consents.MapDelete("/{id:guid}", Consents.Delete).RequireAuthorization(Policies.TppOrHolder).Produces(204).ProducesError(404, 409);

@@ -149,6 +149,30 @@ public static class AdminUsers
         return ApiResults.Ok(UserDto.From(user, personal));
     }
 
+    /// <summary>
+    /// Lifts a lockout before it runs out (the person called in and proved who they are): the failure count starts again.
+    /// Sessions are untouched, as a lockout never ended them. Unlocking a user who is not locked changes nothing and records nothing.
+    /// </summary>
+    public static async Task<JsonBody> Unlock(Guid id, ClaimsPrincipal principal, FinsoftDb db, PersonalData personal, SignInGuard guard, AuditTrail audit,
+        CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, ct);
+        if (user is null)
+        {
+            return UserNotFound();
+        }
+        if (guard.IsLocked(user))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await guard.ClearFailuresAsync(db, user, ct);
+            audit.Add(db, AuditEvents.UserUnlocked, CurrentUser.From(principal).Id, user.Id, new { locked_until = user.LockedUntil });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == id, ct);
+        }
+        return ApiResults.Ok(UserDto.From(user, personal));
+    }
+
     /// <summary>Soft delete: the row stays (journal and audit refer to it); sign-in and every session end. Not the last active admin.</summary>
     public static async Task<JsonBody> Delete(Guid id, ClaimsPrincipal principal, FinsoftDb db, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {

@@ -20,6 +20,7 @@ public static class AuditEvents
     public const string RoleChanged = "user.role_changed";
     public const string StatusChanged = "user.status_changed";
     public const string UserDeleted = "user.deleted";
+    public const string UserUnlocked = "user.unlocked";
     public const string ProfileChanged = "user.profile_changed";
     public const string AccessGranted = "account.access_granted";
     public const string AccessRevoked = "account.access_revoked";
@@ -55,7 +56,7 @@ public static class AuditEvents
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         LoginSucceeded, LoginFailed, LockedOut, MfaEnrolled, MfaDisabled, MfaFailed, RecoveryCodeUsed, TokenReuse, PasswordChanged,
-        UserCreated, RoleChanged, StatusChanged, UserDeleted, ProfileChanged, AccessGranted, AccessRevoked, BalanceAdjusted, LimitsChanged,
+        UserCreated, RoleChanged, StatusChanged, UserDeleted, UserUnlocked, ProfileChanged, AccessGranted, AccessRevoked, BalanceAdjusted, LimitsChanged,
         ReviewDecided, RescreeningScheduled, MonitoringRulesChanged, CreditReviewRequested, CreditReviewDecided, CreditProductChanged,
         ReconciliationItemResolved, FiscalPeriodCreated, FiscalPeriodClosed, FiscalPeriodReopened, LedgerMonthArchived,
         ExternalLoginLinked, DataRequestReceived, DataRequestCompleted, DataRequestRejected, PersonErased, PersonalDataShredded, DataExportDownloaded, TppRegistered, TppRevoked, ConsentReceived, ConsentAuthorised, ConsentRevoked, ConsentTerminated, Psd2Accessed, Psd2AccessRefused,

@@ -41,3 +41,23 @@ public sealed class AmountTextConverter : JsonConverter<string>
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 }
+
+/// <summary>
+/// A map whose keys are values, not names (credit grades "A" to "D"): written as they are, so what a client reads it can
+/// send back; the wire's snake_case key policy would write "a".
+/// </summary>
+public sealed class VerbatimKeysConverter : JsonConverter<Dictionary<string, string>>
+{
+    public override Dictionary<string, string>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        JsonSerializer.Deserialize<Dictionary<string, string>>(ref reader, new JsonSerializerOptions(options) { DictionaryKeyPolicy = null });
+
+    public override void Write(Utf8JsonWriter writer, Dictionary<string, string> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        foreach (var (key, text) in value)
+        {
+            writer.WriteString(key, text);
+        }
+        writer.WriteEndObject();
+    }
+}

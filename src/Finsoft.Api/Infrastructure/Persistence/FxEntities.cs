@@ -1,7 +1,7 @@
 namespace Finsoft.Api.Infrastructure.Persistence;
 
 /// <summary>An admin's rate for base → quote from <see cref="EffectiveAt"/> on; the rate is exact decimal text.</summary>
-public sealed class FxRateRow
+public sealed class FxRateRow : Http.IKeyedRow
 {
     public Guid Id { get; set; }
     public required string Base { get; set; }

@@ -2,8 +2,8 @@ using Finsoft.Api.Infrastructure.Http;
 
 namespace Finsoft.Api.AdminConsole.Pages;
 
-/// <summary>A page with a form that moves money (<see cref="MoneyActions"/>): what the last send answered, for the page to say.</summary>
-public abstract class MoneyFormPageModel : HandledPageModel
+/// <summary>A page with forms that call the API's handlers (money forms through <see cref="MoneyActions"/>): what the last send answered, for the page to say.</summary>
+public abstract class FormPageModel : HandledPageModel
 {
     public const string Expired = "The form has expired; it is drawn again below.";
 
@@ -24,7 +24,10 @@ public abstract class MoneyFormPageModel : HandledPageModel
         }
         else
         {
-            (Error, Response.StatusCode) = (Answers.Problem(answer), answer.StatusCode);
+            Refuse(answer);
         }
     }
+
+    /// <summary>The handler's refusal in words, answered with its status (a 422 stays a 422).</summary>
+    protected void Refuse(JsonBody answer) => (Error, Response.StatusCode) = (Answers.Problem(answer), answer.StatusCode);
 }
