@@ -96,7 +96,7 @@ public abstract class AccessMatrixTests(DatabaseKind kind)
         ["GET /api/v1/reports/cash-flow"] = Policies.Insights,
         ["GET /api/v1/fx/rates"] = Policies.SignedIn,
         ["POST /api/v1/fx/rates"] = Policies.Admin,
-        ["GET /api/v1/fx/rates/recorded"] = Policies.SignedIn,
+        ["GET /api/v1/fx/rates/recorded"] = Policies.Insights,
         ["POST /api/v1/fx/quotes"] = Policies.MoveMoney,
         ["GET /api/v1/ledger/verify"] = Policies.Insights,
         ["GET /api/v1/ledger/analytics"] = Policies.Insights,

@@ -84,6 +84,7 @@ public sealed class ConsoleScreensTests
                 Assert.True(response!.Status == 200, $"{path}: {response.Status}");
                 await ConsoleBrowser.ScreenshotAsync(tab.Page, $"{name}-{size}");
                 Assert.Empty(await ConsoleBrowser.AccessibilityProblemsAsync(tab.Page));
+                await ConsoleBrowser.AssertNoTemplateTextAsync(tab.Page);
             }
             Assert.Empty(tab.Errors);
             await tab.Context.DisposeAsync();
@@ -171,14 +172,22 @@ public sealed class ConsoleScreensTests
         var balance = (await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/accounts/{w.Wallet}", token: w.Dana.Token)).GetProperty("balance").GetString();
         var form = page.Locator("form:has(#balance)");
         var (key, csrf) = (await form.Locator("input[name=key]").GetAttributeAsync("value"), await form.Locator("input[name=__csrf]").GetAttributeAsync("value"));
+        // Unconfirmed (posted around the browser's check), nothing moves.
+        var unconfirmed = await tab.Context.APIRequest.PostAsync($"/console/accounts/{w.Wallet}?handler=adjust", new()
+        {
+            Form = tab.Context.APIRequest.CreateFormData().Append("__csrf", csrf!).Append("key", key!).Append("balance", "1.00").Append("description", "x"),
+        });
+        Assert.Contains("Tick the confirmation", await unconfirmed.TextAsync(), StringComparison.Ordinal);
+        Assert.Equal(balance, await w.Api.BalanceAsync(w.Dana.Token, w.Wallet));
         await page.FillAsync("#balance", "20000.00");
         await page.FillAsync("#adjust-description", "Correction agreed with the customer");
+        await page.CheckAsync("#adjust-confirm");
         await page.ClickAsync("form:has(#balance) button[type=submit]");
         await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("The balance is now 20000.00");
         var again = await tab.Context.APIRequest.PostAsync($"/console/accounts/{w.Wallet}?handler=adjust", new()
         {
             Form = tab.Context.APIRequest.CreateFormData().Append("__csrf", csrf!).Append("key", key!).Append("balance", "20000.00")
-                .Append("description", "Correction agreed with the customer"),
+                .Append("description", "Correction agreed with the customer").Append("confirm", "true"),
         });
         Assert.Equal(200, again.Status);
         Assert.NotEqual("20000.00", balance);
@@ -209,6 +218,7 @@ public sealed class ConsoleScreensTests
 
         // The rectification, made in the profile above, is marked done.
         await page.GotoAsync("/console/privacy");
+        await page.CheckAsync($"#confirm-{w.DataRequest}");
         await page.ClickAsync("text=Mark corrected");
         await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("Marked done");
         var request = await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/gdpr/data-requests/{w.DataRequest}", token: w.Dana.Token);

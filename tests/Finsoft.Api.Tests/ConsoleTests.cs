@@ -50,6 +50,7 @@ public sealed class ConsoleTests
                 var name = screen.Contains(from.ToString(), StringComparison.Ordinal) ? "console-account" : screen.Trim('/').Replace('/', '-').Replace("?search=", "-search-");
                 await ConsoleBrowser.ScreenshotAsync(tab.Page, $"{name}-{size}");
                 Assert.Empty(await ConsoleBrowser.AccessibilityProblemsAsync(tab.Page));
+                await ConsoleBrowser.AssertNoTemplateTextAsync(tab.Page);
             }
             Assert.Empty(tab.Errors);
             await tab.Context.DisposeAsync();
@@ -246,6 +247,10 @@ public sealed class ConsoleTests
         await page.CheckAsync("#confirm");
         await page.ClickAsync("form:has(#confirm) button[type=submit]");
         await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("Done: reverse");
+        // The stream's events about it: made, then reversed.
+        var events = page.GetByRole(AriaRole.Region, new() { Name = "Events" });
+        await Assertions.Expect(events).ToContainTextAsync("transaction.completed");
+        await Assertions.Expect(events).ToContainTextAsync("transaction.reversed");
         var again = await tab.Context.APIRequest.PostAsync($"/console/transactions/{transfer}", new()
         {
             Form = tab.Context.APIRequest.CreateFormData().Append("__csrf", csrf!).Append("key", key!).Append("action", "reverse").Append("confirm", "true"),

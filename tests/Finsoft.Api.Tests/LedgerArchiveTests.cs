@@ -16,12 +16,12 @@ public sealed class LedgerArchiveTests : IPostgresTests
     private static readonly DateTimeOffset January = new(2026, 1, 12, 10, 0, 0, TimeSpan.Zero);
 
     /// <summary>A customer's two wallets with movements recorded in January, February and March 2026; the clock left in April.</summary>
-    private sealed record History(TestApp App, ApiClient Api, TestClock Clock, ApiClient.Session Customer, Guid A, Guid B);
+    internal sealed record History(TestApp App, ApiClient Api, TestClock Clock, ApiClient.Session Customer, Guid A, Guid B);
 
-    private static async Task<History> HistoryAsync()
+    internal static async Task<History> HistoryAsync(bool overKestrel = false)
     {
         var clock = new TestClock(January);
-        var app = await TestApp.StartAsync(DatabaseKind.Postgres, services: s => s.AddSingleton<TimeProvider>(clock));
+        var app = await TestApp.StartAsync(DatabaseKind.Postgres, overKestrel: overKestrel, services: s => s.AddSingleton<TimeProvider>(clock));
         var api = app.Api();
         var customer = await api.RegisterAsync();
         var (a, b) = (await api.CreateAccountAsync(customer.Token), await api.CreateAccountAsync(customer.Token));

@@ -134,7 +134,12 @@ public abstract class SignInSecurityTests(DatabaseKind kind)
         await app.WithDbAsync(db => db.Users.Where(u => u.Id == user.UserId)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.LockedUntil, DateTime.UtcNow.AddSeconds(-1))
                 .SetProperty(u => u.FailureWindowStart, DateTime.UtcNow.AddHours(-1))));
-        await api.LoginAsync(user.Email, user.Password);
+        using (var signedIn = await api.LoginRawAsync(user.Email, user.Password))
+        {
+            Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+            // The lapsed lock is cleared, and the answer does not show it.
+            Assert.Equal(JsonValueKind.Null, (await ApiClient.BodyAsync(signedIn)).GetProperty("user").GetProperty("locked_until").ValueKind);
+        }
         Assert.Equal(0, await app.WithDbAsync(db => db.Users.Where(u => u.Id == user.UserId).Select(u => u.FailedLogins).SingleAsync()));
     }
 

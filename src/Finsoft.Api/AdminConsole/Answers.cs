@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Finsoft.Api.Infrastructure.Http;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Finsoft.Api.AdminConsole;
 
@@ -17,8 +18,20 @@ public static class Answers
     public static T Read<T>(JsonBody answer) => JsonSerializer.Deserialize<T>(answer.Json, Reading)
         ?? throw new InvalidOperationException($"The handler answered {answer.StatusCode} without a body.");
 
-    /// <summary>The console's own address of the next page (the handler builds it from the page's request).</summary>
-    public static string? Next(JsonBody answer) => answer.Headers.TryGetValue("Link", out var link) ? link.Split('<', '>')[1] : null;
+    /// <summary>
+    /// The console's own address of the next page. The handler builds it from the page's request, which after a refused form
+    /// names the form's handler: the link leaves it out, as a next page is a GET of the list.
+    /// </summary>
+    public static string? Next(JsonBody answer)
+    {
+        if (!answer.Headers.TryGetValue("Link", out var link))
+        {
+            return null;
+        }
+        var next = link.Split('<', '>')[1];
+        var (path, query) = (next.Split('?')[0], QueryHelpers.ParseQuery(next.Contains('?') ? next[next.IndexOf('?')..] : ""));
+        return QueryHelpers.AddQueryString(path, query.Where(q => q.Key != "handler").SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v))));
+    }
 
     /// <summary>A refusal in words for the page: the problem's message and each field's.</summary>
     public static string Problem(JsonBody answer)

@@ -45,6 +45,15 @@ public static class ConsoleSetup
             antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             antiforgery.FormFieldName = "__csrf";
         });
+        // What a form's success said crosses its redirect (post/redirect/get) in a cookie of the console's own, protected by Data Protection.
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(tempData =>
+        {
+            tempData.Cookie.Name = "finsoft-console-notice";
+            tempData.Cookie.Path = PathBase;
+            tempData.Cookie.HttpOnly = true;
+            tempData.Cookie.SameSite = SameSiteMode.Strict;
+            tempData.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
         services.AddAuthentication().AddCookie(Scheme, cookie =>
         {
             cookie.Cookie.Name = "finsoft-console";

@@ -81,6 +81,14 @@ public sealed class ConsoleBrowser : IAsyncDisposable
             .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}").ToList();
     }
 
+    /// <summary>No Razor leaked into the page as text (an <c>else</c> or a <c>Model.</c> left outside code renders as words).</summary>
+    public static async Task AssertNoTemplateTextAsync(IPage page)
+    {
+        var text = await page.Locator("main").InnerTextAsync();
+        Assert.DoesNotContain("Model.", text, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(^|\n)\s*(\}\s*)?else\b|(^|\n)\s*[{}]\s*(\n|$)", text);
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Screenshots);

@@ -9,7 +9,6 @@ using Finsoft.Api.MoneyPath.Outbox;
 using Finsoft.Api.MoneyPath.Store;
 using Finsoft.Ledger;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.AdminConsole.Pages;
@@ -62,22 +61,27 @@ public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvid
                 var deposited = Answers.Read<TransactionDto>(answer);
                 return $"Deposited {deposited.Amount} {deposited.Currency}.";
             });
-        return await ShowAsync(id, ct);
+        return await AnsweredAsync(() => ShowAsync(id, ct));
     }
 
     /// <summary>Sets the balance to a figure: the engine posts the difference against the adjustments account (PUT /accounts/{id}).</summary>
-    public async Task<IActionResult> OnPostAdjustAsync(Guid id, string? balance, string? description, string? key, [FromServices] MoneyEngine engine,
-        [FromServices] SystemAccounts system, CancellationToken ct)
+    public async Task<IActionResult> OnPostAdjustAsync(Guid id, string? balance, string? description, string? key, bool confirm,
+        [FromServices] MoneyEngine engine, [FromServices] SystemAccounts system, CancellationToken ct)
     {
         if (!User.IsInRole(Roles.Admin))
         {
             return Forbid(ConsoleSetup.Scheme);
         }
+        if (!confirm)
+        {
+            Error = "Tick the confirmation first: this sets the balance.";
+            return await AnsweredAsync(() => ShowAsync(id, ct));
+        }
         var request = new AdjustBalance.Request(balance?.Trim(), string.IsNullOrWhiteSpace(description) ? null : description.Trim(), null);
         Tell(await MoneyActions.RunAsync(HttpContext, db, key, "accounts/adjust", new { id, request },
             () => AdjustBalance.Handle(id, request, HttpContext, db, engine, system, time, ct), ct),
             answer => $"The balance is now {Answers.Read<AccountDto>(answer).Balance}.");
-        return await ShowAsync(id, ct);
+        return await AnsweredAsync(() => ShowAsync(id, ct));
     }
 
     private async Task<IActionResult> ShowAsync(Guid id, CancellationToken ct, string? cursor = null)
@@ -94,9 +98,10 @@ public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvid
             Holder = personal.KeyOf(user).Open(user.FullName);
         }
         Limits = Answers.Read<AccountLimitsView>(await AccountLimits.Get(id, User, db, ct));
-        var pending = await ListTransactions.Handle(TransactionLifecycle.Wire(TransactionType.Transfer), TransactionLifecycle.Wire(TransactionStatus.Pending), id,
-            null, null, 50, null, Request, User, db, ct);
-        Holds = Answers.IsSuccess(pending) ? Answers.Read<List<TransactionDto>>(pending).Where(t => t.HeldAmount is not null && t.OriginAccountId == id).ToList() : [];
+        // Every hold open on the wallet (what the "on hold" figure sums), soonest to expire first.
+        var pending = TransactionLifecycle.Wire(TransactionStatus.Pending);
+        Holds = (await db.Transactions.AsNoTracking().Where(t => t.OriginAccountId == id && t.HeldAmount != null && t.Status == pending)
+            .OrderBy(t => t.ExpiresAt).ThenBy(t => t.Id).ToListAsync(ct)).Select(TransactionDto.From).ToList();
         var movements = await ListTransactions.HandleForAccount(id, 20, cursor, Request, User, db, ct);
         if (Answers.IsSuccess(movements))
         {

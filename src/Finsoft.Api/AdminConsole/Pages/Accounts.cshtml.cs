@@ -6,7 +6,6 @@ using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.Infrastructure.Security;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.AdminConsole.Pages;
@@ -26,7 +25,6 @@ public sealed class AccountsModel(FinsoftDb db, PersonalData personal) : FormPag
     public IReadOnlyList<AccountDto> Newest { get; private set; } = [];
 
     public string? Next { get; private set; }
-
 
     public async Task<IActionResult> OnGetAsync(string? search, string? cursor, CancellationToken ct)
     {

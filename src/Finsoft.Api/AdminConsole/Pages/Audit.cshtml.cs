@@ -1,7 +1,6 @@
 using Finsoft.Api.Features.Audit;
 using Finsoft.Api.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Finsoft.Api.AdminConsole.Pages;
 
@@ -16,7 +15,6 @@ public sealed class AuditModel(FinsoftDb db) : FormPageModel
     public IReadOnlyList<AuditEndpoints.AuditEventDto> Events { get; private set; } = [];
 
     public string? Next { get; private set; }
-
 
     public async Task OnGetAsync(string? @event, Guid? user, string? cursor, CancellationToken ct)
     {

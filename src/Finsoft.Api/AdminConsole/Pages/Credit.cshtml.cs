@@ -38,8 +38,7 @@ public sealed class CreditModel(FinsoftDb db, TimeProvider time) : FormPageModel
         var request = new Products.Request(name, currency?.Trim().ToUpperInvariant(), minAmount, maxAmount, minTermMonths, maxTermMonths, aprByGrade,
             originationFee, amortization, graceDays, lateFee);
         Tell(await Products.Create(request, User, db, audit, time, ct), answer => $"{Answers.Read<Products.ProductDto>(answer).Name} is offered from now on.");
-        await ShowAsync(null, ct);
-        return Page();
+        return await AnsweredAsync(() => ShowAsync(null, ct));
     }
 
     public async Task<IActionResult> OnPostArchiveAsync(Guid id, [FromServices] AuditTrail audit, CancellationToken ct)
@@ -49,8 +48,7 @@ public sealed class CreditModel(FinsoftDb db, TimeProvider time) : FormPageModel
             return Forbid(ConsoleSetup.Scheme);
         }
         Tell(await Products.Archive(id, User, db, audit, time, ct), _ => "Withdrawn: no new offers; its loans run on.");
-        await ShowAsync(null, ct);
-        return Page();
+        return await AnsweredAsync(() => ShowAsync(null, ct));
     }
 
     private async Task ShowAsync(string? cursor, CancellationToken ct)

@@ -1,4 +1,5 @@
 using Finsoft.Api.Infrastructure.Http;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Finsoft.Api.AdminConsole.Pages;
 
@@ -7,7 +8,9 @@ public abstract class FormPageModel : HandledPageModel
 {
     public const string Expired = "The form has expired; it is drawn again below.";
 
-    public string? Notice { get; protected set; }
+    /// <summary>What a success said, carried to the page's next GET (post/redirect/get) in the console's TempData cookie.</summary>
+    [TempData]
+    public string? Notice { get; set; }
 
     public string? Error { get; protected set; }
 
@@ -27,6 +30,19 @@ public abstract class FormPageModel : HandledPageModel
             Refuse(answer);
         }
     }
+
+    /// <summary>
+    /// The end of a form's send: a success is drawn again by a GET of the page (post/redirect/get), so a refresh does not send
+    /// the form again and the page's links are its own; a refusal is drawn at once, with its status and the form as sent.
+    /// </summary>
+    protected async Task<IActionResult> AnsweredAsync(Func<Task<IActionResult>> draw) =>
+        Error is null ? LocalRedirect(Request.PathBase + Request.Path) : await draw();
+
+    protected Task<IActionResult> AnsweredAsync(Func<Task> draw) => AnsweredAsync(async () =>
+    {
+        await draw();
+        return Page();
+    });
 
     /// <summary>The handler's refusal in words, answered with its status (a 422 stays a 422).</summary>
     protected void Refuse(JsonBody answer) => (Error, Response.StatusCode) = (Answers.Problem(answer), answer.StatusCode);

@@ -28,26 +28,36 @@ public sealed class PrivacyModel(FinsoftDb db, TimeProvider time) : FormPageMode
 
     public Task OnGetAsync(string? status, string? cursor, CancellationToken ct) => ShowAsync(status, cursor, ct);
 
-    public async Task OnPostProcessAsync(Guid id, [FromServices] UnitOfWork work, [FromServices] Erasure erasure, [FromServices] AuditTrail audit,
-        CancellationToken ct)
+    public async Task<IActionResult> OnPostProcessAsync(Guid id, bool confirm, [FromServices] UnitOfWork work, [FromServices] Erasure erasure,
+        [FromServices] AuditTrail audit, CancellationToken ct)
     {
+        if (!confirm)
+        {
+            Error = "Tick the confirmation first: an erasure cannot be undone, and a rectification is done only once the profile is corrected.";
+            return await AnsweredAsync(() => ShowAsync(null, null, ct));
+        }
         Tell(await DataRequests.Process(id, User, db, work, erasure, audit, time, ct),
             answer => Answers.Read<DataRequestDto>(answer) is { Type: DataRequestType.Erasure } erased
                 ? $"Erased. {(erased.LegalHolds is { Count: > 0 } ? "Records the law keeps are sealed until their hold ends, then shredded." : "Their key is destroyed.")}"
                 : "Marked done: the corrections were made in their profile.");
-        await ShowAsync(null, null, ct);
+        return await AnsweredAsync(() => ShowAsync(null, null, ct));
     }
 
-    public async Task OnPostRejectAsync(Guid id, string? reason, [FromServices] AuditTrail audit, CancellationToken ct)
+    public async Task<IActionResult> OnPostRejectAsync(Guid id, string? reason, [FromServices] AuditTrail audit, CancellationToken ct)
     {
         Tell(await DataRequests.Reject(id, new DataRequests.RejectRequest(reason), User, db, audit, time, ct), _ => "Refused; the person is told why.");
-        await ShowAsync(null, null, ct);
+        return await AnsweredAsync(() => ShowAsync(null, null, ct));
     }
 
-    public async Task OnPostRevokeTppAsync(Guid id, [FromServices] AuditTrail audit, CancellationToken ct)
+    public async Task<IActionResult> OnPostRevokeTppAsync(Guid id, bool confirm, [FromServices] AuditTrail audit, CancellationToken ct)
     {
+        if (!confirm)
+        {
+            Error = "Tick the confirmation first: a revoked TPP's consents end for good.";
+            return await AnsweredAsync(() => ShowAsync(null, null, ct));
+        }
         Tell(await Features.Psd2.Tpps.Revoke(id, User, db, audit, time, ct), answer => $"{Answers.Read<Tpps.Response>(answer).Name} is revoked; its consents ended.");
-        await ShowAsync(null, null, ct);
+        return await AnsweredAsync(() => ShowAsync(null, null, ct));
     }
 
     private async Task ShowAsync(string? status, string? cursor, CancellationToken ct)

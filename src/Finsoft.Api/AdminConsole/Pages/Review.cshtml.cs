@@ -29,7 +29,7 @@ public sealed class ReviewModel(FinsoftDb db) : FormPageModel
     {
         Tell(await Reviews.Decide(id, new Reviews.DecisionRequest(decision, note), User, db, work, engine, risk, audit, time, ct),
             answer => $"Decided: the review is now {Answers.Read<Reviews.ReviewDto>(answer).Status.Replace('_', ' ')}.");
-        return await ShowAsync(id, ct);
+        return await AnsweredAsync(() => ShowAsync(id, ct));
     }
 
     private async Task<IActionResult> ShowAsync(Guid id, CancellationToken ct)

@@ -6,13 +6,13 @@ using Finsoft.Api.MoneyPath.Engine;
 using Finsoft.Api.MoneyPath.Outbox;
 using Finsoft.Ledger;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.AdminConsole.Pages;
 
 /// <summary>
-/// One transaction with the journal entries that booked it (each posting's account and side) and monitoring's decision;
+/// One transaction with the journal entries that booked it (each posting's account and side), the events the stream carried
+/// about it, and monitoring's decision;
 /// an admin reverses, captures, voids or retries it through the API's handlers, after confirming, once however often the
 /// form is sent. Whether the move is allowed is the handler's to say; its refusal is shown.
 /// </summary>
@@ -25,6 +25,10 @@ public sealed class TransactionModel(FinsoftDb db) : FormPageModel
     public TransactionDto? Transaction { get; private set; }
 
     public IReadOnlyList<Entry> Entries { get; private set; } = [];
+
+    public sealed record EventLine(long Position, string Type, DateTime OccurredAt);
+
+    public IReadOnlyList<EventLine> Events { get; private set; } = [];
 
     public string ActionKey { get; private set; } = "";
 
@@ -39,7 +43,7 @@ public sealed class TransactionModel(FinsoftDb db) : FormPageModel
         if (!confirm)
         {
             Error = "Tick the confirmation first: this moves money.";
-            return await ShowAsync(id, ct);
+            return await AnsweredAsync(() => ShowAsync(id, ct));
         }
         Func<Task<JsonBody>>? handler = action switch
         {
@@ -50,7 +54,7 @@ public sealed class TransactionModel(FinsoftDb db) : FormPageModel
             _ => null,
         };
         Tell(handler is null ? null : await MoneyActions.RunAsync(HttpContext, db, key, $"transactions/{action}", id, handler, ct), _ => $"Done: {action}.");
-        return await ShowAsync(id, ct);
+        return await AnsweredAsync(() => ShowAsync(id, ct));
     }
 
     private async Task<IActionResult> ShowAsync(Guid id, CancellationToken ct)
@@ -71,7 +75,26 @@ public sealed class TransactionModel(FinsoftDb db) : FormPageModel
             var amount = Money.Format(Math.Abs(p.Amount), Currency.Get(p.Currency));
             return new Posting(p.AccountId, systemCodes.GetValueOrDefault(p.AccountId), p.Amount > 0 ? amount : "", p.Amount < 0 ? amount : "");
         }).ToList())).ToList();
+        Events = await EventsAsync(Transaction, ct);
         ActionKey = MoneyActions.NewKey();
         return Page();
+    }
+
+    /// <summary>
+    /// The events about this transaction (its own JSON, by id), found through its wallet's index on the stream: a system
+    /// account's events are the whole platform's, a long walk.
+    /// </summary>
+    private async Task<IReadOnlyList<EventLine>> EventsAsync(TransactionDto transaction, CancellationToken ct)
+    {
+        var sides = new[] { transaction.OriginAccountId, transaction.DestinationAccountId }.OfType<Guid>().ToList();
+        var wallet = await db.Accounts.AsNoTracking().Where(a => sides.Contains(a.Id) && a.Kind == AccountKind.Wallet).Select(a => (Guid?)a.Id)
+            .FirstOrDefaultAsync(ct);
+        if (wallet is not { } id)
+        {
+            return [];
+        }
+        var itself = $"\"id\":\"{transaction.Id}\"";
+        return await db.Events.AsNoTracking().Where(e => (e.OriginAccountId == id || e.DestinationAccountId == id) && e.Data.Contains(itself))
+            .OrderBy(e => e.Position).Take(50).Select(e => new EventLine(e.Position, e.Type, e.OccurredAt)).ToListAsync(ct);
     }
 }

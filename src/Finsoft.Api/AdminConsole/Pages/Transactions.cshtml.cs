@@ -1,7 +1,6 @@
 using Finsoft.Api.Features.Transactions;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Outbox;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Finsoft.Api.AdminConsole.Pages;
 
@@ -17,7 +16,6 @@ public sealed class TransactionsModel(FinsoftDb db) : FormPageModel
     public IReadOnlyList<TransactionDto> Transactions { get; private set; } = [];
 
     public string? Next { get; private set; }
-
 
     public async Task OnGetAsync(string? type, string? status, Guid? account, DateTime? from, DateTime? to, string? cursor, CancellationToken ct)
     {

@@ -33,21 +33,21 @@ public sealed class UserModel(FinsoftDb db, PersonalData personal, TimeProvider 
     public async Task<IActionResult> OnPostRoleAsync(Guid id, string? role, [FromServices] AuditTrail audit, CancellationToken ct)
     {
         Tell(await AdminUsers.Update(id, new AdminUsers.UpdateRequest(role, null), User, db, personal, audit, time, ct),
-            answer => $"The role is now {Answers.Read<UserDto>(answer).Role}; their open sessions carry it from their next request.");
-        return await ShowAsync(id, ct);
+            answer => $"The role is now {Answers.Read<UserDto>(answer).Role}. Sessions signed in under the old role have ended: they sign in again.");
+        return await AnsweredAsync(() => ShowAsync(id, ct));
     }
 
     public async Task<IActionResult> OnPostActiveAsync(Guid id, bool active, [FromServices] AuditTrail audit, CancellationToken ct)
     {
         Tell(await AdminUsers.Update(id, new AdminUsers.UpdateRequest(null, active), User, db, personal, audit, time, ct),
             _ => active ? "Reactivated: they can sign in again." : "Deactivated: every session ended, and they cannot sign in.");
-        return await ShowAsync(id, ct);
+        return await AnsweredAsync(() => ShowAsync(id, ct));
     }
 
-    public async Task<IActionResult> OnPostUnlockAsync(Guid id, [FromServices] SignInGuard guard, [FromServices] AuditTrail audit, CancellationToken ct)
+    public async Task<IActionResult> OnPostUnlockAsync(Guid id, [FromServices] AuditTrail audit, CancellationToken ct)
     {
-        Tell(await AdminUsers.Unlock(id, User, db, personal, guard, audit, ct), _ => "Unlocked: they can sign in again now.");
-        return await ShowAsync(id, ct);
+        Tell(await AdminUsers.Unlock(id, User, db, personal, audit, time, ct), _ => "Unlocked: they can sign in again now.");
+        return await AnsweredAsync(() => ShowAsync(id, ct));
     }
 
     public async Task<IActionResult> OnPostProfileAsync(Guid id, string? cuit, string? phone, string? company, string? birthDate, string? country,
@@ -57,13 +57,13 @@ public sealed class UserModel(FinsoftDb db, PersonalData personal, TimeProvider 
         var request = new Profiles.Request(Blank(cuit), Blank(phone), Blank(company), Blank(birthDate), Blank(country));
         Tell(await Profiles.PutAny(id, request, User, db, sensitive, personal, screener, work, audit, time, ct),
             _ => "Profile saved; the person was screened again as it now describes them.");
-        var shown = await ShowAsync(id, ct);
-        if (Error is not null && Profile is not null)
+        return await AnsweredAsync(async () =>
         {
+            var shown = await ShowAsync(id, ct);
             // Refused: the form keeps what was typed, to be mended, rather than what is stored.
-            Profile = Profile with { Cuit = cuit, Phone = phone, Company = company, BirthDate = birthDate, Country = country };
-        }
-        return shown;
+            Profile = Profile is null ? null : Profile with { Cuit = cuit, Phone = phone, Company = company, BirthDate = birthDate, Country = country };
+            return shown;
+        });
     }
 
     /// <summary>Makes the person a joint holder of another's wallet, found by its CLABE (what the holder reads out) or its id.</summary>
@@ -75,17 +75,17 @@ public sealed class UserModel(FinsoftDb db, PersonalData personal, TimeProvider 
         if (accountId is null)
         {
             (Error, Response.StatusCode) = ("No wallet has this CLABE or id.", StatusCodes.Status404NotFound);
-            return await ShowAsync(id, ct);
+            return await AnsweredAsync(() => ShowAsync(id, ct));
         }
         Tell(await AccountGrants.Grant(id, new AccountGrants.Request(accountId), User, db, audit, time, ct),
             _ => "They now hold the wallet jointly: they can see it and move its money.");
-        return await ShowAsync(id, ct);
+        return await AnsweredAsync(() => ShowAsync(id, ct));
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid id, Guid accountId, [FromServices] AuditTrail audit, CancellationToken ct)
     {
         Tell(await AccountGrants.Revoke(id, accountId, User, db, audit, ct), _ => "They no longer hold that wallet.");
-        return await ShowAsync(id, ct);
+        return await AnsweredAsync(() => ShowAsync(id, ct));
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

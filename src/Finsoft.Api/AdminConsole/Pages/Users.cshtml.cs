@@ -1,19 +1,19 @@
+using Finsoft.Api.Features.Aml;
 using Finsoft.Api.Features.Identity;
 using Finsoft.Api.Features.Users;
+using Finsoft.Api.Infrastructure.Audit;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.Infrastructure.Security;
 using Microsoft.AspNetCore.Authorization;
-using Finsoft.Api.Features.Aml;
-using Finsoft.Api.Infrastructure.Audit;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Finsoft.Api.AdminConsole.Pages;
 
 /// <summary>Users, a page at a time, found by exact email or whole name words: the API's user administration list.</summary>
 [Authorize(Policy = ConsoleSetup.Policies.Admin)]
-public sealed class UsersModel(FinsoftDb db, PersonalData personal) : FormPageModel
+public sealed class UsersModel(FinsoftDb db, PersonalData personal, TimeProvider time) : FormPageModel
 {
+    public DateTime Now => time.GetUtcNow().UtcDateTime;
 
     public string? Search { get; private set; }
 
@@ -22,7 +22,6 @@ public sealed class UsersModel(FinsoftDb db, PersonalData personal) : FormPageMo
     public IReadOnlyList<UserDto> Users { get; private set; } = [];
 
     public string? Next { get; private set; }
-
 
     public async Task OnGetAsync(string? search, string? role, string? cursor, CancellationToken ct)
     {
@@ -37,8 +36,8 @@ public sealed class UsersModel(FinsoftDb db, PersonalData personal) : FormPageMo
     }
 
     /// <summary>Creates a user with a role through the API's handler: the same checks, screening and audit record.</summary>
-    public async Task OnPostCreateAsync(string? fullName, string? email, string? password, string? role, [FromServices] Passwords passwords,
-        [FromServices] Screener screener, [FromServices] AuditTrail audit, [FromServices] TimeProvider time, CancellationToken ct)
+    public async Task<IActionResult> OnPostCreateAsync(string? fullName, string? email, string? password, string? role, [FromServices] Passwords passwords,
+        [FromServices] Screener screener, [FromServices] AuditTrail audit, CancellationToken ct)
     {
         Tell(await AdminUsers.Create(new AdminUsers.CreateRequest(fullName, email, password, role), User, db, passwords, personal, screener, audit, time, ct),
             answer =>
@@ -46,7 +45,6 @@ public sealed class UsersModel(FinsoftDb db, PersonalData personal) : FormPageMo
                 var user = Answers.Read<UserDto>(answer);
                 return $"{user.FullName} ({user.Email}) can now sign in as {user.Role}.";
             });
-        await OnGetAsync(null, null, null, ct);
-        Next = null; // built from this POST's address; the list's own pages are reached from a GET
+        return await AnsweredAsync(() => OnGetAsync(null, null, null, ct));
     }
 }

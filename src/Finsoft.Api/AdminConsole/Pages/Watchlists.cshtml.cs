@@ -1,6 +1,7 @@
 using System.Text;
 using Finsoft.Api.Features.Aml;
 using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Store;
 using Microsoft.AspNetCore.Authorization;
@@ -29,15 +30,25 @@ public sealed class WatchlistsModel(FinsoftDb db) : FormPageModel
         {
             return Forbid(ConsoleSetup.Scheme);
         }
-        if (string.IsNullOrWhiteSpace(source) || format is not (Watchlists.OfacSdn or Watchlists.OfacAlt or Watchlists.FtmJsonl) || file is null)
+        // The handler's rules for the source's name and the format, then the file.
+        var validation = new Validation().Required("source", source, maxLength: 100);
+        if (format is not (Watchlists.OfacSdn or Watchlists.OfacAlt or Watchlists.FtmJsonl))
         {
-            (Error, Response.StatusCode) = ("Name the source, choose its format and the file.", StatusCodes.Status422UnprocessableEntity);
+            validation.Add("format", "Choose the file's format.");
+        }
+        if (file is null)
+        {
+            validation.Add("file", "Choose the file.");
+        }
+        if (!validation.IsValid)
+        {
+            Refuse(validation.Result);
         }
         else
         {
-            using var reader = new StreamReader(file.OpenReadStream(), Encoding.UTF8);
+            using var reader = new StreamReader(file!.OpenReadStream(), Encoding.UTF8);
             var text = await reader.ReadToEndAsync(ct);
-            var (loaded, problem) = await Watchlists.LoadAsync(db, work, source.Trim(), format, text, CurrentUser.From(User).Id, time.UtcNow(), ct);
+            var (loaded, problem) = await Watchlists.LoadAsync(db, work, source!.Trim(), format!, text, CurrentUser.From(User).Id, time.UtcNow(), ct);
             if (loaded is null)
             {
                 (Error, Response.StatusCode) = (problem, StatusCodes.Status422UnprocessableEntity);
@@ -47,7 +58,6 @@ public sealed class WatchlistsModel(FinsoftDb db) : FormPageModel
                 Notice = $"{loaded.Source} version {loaded.Version} loaded with {loaded.EntryCount} entries.";
             }
         }
-        await OnGetAsync(ct);
-        return Page();
+        return await AnsweredAsync(() => OnGetAsync(ct));
     }
 }

@@ -20,13 +20,13 @@ public sealed class WebhookModel(FinsoftDb db, TimeProvider time) : FormPageMode
     public async Task<IActionResult> OnPostRetryAsync(Guid id, Guid deliveryId, CancellationToken ct)
     {
         Tell(await WebhookDeliveries.Retry(id, deliveryId, User, db, time, ct), _ => "Queued: it is sent again now, with a fresh round of retries.");
-        return await ShowAsync(id, null, ct);
+        return await AnsweredAsync(() => ShowAsync(id, null, ct));
     }
 
     public async Task<IActionResult> OnPostEnableAsync(Guid id, CancellationToken ct)
     {
         Tell(await WebhookEndpoints.Enable(id, User, db, time, ct), _ => "Enabled: deliveries resume from where they stopped.");
-        return await ShowAsync(id, null, ct);
+        return await AnsweredAsync(() => ShowAsync(id, null, ct));
     }
 
     private async Task<IActionResult> ShowAsync(Guid id, string? cursor, CancellationToken ct)

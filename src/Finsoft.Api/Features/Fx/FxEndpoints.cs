@@ -9,7 +9,8 @@ public static class FxEndpoints
     {
         var fx = app.MapGroup("/api/v1/fx").WithTags("Currencies").RequireAuthorization(Policies.SignedIn).ProducesError(400, 401, 422);
         fx.MapGet("/rates", FxRates.Current).Produces<FxRates.RateInForce>().ProducesError(404);
-        fx.MapGet("/rates/recorded", FxRates.List).Produces<List<FxRates.RateDto>>();
+        // Staff's: the list holds rates that take effect later, which customers must not see before they apply.
+        fx.MapGet("/rates/recorded", FxRates.List).RequireAuthorization(Policies.Insights).Produces<List<FxRates.RateDto>>().ProducesError(403);
         fx.MapPost("/rates", FxRates.Create).RequireAuthorization(Policies.Admin).Produces<FxRates.RateDto>(201).ProducesError(403);
         fx.MapPost("/quotes", FxQuotes.Create).RequireAuthorization(Policies.MoveMoney).Produces<FxQuotes.QuoteDto>(201).ProducesError(403, 404);
         return app;

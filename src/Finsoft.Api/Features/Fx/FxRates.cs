@@ -70,7 +70,7 @@ public static class FxRates
         return reverse is null ? null : new ExchangeRate(to, from, decimal.Parse(reverse.Rate, System.Globalization.CultureInfo.InvariantCulture)).Inverse();
     }
 
-    /// <summary>Every rate recorded, the newest first: what was priced when, and by whom.</summary>
+    /// <summary>Every rate recorded, the newest first: what was priced when, those that take effect later too.</summary>
     public static async Task<JsonBody> List(int? limit, string? cursor, HttpRequest http, FinsoftDb db, CancellationToken ct) =>
         PageRequest.TryParse(limit, cursor, out var page, out var problem)
             ? await PageResponse.ReadAsync(db.FxRates, page, newestFirst: true, http, RateDto.From, ct)

@@ -55,6 +55,8 @@ public sealed class SignInGuard(IOptions<FinsoftOptions> options, TimeProvider t
         {
             await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(u => u.FailedLogins, 0).SetProperty(u => u.FailureWindowStart, (DateTime?)null).SetProperty(u => u.LockedUntil, (DateTime?)null), ct);
+            // The row in hand says so too: the user it answers (a sign-in's) shows no lapsed lock.
+            (user.FailedLogins, user.FailureWindowStart, user.LockedUntil) = (0, null, null);
         }
     }
 

@@ -151,9 +151,10 @@ public static class AdminUsers
 
     /// <summary>
     /// Lifts a lockout before it runs out (the person called in and proved who they are): the failure count starts again.
-    /// Sessions are untouched, as a lockout never ended them. Unlocking a user who is not locked changes nothing and records nothing.
+    /// Sessions are untouched, as a lockout never ended them. The lock is lifted by a conditional UPDATE, so of two unlocks at
+    /// once one lifts it and is audited; unlocking a user who is not locked changes nothing and records nothing.
     /// </summary>
-    public static async Task<JsonBody> Unlock(Guid id, ClaimsPrincipal principal, FinsoftDb db, PersonalData personal, SignInGuard guard, AuditTrail audit,
+    public static async Task<JsonBody> Unlock(Guid id, ClaimsPrincipal principal, FinsoftDb db, PersonalData personal, AuditTrail audit, TimeProvider time,
         CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.DeletedAt == null, ct);
@@ -161,16 +162,22 @@ public static class AdminUsers
         {
             return UserNotFound();
         }
-        if (guard.IsLocked(user))
+        if (user.ErasedAt is not null)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await guard.ClearFailuresAsync(db, user, ct);
-            audit.Add(db, AuditEvents.UserUnlocked, CurrentUser.From(principal).Id, user.Id, new { locked_until = user.LockedUntil });
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == id, ct);
+            return ApiResults.Problem(StatusCodes.Status409Conflict, "This person was erased at their request; the account stays closed", errorCode: "user_erased");
         }
-        return ApiResults.Ok(UserDto.From(user, personal));
+        var now = time.UtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var lifted = await db.Users.Where(u => u.Id == id && u.LockedUntil > now).ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.FailedLogins, 0).SetProperty(u => u.FailureWindowStart, (DateTime?)null).SetProperty(u => u.LockedUntil, (DateTime?)null)
+            .SetProperty(u => u.UpdatedAt, now), ct);
+        if (lifted == 1)
+        {
+            audit.Add(db, AuditEvents.UserUnlocked, CurrentUser.From(principal).Id, id, new { locked_until = user.LockedUntil });
+            await db.SaveChangesAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        return ApiResults.Ok(UserDto.From(await db.Users.AsNoTracking().SingleAsync(u => u.Id == id, ct), personal));
     }
 
     /// <summary>Soft delete: the row stays (journal and audit refer to it); sign-in and every session end. Not the last active admin.</summary>

@@ -19,7 +19,7 @@ public static class UsersEndpoints
         admin.MapPost("/", AdminUsers.Create).Produces<UserDto>(201).ProducesError(409, 422);
         admin.MapGet("/{id:guid}", AdminUsers.Get).Produces<UserDto>().ProducesError(404);
         admin.MapPatch("/{id:guid}", AdminUsers.Update).Produces<UserDto>().ProducesError(404, 409, 422);
-        admin.MapPost("/{id:guid}/unlock", AdminUsers.Unlock).Produces<UserDto>().ProducesError(404);
+        admin.MapPost("/{id:guid}/unlock", AdminUsers.Unlock).Produces<UserDto>().ProducesError(404, 409);
         admin.MapDelete("/{id:guid}", AdminUsers.Delete).Produces<StatusMessage>().ProducesError(404, 409);
         admin.MapGet("/{id:guid}/profile", Profiles.GetAny).Produces<Profiles.ProfileDto>().ProducesError(404);
         admin.MapPut("/{id:guid}/profile", Profiles.PutAny).Produces<Profiles.ProfileDto>().ProducesError(404, 409, 422);

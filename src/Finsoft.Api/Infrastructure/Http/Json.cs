@@ -49,7 +49,7 @@ public sealed class AmountTextConverter : JsonConverter<string>
 public sealed class VerbatimKeysConverter : JsonConverter<Dictionary<string, string>>
 {
     public override Dictionary<string, string>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        JsonSerializer.Deserialize<Dictionary<string, string>>(ref reader, new JsonSerializerOptions(options) { DictionaryKeyPolicy = null });
+        JsonSerializer.Deserialize<Dictionary<string, string>>(ref reader, options); // keys are read as sent under any policy
 
     public override void Write(Utf8JsonWriter writer, Dictionary<string, string> value, JsonSerializerOptions options)
     {
