@@ -102,6 +102,9 @@ public sealed class ConsoleScreensTests
         await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Balance sheet" })).ToContainTextAsync("assets = liabilities + equity");
         await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Exchange rates recorded" })).ToContainTextAsync("USD/MXN");
         await Assertions.Expect(page.Locator("#base")).ToHaveCountAsync(0); // recording rates is the admins'
+        // The analyst verifies the ledger.
+        await page.ClickAsync("text=Verify the ledger");
+        await Assertions.Expect(page.Locator("main h2").First).ToHaveTextAsync("The ledger verifies");
         Assert.Equal(403, (await page.GotoAsync("/console/privacy"))!.Status);
 
         // A viewer sees payments and lists, not the review queue, credit, privacy or a webhook's deliveries.
@@ -193,6 +196,20 @@ public sealed class ConsoleScreensTests
         Assert.NotEqual("20000.00", balance);
         Assert.Equal("20000.00", await w.Api.BalanceAsync(w.Dana.Token, w.Wallet));
         Assert.Equal(1, await w.App.WithDbAsync(db => db.Transactions.CountAsync(t => t.Type == "ADJUSTMENT")));
+
+        // A verification job started here records a checkpoint; the overview then says how far the ledger is proven.
+        await page.GotoAsync("/console/ledger");
+        await page.SelectOptionAsync("#kind", "full");
+        await page.ClickAsync("form:has(#kind) button[type=submit]");
+        await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("full verification");
+        var job = (await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/ledger/verifications", token: w.Admin.Token))[0].GetProperty("id").GetGuid();
+        for (var wait = 0; wait < 200 && (await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/ledger/verifications/{job}", token: w.Admin.Token))
+            .GetProperty("status").GetString() != "completed"; wait++)
+        {
+            await Task.Delay(100);
+        }
+        await page.GotoAsync("/console");
+        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "At a glance" })).ToContainTextAsync("0 entries since the ledger was proven");
 
         // A rate recorded in the console is the one in force.
         await page.GotoAsync("/console/ledger");

@@ -11,7 +11,10 @@ using Microsoft.Extensions.Options;
 
 namespace Finsoft.Api.AdminConsole.Pages;
 
-/// <summary>The overview: two weeks of volume by day and by type in one currency, balances per currency, the latest movements, open reviews.</summary>
+/// <summary>
+/// The overview: two weeks of volume by day and by type in one currency, balances per currency, the latest movements, open
+/// reviews, and how far the ledger is proven (its newest checkpoint against the journal's last entry).
+/// </summary>
 public sealed class IndexModel(FinsoftDb db, IOptions<FinsoftOptions> options, TimeProvider time) : PageModel
 {
     public const int Days = 14;
@@ -28,6 +31,16 @@ public sealed class IndexModel(FinsoftDb db, IOptions<FinsoftOptions> options, T
 
     public int OpenReviews { get; private set; }
 
+    public sealed record Proof(long Sequence, DateTime At);
+
+    /// <summary>The newest checkpoint a verification proved, or none yet.</summary>
+    public Proof? Proven { get; private set; }
+
+    public long LastEntry { get; private set; }
+
+    /// <summary>The newest finished verification job found the ledger broken (it stays said until one passes).</summary>
+    public bool LastVerificationFailed { get; private set; }
+
     public async Task OnGetAsync(string? currency, CancellationToken ct)
     {
         var wallets = await db.Accounts.AsNoTracking().Where(a => a.Kind == AccountKind.Wallet && a.ClosedAt == null)
@@ -42,6 +55,10 @@ public sealed class IndexModel(FinsoftDb db, IOptions<FinsoftOptions> options, T
         Recent = (await db.Transactions.AsNoTracking().OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(10).ToListAsync(ct))
             .Select(TransactionDto.ForStaff).ToList();
         OpenReviews = await db.Reviews.CountAsync(r => ReviewStatus.Undecided.Contains(r.Status), ct);
+        Proven = await db.LedgerCheckpoints.AsNoTracking().OrderByDescending(c => c.Sequence).Select(c => new Proof(c.Sequence, c.CreatedAt)).FirstOrDefaultAsync(ct);
+        LastEntry = await db.JournalEntries.MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
+        LastVerificationFailed = await db.LedgerVerifications.AsNoTracking().Where(v => v.Ok != null).OrderByDescending(v => v.CreatedAt)
+            .Select(v => v.Ok == false).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>Every day of the window, a day without movements as a zero bar.</summary>

@@ -1,4 +1,5 @@
 using Finsoft.Api.Features.Fx;
+using Finsoft.Api.Features.Ledger;
 using Finsoft.Api.Features.Reports;
 using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Auth;
@@ -13,7 +14,8 @@ using Microsoft.Extensions.Options;
 namespace Finsoft.Api.AdminConsole.Pages;
 
 /// <summary>
-/// The books: ledger verification (<c>GET /ledger/verify</c>), the four accounting reports in one currency as of a day's end
+/// The books: ledger verification (<c>GET /ledger/verify</c>, and the verification jobs an admin starts, which record a
+/// checkpoint: <c>/ledger/verifications</c>), the four accounting reports in one currency as of a day's end
 /// (the <c>/reports</c> handlers; asked for with the form, as they sum the whole journal), and the exchange rates recorded, of
 /// which an admin records new ones.
 /// </summary>
@@ -38,6 +40,8 @@ public sealed class LedgerModel(FinsoftDb db, IOptions<FinsoftOptions> options, 
 
     public AccountingReports.CashFlow? Cash { get; private set; }
 
+    public IReadOnlyList<LedgerVerifications.VerificationDto> Jobs { get; private set; } = [];
+
     public IReadOnlyList<FxRates.RateDto> Rates { get; private set; } = [];
 
     /// <summary>Of the rates listed, those in force now for their pair.</summary>
@@ -59,6 +63,21 @@ public sealed class LedgerModel(FinsoftDb db, IOptions<FinsoftOptions> options, 
     {
         Report = await verifier.VerifyAsync(ct);
         await ShowAsync(null, null, ct);
+    }
+
+    /// <summary>Queues a verification job: an incremental one proves what came since the last checkpoint, a full one the whole journal.</summary>
+    public async Task<IActionResult> OnPostJobAsync(string? kind, [FromServices] LedgerCheckpoints checkpoints, CancellationToken ct)
+    {
+        if (!User.IsInRole(Roles.Admin))
+        {
+            return Forbid(ConsoleSetup.Scheme);
+        }
+        Tell(await LedgerVerifications.Create(new LedgerVerifications.CreateRequest(kind), User, db, checkpoints, time, ct), answer =>
+        {
+            var job = Answers.Read<LedgerVerifications.VerificationDto>(answer);
+            return $"A {job.Kind} verification of entries {job.BaseSequence} to {job.TargetSequence} is queued; its progress shows below.";
+        });
+        return await AnsweredAsync(() => ShowAsync(null, null, ct));
     }
 
     public async Task<IActionResult> OnPostRateAsync(string? @base, string? quote, string? rate, DateTime? effectiveAt, CancellationToken ct)
@@ -115,6 +134,7 @@ public sealed class LedgerModel(FinsoftDb db, IOptions<FinsoftOptions> options, 
     {
         Currencies = await db.Accounts.AsNoTracking().Select(a => a.Currency).Distinct().OrderBy(c => c).ToListAsync(ct);
         Currency = string.IsNullOrEmpty(currency) ? options.Value.DefaultCurrency : currency;
+        Jobs = Answers.Read<List<LedgerVerifications.VerificationDto>>(await LedgerVerifications.List(5, null, Request, db, ct));
         var rates = await FxRates.List(25, cursor, Request, db, ct);
         if (Answers.IsSuccess(rates))
         {
