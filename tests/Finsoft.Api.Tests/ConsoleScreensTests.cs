@@ -16,7 +16,7 @@ public sealed class ConsoleScreensTests
 {
     /// <summary>A service with a watch-list match in review, a loan, a webhook endpoint, a data request and an exchange rate.</summary>
     private sealed record World(TestApp App, ApiClient Api, WebhookReceiver Receiver, ApiClient.Session Admin, ApiClient.Session Analyst,
-        ApiClient.Session Dana, ApiClient.Session Listed, Guid Wallet, Guid Loan, Guid Review, Guid Hook, Guid DataRequest) : IAsyncDisposable
+        ApiClient.Session Dana, ApiClient.Session Listed, Guid Wallet, Guid Loan, Guid Disbursement, Guid Review, Guid Hook, Guid DataRequest) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -50,8 +50,8 @@ public sealed class ConsoleScreensTests
         await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/credit/scores/{score}/review",
             new { decision = "override", grade = "A", note = "Known customer." }, analyst.Token);
         var offer = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/credit/offers", new { score_id = score }, dana.Token))[0];
-        var loan = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"/api/v1/credit/offers/{offer.GetProperty("id").GetGuid()}/accept",
-            new { account_id = wallet }, dana.Token, Guid.NewGuid().ToString())).GetProperty("id").GetGuid();
+        var loan = await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"/api/v1/credit/offers/{offer.GetProperty("id").GetGuid()}/accept",
+            new { account_id = wallet }, dana.Token, Guid.NewGuid().ToString());
 
         var receiver = await WebhookReceiver.StartAsync();
         var hook = (await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/webhooks/endpoints",
@@ -59,7 +59,8 @@ public sealed class ConsoleScreensTests
         var dataRequest = (await api.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/gdpr/data-requests",
             new { type = "rectification", details = "My company is Credito SA." }, dana.Token)).GetProperty("id").GetGuid();
         await api.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/fx/rates", new { @base = "USD", quote = "MXN", rate = "17.25" }, admin.Token);
-        return new World(app, api, receiver, admin, analyst, dana, listed, wallet, loan, review, hook, dataRequest);
+        return new World(app, api, receiver, admin, analyst, dana, listed, wallet, loan.GetProperty("id").GetGuid(), loan.GetProperty("disbursement_id").GetGuid(),
+            review, hook, dataRequest);
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class ConsoleScreensTests
             ("/console/accounts", "accounts-all"), ($"/console/accounts/{w.Wallet}", "account-with-loan"), ($"/console/users/{w.Dana.UserId}", "user"),
             ("/console/reviews", "reviews"), ($"/console/reviews/{w.Review}", "review"), ("/console/watchlists", "watchlists"),
             ("/console/credit", "credit"), ($"/console/loans/{w.Loan}", "loan"), ("/console/payments", "payments"), ($"/console/webhooks/{w.Hook}", "webhook"),
-            ("/console/privacy", "privacy"), ("/console/ledger?currency=MXN", "ledger-reports"),
+            ("/console/privacy", "privacy"), ("/console/ledger?currency=MXN", "ledger-reports"), ($"/console/transactions/{w.Disbursement}", "transaction-loan"),
         };
         foreach (var (width, height, size) in new[] { (1280, 800, "desktop"), (390, 844, "phone") })
         {
@@ -138,6 +139,7 @@ public sealed class ConsoleScreensTests
         await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "The person" })).ToContainTextAsync("locked");
         await page.ClickAsync("text=Unlock sign-in");
         await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("Unlocked");
+        Assert.DoesNotContain("handler=", page.Url, StringComparison.Ordinal); // answered by a redirect to the page
         await w.Api.LoginAsync(w.Dana.Email, w.Dana.Password);
 
         // A joint holder added by the wallet's CLABE, then taken back; the profile saved through the API's rules.
@@ -180,6 +182,7 @@ public sealed class ConsoleScreensTests
         {
             Form = tab.Context.APIRequest.CreateFormData().Append("__csrf", csrf!).Append("key", key!).Append("balance", "1.00").Append("description", "x"),
         });
+        Assert.Equal(422, unconfirmed.Status);
         Assert.Contains("Tick the confirmation", await unconfirmed.TextAsync(), StringComparison.Ordinal);
         Assert.Equal(balance, await w.Api.BalanceAsync(w.Dana.Token, w.Wallet));
         await page.FillAsync("#balance", "20000.00");
@@ -203,13 +206,16 @@ public sealed class ConsoleScreensTests
         await page.ClickAsync("form:has(#kind) button[type=submit]");
         await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("full verification");
         var job = (await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/ledger/verifications", token: w.Admin.Token))[0].GetProperty("id").GetGuid();
-        for (var wait = 0; wait < 200 && (await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/ledger/verifications/{job}", token: w.Admin.Token))
-            .GetProperty("status").GetString() != "completed"; wait++)
+        var status = "";
+        for (var wait = 0; wait < 600 && status != "completed"; wait++)
         {
             await Task.Delay(100);
+            status = (await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/ledger/verifications/{job}", token: w.Admin.Token)).GetProperty("status").GetString()!;
         }
+        Assert.Equal("completed", status);
         await page.GotoAsync("/console");
-        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "At a glance" })).ToContainTextAsync("0 entries since the ledger was proven");
+        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "At a glance" }))
+            .ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"(^|\s)0\s+entries since the ledger was proven"));
 
         // A rate recorded in the console is the one in force.
         await page.GotoAsync("/console/ledger");
@@ -235,6 +241,13 @@ public sealed class ConsoleScreensTests
 
         // The rectification, made in the profile above, is marked done.
         await page.GotoAsync("/console/privacy");
+        var unticked = await tab.Context.APIRequest.PostAsync($"/console/privacy?handler=process&id={w.DataRequest}", new()
+        {
+            Form = tab.Context.APIRequest.CreateFormData().Append("__csrf", (await page.Locator("input[name=__csrf]").First.GetAttributeAsync("value"))!),
+        });
+        Assert.Equal(422, unticked.Status); // not confirmed: nothing done
+        Assert.Equal("received", (await w.Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/gdpr/data-requests/{w.DataRequest}", token: w.Dana.Token))
+            .GetProperty("status").GetString());
         await page.CheckAsync($"#confirm-{w.DataRequest}");
         await page.ClickAsync("text=Mark corrected");
         await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("Marked done");

@@ -156,7 +156,13 @@ public sealed class ConsoleTests
         await page.FillAsync("#new-password", "correct-horse-battery");
         await page.SelectOptionAsync("#new-role", "customer");
         await page.ClickAsync("details form button[type=submit]");
-        await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("bruno.console@example.test");
+        await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("they can sign in now as customer");
+        await Assertions.Expect(page.Locator("main table")).ToContainTextAsync("bruno.console@example.test");
+        // A success is answered by a redirect to the page: a refresh sends nothing again, and the notice was said once.
+        Assert.DoesNotContain("handler=", page.Url, StringComparison.Ordinal);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("[role=status]")).ToHaveCountAsync(0);
+        Assert.Equal(1, await app.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Event == "user.created")));
         var bruno = await api.LoginAsync("bruno.console@example.test", "correct-horse-battery");
         var wallet = await api.CreateAccountAsync(bruno.Token);
 
@@ -247,8 +253,10 @@ public sealed class ConsoleTests
         await page.CheckAsync("#confirm");
         await page.ClickAsync("form:has(#confirm) button[type=submit]");
         await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("Done: reverse");
-        // The stream's events about it: made, then reversed.
+        // The stream's events about it, and only it (the deposit and the reversal have theirs on the same wallets): made, then reversed.
         var events = page.GetByRole(AriaRole.Region, new() { Name = "Events" });
+        await Assertions.Expect(events.Locator("tbody tr")).ToHaveCountAsync(3);
+        await Assertions.Expect(events).ToContainTextAsync("transaction.created");
         await Assertions.Expect(events).ToContainTextAsync("transaction.completed");
         await Assertions.Expect(events).ToContainTextAsync("transaction.reversed");
         var again = await tab.Context.APIRequest.PostAsync($"/console/transactions/{transfer}", new()

@@ -20,9 +20,10 @@ public static class Answers
 
     /// <summary>
     /// The console's own address of the next page. The handler builds it from the page's request, which after a refused form
-    /// names the form's handler: the link leaves it out, as a next page is a GET of the list.
+    /// names the form's handler: the link leaves it out, as a next page is a GET of the list, and the page's other parameters
+    /// that a list's next page does not need (<paramref name="drop"/>).
     /// </summary>
-    public static string? Next(JsonBody answer)
+    public static string? Next(JsonBody answer, params string[] drop)
     {
         if (!answer.Headers.TryGetValue("Link", out var link))
         {
@@ -30,7 +31,7 @@ public static class Answers
         }
         var next = link.Split('<', '>')[1];
         var (path, query) = (next.Split('?')[0], QueryHelpers.ParseQuery(next.Contains('?') ? next[next.IndexOf('?')..] : ""));
-        return QueryHelpers.AddQueryString(path, query.Where(q => q.Key != "handler").SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v))));
+        return QueryHelpers.AddQueryString(path, query.Where(q => q.Key != "handler" && !drop.Contains(q.Key)).SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v))));
     }
 
     /// <summary>A refusal in words for the page: the problem's message and each field's.</summary>

@@ -15,6 +15,9 @@ public static class ConsoleSetup
     public const string Scheme = "finsoft-console";
     public const string PathBase = "/console";
 
+    /// <summary>Carries a form's notice across its redirect (TempData).</summary>
+    public const string NoticeCookie = "finsoft-console-notice";
+
     /// <summary>Who may open which pages: staff read, analysts also work reviews and reports, admins do everything.</summary>
     public static class Policies
     {
@@ -48,7 +51,7 @@ public static class ConsoleSetup
         // What a form's success said crosses its redirect (post/redirect/get) in a cookie of the console's own, protected by Data Protection.
         services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(tempData =>
         {
-            tempData.Cookie.Name = "finsoft-console-notice";
+            tempData.Cookie.Name = NoticeCookie;
             tempData.Cookie.Path = PathBase;
             tempData.Cookie.HttpOnly = true;
             tempData.Cookie.SameSite = SameSiteMode.Strict;

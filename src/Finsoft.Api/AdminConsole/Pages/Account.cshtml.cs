@@ -74,7 +74,7 @@ public sealed class AccountModel(FinsoftDb db, PersonalData personal, TimeProvid
         }
         if (!confirm)
         {
-            Error = "Tick the confirmation first: this sets the balance.";
+            (Error, Response.StatusCode) = ("Tick the confirmation first: this sets the balance.", StatusCodes.Status422UnprocessableEntity);
             return await AnsweredAsync(() => ShowAsync(id, ct));
         }
         var request = new AdjustBalance.Request(balance?.Trim(), string.IsNullOrWhiteSpace(description) ? null : description.Trim(), null);

@@ -19,7 +19,7 @@ public abstract class FormPageModel : HandledPageModel
     {
         if (answer is null)
         {
-            Error = Expired;
+            (Error, Response.StatusCode) = (Expired, StatusCodes.Status422UnprocessableEntity);
         }
         else if (Answers.IsSuccess(answer))
         {

@@ -33,12 +33,12 @@ public sealed class IndexModel(FinsoftDb db, IOptions<FinsoftOptions> options, T
 
     public sealed record Proof(long Sequence, DateTime At);
 
-    /// <summary>The newest checkpoint a verification proved, or none yet.</summary>
+    /// <summary>The newest checkpoint a verification proved and none since has revoked, or none yet.</summary>
     public Proof? Proven { get; private set; }
 
     public long LastEntry { get; private set; }
 
-    /// <summary>The newest finished verification job found the ledger broken (it stays said until one passes).</summary>
+    /// <summary>The verification job that finished last failed (the books, or the job itself): said until one passes.</summary>
     public bool LastVerificationFailed { get; private set; }
 
     public async Task OnGetAsync(string? currency, CancellationToken ct)
@@ -55,9 +55,10 @@ public sealed class IndexModel(FinsoftDb db, IOptions<FinsoftOptions> options, T
         Recent = (await db.Transactions.AsNoTracking().OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(10).ToListAsync(ct))
             .Select(TransactionDto.ForStaff).ToList();
         OpenReviews = await db.Reviews.CountAsync(r => ReviewStatus.Undecided.Contains(r.Status), ct);
-        Proven = await db.LedgerCheckpoints.AsNoTracking().OrderByDescending(c => c.Sequence).Select(c => new Proof(c.Sequence, c.CreatedAt)).FirstOrDefaultAsync(ct);
-        LastEntry = await db.JournalEntries.MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
-        LastVerificationFailed = await db.LedgerVerifications.AsNoTracking().Where(v => v.Ok != null).OrderByDescending(v => v.CreatedAt)
+        Proven = await db.LedgerCheckpoints.AsNoTracking().Where(c => c.RevokedAt == null).OrderByDescending(c => c.Sequence)
+            .Select(c => new Proof(c.Sequence, c.CreatedAt)).FirstOrDefaultAsync(ct);
+        LastEntry = await db.LedgerHead.AsNoTracking().Select(h => h.Sequence).SingleAsync(ct);
+        LastVerificationFailed = await db.LedgerVerifications.AsNoTracking().Where(v => v.CompletedAt != null).OrderByDescending(v => v.CompletedAt)
             .Select(v => v.Ok == false).FirstOrDefaultAsync(ct);
     }
 

@@ -138,7 +138,7 @@ public sealed class LedgerModel(FinsoftDb db, IOptions<FinsoftOptions> options, 
         var rates = await FxRates.List(25, cursor, Request, db, ct);
         if (Answers.IsSuccess(rates))
         {
-            (Rates, NextRates) = (Answers.Read<List<FxRates.RateDto>>(rates), Answers.Next(rates));
+            (Rates, NextRates) = (Answers.Read<List<FxRates.RateDto>>(rates), Answers.Next(rates, "currency", "from", "as_of")); // not the reports again
             var now = time.GetUtcNow().UtcDateTime;
             var inForce = new HashSet<Guid>();
             foreach (var pair in Rates.Select(r => (r.Base, r.Quote)).Distinct())

@@ -20,6 +20,7 @@ public sealed class LogoutModel(FinsoftDb db, TimeProvider time) : PageModel
             await db.Sessions.Where(s => s.Id == user.SessionId).RevokeAsync(time.UtcNow(), ct);
         }
         await HttpContext.SignOutAsync(ConsoleSetup.Scheme);
+        Response.Cookies.Delete(ConsoleSetup.NoticeCookie, new CookieOptions { Path = ConsoleSetup.PathBase }); // nothing left for the next person
         return Redirect(ConsoleSetup.PathBase + "/login");
     }
 }

@@ -33,7 +33,8 @@ public sealed class PrivacyModel(FinsoftDb db, TimeProvider time) : FormPageMode
     {
         if (!confirm)
         {
-            Error = "Tick the confirmation first: an erasure cannot be undone, and a rectification is done only once the profile is corrected.";
+            (Error, Response.StatusCode) = ("Tick the confirmation first: an erasure cannot be undone, and a rectification is done only once the profile is corrected.",
+                StatusCodes.Status422UnprocessableEntity);
             return await AnsweredAsync(() => ShowAsync(null, null, ct));
         }
         Tell(await DataRequests.Process(id, User, db, work, erasure, audit, time, ct),
@@ -53,7 +54,7 @@ public sealed class PrivacyModel(FinsoftDb db, TimeProvider time) : FormPageMode
     {
         if (!confirm)
         {
-            Error = "Tick the confirmation first: a revoked TPP's consents end for good.";
+            (Error, Response.StatusCode) = ("Tick the confirmation first: a revoked TPP's consents end for good.", StatusCodes.Status422UnprocessableEntity);
             return await AnsweredAsync(() => ShowAsync(null, null, ct));
         }
         Tell(await Features.Psd2.Tpps.Revoke(id, User, db, audit, time, ct), answer => $"{Answers.Read<Tpps.Response>(answer).Name} is revoked; its consents ended.");

@@ -28,7 +28,11 @@ public sealed class TransactionModel(FinsoftDb db) : FormPageModel
 
     public sealed record EventLine(long Position, string Type, DateTime OccurredAt);
 
-    public IReadOnlyList<EventLine> Events { get; private set; } = [];
+    /// <summary>Null when the transaction touches no wallet, whose index the search goes through.</summary>
+    public IReadOnlyList<EventLine>? Events { get; private set; }
+
+    /// <summary>How many of the wallet's latest events the search reads at most: a page view's work stays bounded.</summary>
+    public const int EventsLookedThrough = 5000;
 
     public string ActionKey { get; private set; } = "";
 
@@ -42,7 +46,7 @@ public sealed class TransactionModel(FinsoftDb db) : FormPageModel
         }
         if (!confirm)
         {
-            Error = "Tick the confirmation first: this moves money.";
+            (Error, Response.StatusCode) = ("Tick the confirmation first: this moves money.", StatusCodes.Status422UnprocessableEntity);
             return await AnsweredAsync(() => ShowAsync(id, ct));
         }
         Func<Task<JsonBody>>? handler = action switch
@@ -81,20 +85,22 @@ public sealed class TransactionModel(FinsoftDb db) : FormPageModel
     }
 
     /// <summary>
-    /// The events about this transaction (its own JSON, by id), found through its wallet's index on the stream: a system
-    /// account's events are the whole platform's, a long walk.
+    /// The events about this transaction (its own JSON, by id) among its wallet's latest <see cref="EventsLookedThrough"/>,
+    /// found through the wallet's index on the stream: a system account's events are the whole platform's, a long walk.
     /// </summary>
-    private async Task<IReadOnlyList<EventLine>> EventsAsync(TransactionDto transaction, CancellationToken ct)
+    private async Task<IReadOnlyList<EventLine>?> EventsAsync(TransactionDto transaction, CancellationToken ct)
     {
         var sides = new[] { transaction.OriginAccountId, transaction.DestinationAccountId }.OfType<Guid>().ToList();
         var wallet = await db.Accounts.AsNoTracking().Where(a => sides.Contains(a.Id) && a.Kind == AccountKind.Wallet).Select(a => (Guid?)a.Id)
             .FirstOrDefaultAsync(ct);
         if (wallet is not { } id)
         {
-            return [];
+            return null;
         }
         var itself = $"\"id\":\"{transaction.Id}\"";
-        return await db.Events.AsNoTracking().Where(e => (e.OriginAccountId == id || e.DestinationAccountId == id) && e.Data.Contains(itself))
-            .OrderBy(e => e.Position).Take(50).Select(e => new EventLine(e.Position, e.Type, e.OccurredAt)).ToListAsync(ct);
+        var latest = db.Events.AsNoTracking().Where(e => e.OriginAccountId == id || e.DestinationAccountId == id)
+            .OrderByDescending(e => e.Position).Take(EventsLookedThrough);
+        return await latest.Where(e => e.Data.Contains(itself)).OrderBy(e => e.Position).Select(e => new EventLine(e.Position, e.Type, e.OccurredAt))
+            .ToListAsync(ct);
     }
 }

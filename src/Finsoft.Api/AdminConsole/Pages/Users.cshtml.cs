@@ -40,11 +40,8 @@ public sealed class UsersModel(FinsoftDb db, PersonalData personal, TimeProvider
         [FromServices] Screener screener, [FromServices] AuditTrail audit, CancellationToken ct)
     {
         Tell(await AdminUsers.Create(new AdminUsers.CreateRequest(fullName, email, password, role), User, db, passwords, personal, screener, audit, time, ct),
-            answer =>
-            {
-                var user = Answers.Read<UserDto>(answer);
-                return $"{user.FullName} ({user.Email}) can now sign in as {user.Role}.";
-            });
+            // The notice crosses a redirect in a cookie: it names no one.
+            answer => $"Created: they can sign in now as {Answers.Read<UserDto>(answer).Role}, and are listed below.");
         return await AnsweredAsync(() => OnGetAsync(null, null, null, ct));
     }
 }

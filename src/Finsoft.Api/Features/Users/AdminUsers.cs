@@ -168,7 +168,7 @@ public static class AdminUsers
         }
         var now = time.UtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var lifted = await db.Users.Where(u => u.Id == id && u.LockedUntil > now).ExecuteUpdateAsync(s => s
+        var lifted = await db.Users.Where(u => u.Id == id && u.DeletedAt == null && u.ErasedAt == null && u.LockedUntil > now).ExecuteUpdateAsync(s => s
             .SetProperty(u => u.FailedLogins, 0).SetProperty(u => u.FailureWindowStart, (DateTime?)null).SetProperty(u => u.LockedUntil, (DateTime?)null)
             .SetProperty(u => u.UpdatedAt, now), ct);
         if (lifted == 1)
