@@ -26,6 +26,10 @@ public sealed class AccountsModel(FinsoftDb db, PersonalData personal) : FormPag
 
     public string? Next { get; private set; }
 
+    /// <summary>The account an 18-digit CLABE names, as a holder reads it out.</summary>
+    public static Task<Guid?> FindByClabeAsync(FinsoftDb db, string clabe, CancellationToken ct) =>
+        db.Accounts.AsNoTracking().Where(a => a.Clabe == clabe).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
+
     public async Task<IActionResult> OnGetAsync(string? search, string? cursor, CancellationToken ct)
     {
         Search = search?.Trim();
@@ -35,18 +39,12 @@ public sealed class AccountsModel(FinsoftDb db, PersonalData personal) : FormPag
             var listed = PageRequest.TryParse(25, cursor, out var page, out var problem)
                 ? await PageResponse.ReadAsync(db.OpenWallets(), page, newestFirst: true, Request, AccountDto.From, ct)
                 : problem!;
-            if (!Answers.IsSuccess(listed))
-            {
-                Refuse(listed);
-                return Page();
-            }
-            (Newest, Next) = (Answers.Read<List<AccountDto>>(listed), Answers.Next(listed));
+            (Newest, Next) = Listed<AccountDto>(listed);
             return Page();
         }
         if (Search.Length == 18 && Search.All(char.IsAsciiDigit))
         {
-            var byClabe = await db.Accounts.AsNoTracking().Where(a => a.Clabe == Search).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
-            if (byClabe is { } id)
+            if (await FindByClabeAsync(db, Search, ct) is { } id)
             {
                 return Redirect($"{ConsoleSetup.PathBase}/accounts/{id}");
             }

@@ -20,11 +20,6 @@ public sealed class AuditModel(FinsoftDb db) : FormPageModel
     {
         (Event, UserId) = (string.IsNullOrWhiteSpace(@event) ? null : @event.Trim(), user);
         var answer = await AuditEndpoints.List(Event, null, null, UserId, null, null, 50, cursor, Request, db, ct);
-        if (!Answers.IsSuccess(answer))
-        {
-            Refuse(answer);
-            return;
-        }
-        (Events, Next) = (Answers.Read<List<AuditEndpoints.AuditEventDto>>(answer), Answers.Next(answer));
+        (Events, Next) = Listed<AuditEndpoints.AuditEventDto>(answer);
     }
 }

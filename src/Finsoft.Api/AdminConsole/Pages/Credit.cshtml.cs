@@ -55,14 +55,6 @@ public sealed class CreditModel(FinsoftDb db, TimeProvider time) : FormPageModel
     {
         db.ChangeTracker.Clear();
         Catalogue = Answers.Read<List<Products.ProductDto>>(await Products.List(PageRequest.MaxLimit, null, Request, db, ct));
-        var loans = await Loans.List(25, cursor, HttpContext, db, ct);
-        if (Answers.IsSuccess(loans))
-        {
-            (Book, NextLoans) = (Answers.Read<List<Loans.LoanDto>>(loans), Answers.Next(loans));
-        }
-        else if (Error is null)
-        {
-            Refuse(loans);
-        }
+        (Book, NextLoans) = Listed<Loans.LoanDto>(await Loans.List(25, cursor, HttpContext, db, ct));
     }
 }

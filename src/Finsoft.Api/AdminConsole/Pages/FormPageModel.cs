@@ -44,6 +44,23 @@ public abstract class FormPageModel : HandledPageModel
         return Page();
     });
 
+    /// <summary>
+    /// One page of a list as the handler answered it, with the console's link to the next (<see cref="Answers.Next"/>); a
+    /// refusal is said (the first, when a page asks several) and the list is empty.
+    /// </summary>
+    protected (IReadOnlyList<T> Items, string? Next) Listed<T>(JsonBody answer, params string[] drop)
+    {
+        if (Answers.IsSuccess(answer))
+        {
+            return (Answers.Read<List<T>>(answer), Answers.Next(answer, drop));
+        }
+        if (Error is null)
+        {
+            Refuse(answer);
+        }
+        return ([], null);
+    }
+
     /// <summary>The handler's refusal in words, answered with its status (a 422 stays a 422).</summary>
     protected void Refuse(JsonBody answer) => (Error, Response.StatusCode) = (Answers.Problem(answer), answer.StatusCode);
 }

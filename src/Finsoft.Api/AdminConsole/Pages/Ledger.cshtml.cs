@@ -3,6 +3,7 @@ using Finsoft.Api.Features.Ledger;
 using Finsoft.Api.Features.Reports;
 using Finsoft.Api.Host;
 using Finsoft.Api.Infrastructure.Auth;
+using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Archiving;
 using Finsoft.Api.MoneyPath.Verification;
@@ -123,10 +124,10 @@ public sealed class LedgerModel(FinsoftDb db, IOptions<FinsoftOptions> options, 
                 Refuse(Answers.IsSuccess(income) ? cash : income);
             }
         }
-        catch (ArchivedHistoryException archived)
+        catch (ArchivedHistoryException archived) when (ErrorHandler.Refusal(archived) is var (status, message))
         {
-            // A period reaching into archived months cannot be told movement by movement (the API's 422): said, with the form to mend it.
-            (Error, Response.StatusCode) = (archived.Message, StatusCodes.Status422UnprocessableEntity);
+            // Said here rather than by HandledPageModel's plain answer: the page keeps its form to ask for a later period.
+            (Error, Response.StatusCode) = (message, status);
         }
     }
 
@@ -135,20 +136,16 @@ public sealed class LedgerModel(FinsoftDb db, IOptions<FinsoftOptions> options, 
         Currencies = await db.Accounts.AsNoTracking().Select(a => a.Currency).Distinct().OrderBy(c => c).ToListAsync(ct);
         Currency = string.IsNullOrEmpty(currency) ? options.Value.DefaultCurrency : currency;
         Jobs = Answers.Read<List<LedgerVerifications.VerificationDto>>(await LedgerVerifications.List(5, null, Request, db, ct));
-        var rates = await FxRates.List(25, cursor, Request, db, ct);
-        if (Answers.IsSuccess(rates))
+        (Rates, NextRates) = Listed<FxRates.RateDto>(await FxRates.List(25, cursor, Request, db, ct), "currency", "from", "as_of"); // not the reports again
+        var now = time.GetUtcNow().UtcDateTime;
+        var inForce = new HashSet<Guid>();
+        foreach (var pair in Rates.Select(r => (r.Base, r.Quote)).Distinct())
         {
-            (Rates, NextRates) = (Answers.Read<List<FxRates.RateDto>>(rates), Answers.Next(rates, "currency", "from", "as_of")); // not the reports again
-            var now = time.GetUtcNow().UtcDateTime;
-            var inForce = new HashSet<Guid>();
-            foreach (var pair in Rates.Select(r => (r.Base, r.Quote)).Distinct())
+            if (await FxRates.LatestAsync(db, pair.Base, pair.Quote, now, ct) is { } latest)
             {
-                if (await FxRates.LatestAsync(db, pair.Base, pair.Quote, now, ct) is { } latest)
-                {
-                    inForce.Add(latest.Id);
-                }
+                inForce.Add(latest.Id);
             }
-            InForce = inForce;
         }
+        InForce = inForce;
     }
 }

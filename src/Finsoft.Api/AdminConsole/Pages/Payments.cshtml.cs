@@ -24,12 +24,7 @@ public sealed class PaymentsModel(FinsoftDb db) : FormPageModel
     {
         Status = string.IsNullOrEmpty(status) ? null : status;
         var payments = await PaymentQueries.List(Status, null, null, 25, cursor, Request, User, db, ct);
-        if (!Answers.IsSuccess(payments))
-        {
-            Refuse(payments);
-            return;
-        }
-        (Payments, Next) = (Answers.Read<List<PaymentDto>>(payments), Answers.Next(payments));
+        (Payments, Next) = Listed<PaymentDto>(payments);
         if (User.IsInRole(Roles.Admin))
         {
             Endpoints = Answers.Read<List<WebhookEndpoints.Response>>(await WebhookEndpoints.List(User, db, ct));

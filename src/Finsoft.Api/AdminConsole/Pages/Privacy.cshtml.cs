@@ -65,15 +65,7 @@ public sealed class PrivacyModel(FinsoftDb db, TimeProvider time) : FormPageMode
     {
         db.ChangeTracker.Clear();
         Status = string.IsNullOrEmpty(status) ? null : status;
-        var requests = await DataRequests.List(null, Status, null, 25, cursor, Request, User, db, ct);
-        if (Answers.IsSuccess(requests))
-        {
-            (Requests, NextRequests) = (Answers.Read<List<DataRequestDto>>(requests), Answers.Next(requests));
-        }
-        else if (Error is null)
-        {
-            Refuse(requests);
-        }
+        (Requests, NextRequests) = Listed<DataRequestDto>(await DataRequests.List(null, Status, null, 25, cursor, Request, User, db, ct));
         Consents = Answers.Read<List<ConsentDto>>(await Features.Psd2.Consents.List(null, null, 25, null, Request, db, ct));
         Providers = Answers.Read<List<Tpps.Response>>(await Features.Psd2.Tpps.List(db, ct));
     }

@@ -20,11 +20,6 @@ public sealed class ReviewsModel(FinsoftDb db) : FormPageModel
     {
         (Status, Kind) = (string.IsNullOrEmpty(status) ? ReviewStatus.Open : status, string.IsNullOrEmpty(kind) ? null : kind);
         var answer = await Reviews.List(Status, Kind, 25, cursor, Request, db, ct);
-        if (!Answers.IsSuccess(answer))
-        {
-            Refuse(answer);
-            return;
-        }
-        (Queue, Next) = (Answers.Read<List<Reviews.ReviewDto>>(answer), Answers.Next(answer));
+        (Queue, Next) = Listed<Reviews.ReviewDto>(answer);
     }
 }

@@ -21,12 +21,7 @@ public sealed class TransactionsModel(FinsoftDb db) : FormPageModel
     {
         (Type, Status, AccountId) = (Blank(type), Blank(status), account);
         var answer = await ListTransactions.Handle(Type, Status, AccountId, from, to, 25, cursor, Request, User, db, ct);
-        if (!Answers.IsSuccess(answer))
-        {
-            Refuse(answer);
-            return;
-        }
-        (Transactions, Next) = (Answers.Read<List<TransactionDto>>(answer), Answers.Next(answer));
+        (Transactions, Next) = Listed<TransactionDto>(answer);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -71,7 +71,7 @@ public sealed class UserModel(FinsoftDb db, PersonalData personal, TimeProvider 
     {
         var term = wallet?.Trim() ?? "";
         var accountId = Guid.TryParse(term, out var given) ? given
-            : await db.Accounts.AsNoTracking().Where(a => a.Clabe == term).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
+            : await AccountsModel.FindByClabeAsync(db, term, ct);
         if (accountId is null)
         {
             (Error, Response.StatusCode) = ("No wallet has this CLABE or id.", StatusCodes.Status404NotFound);

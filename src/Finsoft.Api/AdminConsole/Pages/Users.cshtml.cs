@@ -27,12 +27,7 @@ public sealed class UsersModel(FinsoftDb db, PersonalData personal, TimeProvider
     {
         (Search, Role) = (search, string.IsNullOrEmpty(role) ? null : role);
         var answer = await AdminUsers.List(Search, Role, null, 25, cursor, Request, db, personal, ct);
-        if (!Answers.IsSuccess(answer))
-        {
-            Refuse(answer);
-            return;
-        }
-        (Users, Next) = (Answers.Read<List<UserDto>>(answer), Answers.Next(answer));
+        (Users, Next) = Listed<UserDto>(answer);
     }
 
     /// <summary>Creates a user with a role through the API's handler: the same checks, screening and audit record.</summary>

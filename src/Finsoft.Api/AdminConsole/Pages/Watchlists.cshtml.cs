@@ -1,7 +1,6 @@
 using System.Text;
 using Finsoft.Api.Features.Aml;
 using Finsoft.Api.Infrastructure.Auth;
-using Finsoft.Api.Infrastructure.Http;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.MoneyPath.Store;
 using Microsoft.AspNetCore.Authorization;
@@ -31,11 +30,7 @@ public sealed class WatchlistsModel(FinsoftDb db) : FormPageModel
             return Forbid(ConsoleSetup.Scheme);
         }
         // The handler's rules for the source's name and the format, then the file.
-        var validation = new Validation().Required("source", source, maxLength: 100);
-        if (format is not (Watchlists.OfacSdn or Watchlists.OfacAlt or Watchlists.FtmJsonl))
-        {
-            validation.Add("format", "Choose the file's format.");
-        }
+        var validation = Watchlists.Check(source, format);
         if (file is null)
         {
             validation.Add("file", "Choose the file.");

@@ -38,11 +38,7 @@ public sealed class WebhookModel(FinsoftDb db, TimeProvider time) : FormPageMode
             return NotFound();
         }
         Endpoint = Answers.Read<WebhookEndpoints.Response>(endpoint);
-        var deliveries = await WebhookDeliveries.List(id, 25, cursor, Request, User, db, ct);
-        if (Answers.IsSuccess(deliveries))
-        {
-            (Deliveries, Next) = (Answers.Read<List<WebhookDeliveries.Response>>(deliveries), Answers.Next(deliveries));
-        }
+        (Deliveries, Next) = Listed<WebhookDeliveries.Response>(await WebhookDeliveries.List(id, 25, cursor, Request, User, db, ct));
         return Page();
     }
 }

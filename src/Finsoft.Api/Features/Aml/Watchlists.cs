@@ -31,11 +31,7 @@ public static class Watchlists
     public static async Task<JsonBody> Load([FromQuery] string? source, [FromQuery] string? format, HttpRequest http, ClaimsPrincipal principal,
         FinsoftDb db, UnitOfWork work, TimeProvider time, CancellationToken ct)
     {
-        var validation = new Validation().Required("source", source, maxLength: 100);
-        if (format is not (OfacSdn or OfacAlt or FtmJsonl))
-        {
-            validation.Add("format", $"format must be {OfacSdn}, {OfacAlt} or {FtmJsonl}.");
-        }
+        var validation = Check(source, format);
         if (!validation.IsValid)
         {
             return validation.Result;
@@ -44,6 +40,17 @@ public static class Watchlists
         var text = await reader.ReadToEndAsync(ct);
         var (loaded, problem) = await LoadAsync(db, work, source!.Trim(), format!, text, CurrentUser.From(principal).Id, time.UtcNow(), ct);
         return loaded is not null ? ApiResults.Created(loaded) : ApiResults.Unprocessable(problem!);
+    }
+
+    /// <summary>A list's source names it (up to 100 characters); its format is one this service reads.</summary>
+    public static Validation Check(string? source, string? format)
+    {
+        var validation = new Validation().Required("source", source, maxLength: 100);
+        if (format is not (OfacSdn or OfacAlt or FtmJsonl))
+        {
+            validation.Add("format", $"format must be {OfacSdn}, {OfacAlt} or {FtmJsonl}.");
+        }
+        return validation;
     }
 
     /// <summary>Parses and stores one file as the source's next version (or, for aliases, into its latest); a malformed file stores nothing.</summary>

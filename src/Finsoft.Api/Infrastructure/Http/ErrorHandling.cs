@@ -25,8 +25,7 @@ public sealed class ErrorHandler(ILogger<ErrorHandler> logger) : IExceptionHandl
             BadHttpRequestException bad when FindJsonError(bad) is { } json => (400, DescribeJsonError(json)),
             BadHttpRequestException bad => (bad.StatusCode, "The request is malformed: " + SafeBindingMessage(bad)),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "Client closed the request."),
-            MoneyPath.Archiving.ArchivedHistoryException archived => (422, archived.Message),
-            Security.PersonErasedException erased => (409, erased.Message),
+            _ when Refusal(exception) is { } refusal => refusal,
             _ when DatabaseSetup.IsUnavailable(exception) => (503, "The database is unavailable; retry the request with the same Idempotency-Key."),
             _ => (500, "An unexpected error occurred."),
         };
@@ -43,6 +42,17 @@ public sealed class ErrorHandler(ILogger<ErrorHandler> logger) : IExceptionHandl
         await ApiResults.WriteProblemAsync(httpContext, status, message);
         return true;
     }
+
+    /// <summary>
+    /// The refusals a handler raises from deep in a read or a write (a period inside the archived months, a person erased
+    /// meanwhile): the client's 4xx with its message. Console pages reach this handler too; the ledger page says it in place, keeping its form.
+    /// </summary>
+    public static (int Status, string Message)? Refusal(Exception exception) => exception switch
+    {
+        MoneyPath.Archiving.ArchivedHistoryException archived => (StatusCodes.Status422UnprocessableEntity, archived.Message),
+        Security.PersonErasedException erased => (StatusCodes.Status409Conflict, erased.Message),
+        _ => null,
+    };
 
     private static JsonException? FindJsonError(Exception exception)
     {
