@@ -24,11 +24,15 @@ stop_postgres() {
   [ -n "${PG_BIN:-}" ] && "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
 }
 
+# The ledger's seal key of the bench's nodes; bench/large also seals the history it generates with it.
+SEAL_KEY="bench-ledger-seal-key-0123456789-0123456789"
+
 start_api() { # provider, connection string (empty for SQLite in $WORK/data-<provider>), then any NAME=value settings
   local data="$WORK/data-$1"; mkdir -p "$data"
   env "${@:3}" ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" ASPNETCORE_ENVIRONMENT=Production \
     Finsoft__DataDirectory="$data" Finsoft__Database__Provider="$1" ConnectionStrings__Finsoft="$2" \
     Finsoft__Jwt__SigningKey="bench-signing-key-0123456789-0123456789-0123456789" \
+    Finsoft__Ledger__SealKey="$SEAL_KEY" \
     Finsoft__Bootstrap__AdminEmail=admin@bench.test Finsoft__Bootstrap__AdminPassword=bench-operator-secret-1 \
     Finsoft__RateLimit__Enabled=false Finsoft__ShutdownDrainSeconds=0 Logging__LogLevel__Default=Warning \
     dotnet "$WORK/api/Finsoft.Api.dll" >"$WORK/api-$1.log" 2>&1 &

@@ -1,6 +1,13 @@
 -- After generating: each account's balance from its postings, and a checkpoint at the head, so that ledger/verify proves what
 -- the load adds on top of the generated history (the full verification job, which proves all of it, is timed on its own).
+-- The head and the checkpoint are sealed as LedgerSeal seals them, with the nodes' key (psql variable seal_key): the bench
+-- holds it, as an operator importing a journal would.
 \set ON_ERROR_STOP on
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
+CREATE FUNCTION pg_temp.ledger_seal(statement text, key text) RETURNS text LANGUAGE sql AS $$
+  SELECT left(encode(sha256(convert_to(key, 'UTF8')), 'hex'), 8) || '.' || encode(hmac(convert_to(statement, 'UTF8'), convert_to(key, 'UTF8'), 'sha256'), 'hex')
+$$;
+UPDATE ledger_head SET seal = pg_temp.ledger_seal('head|' || sequence || '|' || last_hash, :'seal_key');
 CREATE TEMP TABLE bench_sums AS SELECT account_id, sum(amount) AS posted FROM postings GROUP BY account_id;
 UPDATE accounts a SET balance = CASE a.normal_side WHEN 'debit' THEN s.posted ELSE -s.posted END, updated_at = now()
   FROM bench_sums s WHERE s.account_id = a.id;
@@ -18,6 +25,8 @@ UPDATE ledger_checkpoints c SET totals_hash = encode(sha256(convert_to(c.sequenc
     || coalesce((SELECT string_agg(currency || ':' || debits || ':' || credits || ';', '' ORDER BY currency COLLATE "C")
                  FROM ledger_checkpoint_currencies WHERE checkpoint_id = c.id), ''), 'UTF8')), 'hex')
   WHERE c.id = :'checkpoint';
+UPDATE ledger_checkpoints SET seal = pg_temp.ledger_seal('checkpoint|' || replace(id::text, '-', '') || '|' || sequence || '|' || hash || '|' || totals_hash || '|0', :'seal_key')
+  WHERE id = :'checkpoint';
 DROP TABLE bench_wallets;
 DROP PROCEDURE bench_generate;
 VACUUM ANALYZE;

@@ -141,6 +141,17 @@ public sealed class LedgerArchiveTests : IPostgresTests
     }
 
     [DbFact]
+    public async Task A_month_rewritten_with_every_hash_after_it_is_not_archived()
+    {
+        var (app, api, _, _, _, _) = await HistoryAsync();
+        await using var _ = app;
+        var admin = await api.AdminAsync();
+        await LedgerSealTests.RewriteAsync(app, 3); // a January transfer: the chain proves itself, but the head's seal is lost
+        await Problem(HttpStatusCode.Conflict, ArchiveAsync(api, admin.Token, "2026-01"), "The ledger head (entry 8) does not carry");
+        Assert.Empty((await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/ledger/archives", token: admin.Token)).EnumerateArray());
+    }
+
+    [DbFact]
     public async Task Bad_months_and_months_not_over_are_refused_and_only_admins_archive()
     {
         var (app, api, clock, customer, _, _) = await HistoryAsync();

@@ -86,6 +86,7 @@ public static class FinsoftHost
         builder.Services.AddFinsoftDatabase(builder.Configuration, options);
         var signingKey = SigningKey.Resolve(options, builder.Environment);
         builder.Services.AddFinsoftAuth(options, signingKey);
+        builder.Services.AddSingleton(MoneyPath.Verification.LedgerSeal.Resolve(options, builder.Environment));
         builder.Services.AddPsd2(options, signingKey);
         builder.Services.AddExternalSignIn(options.Oidc, builder.Environment);
         builder.Services.AddGdpr();
@@ -126,6 +127,7 @@ public static class FinsoftHost
         builder.Services.AddSingleton<MoneyEngine>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MoneyEngine>());
         builder.Services.AddScoped<LedgerVerifier>();
+        builder.Services.AddScoped<SealedChain>();
         builder.Services.AddScoped<ChainWalk>();
         builder.Services.AddScoped<LedgerCheckpoints>();
         builder.Services.AddHostedService<LedgerVerificationRunner>();

@@ -266,6 +266,12 @@ public sealed class LedgerOptions
 
     /// <summary>How often the verification runner looks for jobs and for a checkpoint that is due.</summary>
     public int VerificationPollMilliseconds { get; set; } = 1000;
+
+    /// <summary>The key that seals the ledger head and checkpoints (<see cref="MoneyPath.Verification.LedgerSeal"/>): at least 32 bytes, never in the database.</summary>
+    public string? SealKey { get; set; }
+
+    /// <summary>Earlier seal keys, kept only to prove what they sealed: <c>Finsoft__Ledger__RetiredSealKeys__0=…</c>.</summary>
+    public List<string> RetiredSealKeys { get; set; } = [];
 }
 
 public sealed class ReportOptions

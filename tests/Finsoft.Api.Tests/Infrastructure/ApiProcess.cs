@@ -23,6 +23,8 @@ public sealed class ApiProcess : IDisposable
         {
             start.Environment[key] = value;
         }
+        // Every operator's node has one (and nodes of one deployment the same); a test that means to leave it out sets it empty.
+        start.Environment.TryAdd("Finsoft__Ledger__SealKey", SealKey);
         return start;
     }
 
@@ -38,6 +40,9 @@ public sealed class ApiProcess : IDisposable
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>The ledger's seal key of every node the tests start.</summary>
+    public const string SealKey = "test-ledger-seal-key-0123456789-0123456789";
 
     /// <summary>The settings of a node in a kill-and-restart test: the bootstrap admin, and keys left by a killed node free again after two seconds.</summary>
     public static Dictionary<string, string> NodeEnvironment(DatabaseKind kind, string dataDirectory) => new()

@@ -48,6 +48,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
             ["Finsoft:DataDirectory"] = dataDirectory,
             ["Finsoft:Database:Provider"] = kind.ToString(),
             ["Finsoft:Jwt:SigningKey"] = "test-signing-key-that-is-long-enough-0123456789",
+            ["Finsoft:Ledger:SealKey"] = ApiProcess.SealKey,
             ["Finsoft:Bootstrap:AdminEmail"] = AdminEmail,
             ["Finsoft:Bootstrap:AdminPassword"] = AdminPassword,
             ["Finsoft:Bank:SettlementDelayMilliseconds"] = "50",

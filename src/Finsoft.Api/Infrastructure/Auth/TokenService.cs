@@ -155,16 +155,6 @@ public sealed class SigningKey(SymmetricSecurityKey key)
         {
             throw new StartupException("Finsoft:Jwt:SigningKey is required outside Development (set Finsoft__Jwt__SigningKey to at least 32 random bytes).");
         }
-        Directory.CreateDirectory(options.DataDirectory);
-        var path = Path.Combine(options.DataDirectory, "dev-jwt-signing.key");
-        if (!File.Exists(path))
-        {
-            File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-        }
-        return new SigningKey(new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(path).Trim())));
+        return new SigningKey(new SymmetricSecurityKey(Convert.FromBase64String(Security.DevelopmentSecrets.ReadOrCreate(options.DataDirectory, "dev-jwt-signing.key"))));
     }
 }

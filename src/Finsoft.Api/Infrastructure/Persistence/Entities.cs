@@ -222,6 +222,9 @@ public sealed class LedgerHeadRow
     public long Sequence { get; set; }
     public required string LastHash { get; set; }
 
+    /// <summary>The head's seal (<see cref="MoneyPath.Verification.LedgerSeal"/>), made with every entry appended.</summary>
+    public string? Seal { get; set; }
+
     /// <summary>The last event position handed out; moved under the same lock, so events are numbered in commit order.</summary>
     public long EventPosition { get; set; }
 

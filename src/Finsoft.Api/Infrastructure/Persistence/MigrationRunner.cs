@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
 using Finsoft.Api.Host;
+using Finsoft.Api.MoneyPath.Verification;
 using Microsoft.EntityFrameworkCore;
 
 namespace Finsoft.Api.Infrastructure.Persistence;
@@ -9,9 +10,10 @@ namespace Finsoft.Api.Infrastructure.Persistence;
 /// <summary>
 /// Applies the forward-only SQL migrations embedded in this assembly (Migrations/&lt;Provider&gt;/NNNN_name.sql),
 /// each in its own transaction, recording it in `schema_migrations`. Safe to run from several nodes at once:
-/// PostgreSQL takes an advisory lock, SQLite a write lock.
+/// PostgreSQL takes an advisory lock, SQLite a write lock. A migration that needs a secret the database must not hold
+/// (the ledger's seal key) finishes in code, inside the same transaction.
 /// </summary>
-public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger<MigrationRunner> logger)
+public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger<MigrationRunner> logger, LedgerSeal? seal = null)
 {
     private readonly DatabaseProvider _provider = target.Provider;
     internal const long AdvisoryLockKey = 0x46494E534F4654; // "FINSOFT"
@@ -85,6 +87,10 @@ public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger
                 command.CommandText = migration.Sql;
                 await command.ExecuteNonQueryAsync(ct);
             }
+            if (migration.Version == LedgerSealsVersion)
+            {
+                await SealLedgerAsync(connection, transaction, ct);
+            }
             await using (var record = connection.CreateCommand())
             {
                 record.Transaction = transaction;
@@ -99,6 +105,53 @@ public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger
             count++;
         }
         return count;
+    }
+
+    private const int LedgerSealsVersion = 30;
+
+    /// <summary>
+    /// Migration 0030: seals the head and every checkpoint as they stand, vouching for them once, as the upgrade finds them
+    /// (after it, only the money path and proven verifications seal anything).
+    /// </summary>
+    private async Task SealLedgerAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    {
+        var ledger = seal ?? throw new InvalidOperationException("Migration 0030 seals the ledger: the runner needs the seal key.");
+        var rows = new List<(string Table, object Id, string Seal)>(); // ids as the database gave them, to match them back
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT id, sequence, last_hash FROM ledger_head";
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(("ledger_head", reader.GetValue(0),
+                    ledger.SealHead(Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture), reader.GetString(2))));
+            }
+        }
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT id, sequence, hash, totals_hash, full_proof FROM ledger_checkpoints";
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var checkpoint = new LedgerCheckpointRow
+                {
+                    Id = reader.GetGuid(0), Sequence = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture), Hash = reader.GetString(2),
+                    TotalsHash = reader.GetString(3), FullProof = Convert.ToBoolean(reader.GetValue(4), CultureInfo.InvariantCulture),
+                };
+                rows.Add(("ledger_checkpoints", reader.GetValue(0), ledger.Seal(LedgerSeal.CheckpointStatement(checkpoint))));
+            }
+        }
+        foreach (var (table, id, value) in rows)
+        {
+            await using var write = connection.CreateCommand();
+            write.Transaction = transaction;
+            write.CommandText = $"UPDATE {table} SET seal = @seal WHERE id = @id";
+            AddParameter(write, "@seal", value);
+            AddParameter(write, "@id", id);
+            await write.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>

@@ -20,6 +20,9 @@ public sealed class LedgerCheckpointRow
     public bool FullProof { get; set; }
     public DateTime CreatedAt { get; set; }
 
+    /// <summary>The seal over the anchor and the totals' hash (<see cref="MoneyPath.Verification.LedgerSeal"/>), made once the totals are proven.</summary>
+    public string? Seal { get; set; }
+
     /// <summary>When a verification found the journal wrong at or before this point; a revoked checkpoint is never stood on.</summary>
     public DateTime? RevokedAt { get; set; }
 }

@@ -12,7 +12,7 @@ namespace Finsoft.Api.MoneyPath.Archiving;
 /// from the previous floor; a checkpoint at its last entry takes the totals up to it (kept for good, it is the new floor);
 /// then the month's two partitions are detached, to be dumped and dropped by the operator. Anything wrong and nothing changes.
 /// </summary>
-public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpoints checkpoints, AuditTrail audit, TimeProvider time)
+public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpoints checkpoints, SealedChain sealedChain, AuditTrail audit, TimeProvider time)
 {
     /// <summary>A month is archived from a day after it ended, when no node's clock can still be recording into it.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromDays(1);
@@ -82,9 +82,9 @@ public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpo
         }
 
         var baseCheckpoint = previous is null ? null : await db.LedgerCheckpoints.AsNoTracking().FirstAsync(c => c.Id == previous.CheckpointId, ct);
-        if (baseCheckpoint is not null && await checkpoints.HashOfTotalsAsync(baseCheckpoint, ct) != baseCheckpoint.TotalsHash)
+        if (baseCheckpoint is not null && checkpoints.TrustProblem(baseCheckpoint, await checkpoints.HashOfTotalsAsync(baseCheckpoint, ct)) is { } untrusted)
         {
-            return Outcome.Refused(409, LedgerCheckpoints.TotalsProblem(baseCheckpoint));
+            return Outcome.Refused(409, untrusted);
         }
         var from = baseCheckpoint is null ? ChainWalk.Position.Genesis : new ChainWalk.Position(baseCheckpoint.Sequence, baseCheckpoint.Hash);
         var walk = await chain.WalkAsync(from, run.Last, long.MaxValue, ct);
@@ -92,8 +92,13 @@ public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpo
         {
             return Outcome.Refused(409, $"{month:yyyy-MM} does not verify, so it stays: {broken.Describe()}");
         }
+        // The month's hashes prove it only if they still run on to something sealed: the nearest sealed checkpoint after it.
+        if (await sealedChain.ProblemAfterAsync(walk.Reached, toCheckpoint: true, ct) is { } unsealed)
+        {
+            return Outcome.Refused(409, $"{month:yyyy-MM} does not verify, so it stays: {unsealed}");
+        }
         var checkpoint = await checkpoints.WriteAsync(baseCheckpoint, walk.Reached, fullProof: true, now, ct);
-        checkpoint.TotalsHash = await checkpoints.HashOfTotalsAsync(checkpoint, ct);
+        await checkpoints.SealAsync(checkpoint, await checkpoints.HashOfTotalsAsync(checkpoint, ct), ct);
         var postings = db.Postings.Where(p => p.CreatedAt >= start && p.CreatedAt < next);
         var through = await postings.MaxAsync(p => (DateTime?)p.EffectiveAt, ct);
         var archive = new LedgerArchiveRow

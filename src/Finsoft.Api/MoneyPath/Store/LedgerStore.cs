@@ -15,7 +15,7 @@ public sealed record Conversion(Money Received, string Rate, Guid QuoteId);
 /// The only code that changes balances and writes the journal and the outbox. The engine calls it
 /// inside its batch transaction, after the planner has decided every change against locked rows.
 /// </summary>
-public sealed class LedgerStore(FinsoftDb db, TimeProvider time, Periods.FiscalCalendar calendar)
+public sealed class LedgerStore(FinsoftDb db, TimeProvider time, Periods.FiscalCalendar calendar, Verification.LedgerSeal seal)
 {
     /// <summary>
     /// Writes a batch's net balance changes and new floors, each touched account once, in one statement per
@@ -84,7 +84,7 @@ public sealed class LedgerStore(FinsoftDb db, TimeProvider time, Periods.FiscalC
         var rows = new List<JournalEntryRow>(entries.Count);
         var postings = new List<PostingRow>(entries.Count * 2);
         var eventRows = new List<EventRow>(events.Count);
-        string? last = null;
+        (long Sequence, string Hash)? last = null;
         if (entries.Count > 0 || events.Count > 0)
         {
             var (count, eventCount) = (entries.Count, events.Count);
@@ -115,7 +115,7 @@ public sealed class LedgerStore(FinsoftDb db, TimeProvider time, Periods.FiscalC
                     Sequence = row.Sequence, TransactionId = transactionId, CreatedAt = row.CreatedAt,
                 }));
             }
-            last = count > 0 ? previous : null;
+            last = count > 0 ? (sequence, previous) : null;
             var position = head.EventPosition - eventCount;
             eventRows.AddRange(events.Select(e => new EventRow
             {
@@ -124,9 +124,11 @@ public sealed class LedgerStore(FinsoftDb db, TimeProvider time, Periods.FiscalC
             }));
         }
         await JournalRows.InsertAsync(db, newTransactions, rows, postings, eventRows, ct);
-        if (last is not null)
+        if (last is { } reached)
         {
-            await db.LedgerHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.LastHash, last), ct);
+            // Sealed as it moves, so a chain rewritten behind the API (hashes and all) cannot end at a head that verifies.
+            var sealedHead = seal.SealHead(reached.Sequence, reached.Hash);
+            await db.LedgerHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.LastHash, reached.Hash).SetProperty(h => h.Seal, sealedHead), ct);
         }
     }
 

@@ -9,7 +9,7 @@ namespace Finsoft.Api.MoneyPath.Verification;
 /// sum, every currency's debits and credits up to it) lets a verification prove the accounts and the trial balance from
 /// the checkpoint on, reading only the postings written since.
 /// </summary>
-public sealed class LedgerCheckpoints(FinsoftDb db)
+public sealed class LedgerCheckpoints(FinsoftDb db, LedgerSeal seal)
 {
     /// <summary>The newest few keep their account totals, with any a verification still under way starts from, and the archive floors.</summary>
     private const int KeepTotalsOf = 3;
@@ -23,7 +23,7 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
     /// A verification found the journal wrong at <paramref name="fromSequence"/> (or, with no entry to name, anywhere): every
     /// checkpoint that vouched for that entry stops being stood on, so ledger/verify proves it again and says what it finds.
     /// </summary>
-    public Task<int> RevokeFromAsync(long fromSequence, DateTime now, CancellationToken ct) =>
+    public static Task<int> RevokeFromAsync(FinsoftDb db, long fromSequence, DateTime now, CancellationToken ct) =>
         db.LedgerCheckpoints.Where(c => c.RevokedAt == null && c.Sequence >= fromSequence && !db.LedgerArchives.Any(a => a.CheckpointId == c.Id))
             .ExecuteUpdateAsync(c => c.SetProperty(x => x.RevokedAt, now), ct);
 
@@ -123,8 +123,17 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
     private static string HashOf(LedgerCheckpointRow checkpoint, Dictionary<Guid, long> sums, Dictionary<string, (long Debits, long Credits)> totals) =>
         TotalsHash(checkpoint.Sequence, checkpoint.Hash, sums.Select(s => (s.Key, s.Value)), totals.Select(t => (t.Key, t.Value.Debits, t.Value.Credits)));
 
-    public static string TotalsProblem(LedgerCheckpointRow checkpoint) =>
-        $"Checkpoint at entry {checkpoint.Sequence}: its account or currency totals no longer match their hash (changed behind the API).";
+    /// <summary>
+    /// Null when the checkpoint can be stood on: its totals still hash to <paramref name="totalsHashNow"/>'s stored value and
+    /// its seal holds over its anchor and that hash. Otherwise what is wrong: it was changed, or written, behind the API.
+    /// </summary>
+    public string? TrustProblem(LedgerCheckpointRow checkpoint, string totalsHashNow) =>
+        totalsHashNow != checkpoint.TotalsHash
+            ? $"Checkpoint at entry {checkpoint.Sequence}: its account or currency totals no longer match their hash (changed behind the API)."
+            : !seal.HoldsCheckpoint(checkpoint)
+                ? $"Checkpoint at entry {checkpoint.Sequence} does not carry the ledger's seal: it was written or changed behind the API " +
+                  "(or sealed with a key this node does not have)."
+                : null;
 
     /// <summary>
     /// Records a checkpoint at <paramref name="at"/>: its totals are the base checkpoint's (none: from the first entry) plus the
@@ -160,10 +169,11 @@ public sealed class LedgerCheckpoints(FinsoftDb db)
         return checkpoint;
     }
 
-    /// <summary>Records the hash of the new checkpoint's totals, once <see cref="CheckAsync"/> has proven the books against them.</summary>
-    public async Task SealAsync(LedgerCheckpointRow checkpoint, Check check, CancellationToken ct)
+    /// <summary>Records the hash of the new checkpoint's totals and seals it, once they are proven (by <see cref="CheckAsync"/>, or by archiving).</summary>
+    public async Task SealAsync(LedgerCheckpointRow checkpoint, string totalsHash, CancellationToken ct)
     {
-        checkpoint.TotalsHash = check.TotalsHash;
+        checkpoint.TotalsHash = totalsHash;
+        checkpoint.Seal = seal.Seal(LedgerSeal.CheckpointStatement(checkpoint));
         await db.SaveChangesAsync(ct);
     }
 

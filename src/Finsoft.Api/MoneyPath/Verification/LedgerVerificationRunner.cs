@@ -116,14 +116,25 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
         var checkpoint = await checkpoints.WriteAsync(baseCheckpoint, position, fullProof: job.Kind == LedgerVerificationKind.Full,
             Time.UtcNow(), ct);
         var check = await checkpoints.CheckAsync(checkpoint, ct);
-        if (check.Problems.Count > 0)
+        List<string> problems = [.. check.Problems];
+        // The new totals are the base's plus what came since: they are only as good as the base, which must still be what was sealed.
+        if (baseCheckpoint is not null && checkpoints.TrustProblem(baseCheckpoint, await checkpoints.HashOfTotalsAsync(baseCheckpoint, ct)) is { } untrusted)
+        {
+            problems.Add(untrusted);
+        }
+        // And what the walk proved must still run on to the sealed head, or it could be a chain rewritten with its hashes.
+        if (await services.GetRequiredService<SealedChain>().ProblemAfterAsync(position, toCheckpoint: false, ct) is { } unsealed)
+        {
+            problems.Add(unsealed);
+        }
+        if (problems.Count > 0)
         {
             await snapshot.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            await FinishAsync(db, id, lease, check.Problems, firstBroken: null, checkpointId: null, ct);
+            await FinishAsync(db, id, lease, problems, firstBroken: null, checkpointId: null, ct);
             return;
         }
-        await checkpoints.SealAsync(checkpoint, check, ct);
+        await checkpoints.SealAsync(checkpoint, check.TotalsHash, ct);
         await checkpoints.PruneTotalsAsync(checkpoint.Id, ct);
         await FinishAsync(db, id, lease, [], firstBroken: null, checkpoint.Id, ct);
         await snapshot.CommitAsync(ct);
@@ -159,7 +170,7 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
         if (problems.Count > 0 && booksWrong)
         {
             // What stood on the broken part stands no more: ledger/verify proves it again itself and says what it finds.
-            await new LedgerCheckpoints(db).RevokeFromAsync(firstBroken ?? 0, now, ct);
+            await LedgerCheckpoints.RevokeFromAsync(db, firstBroken ?? 0, now, ct);
             Logger.LogError("Ledger verification {Id} found the books wrong: {Problems}", id, string.Join(" ", problems.Take(5)));
         }
     }

@@ -13,7 +13,7 @@ namespace Finsoft.Api.MoneyPath.Verification;
 /// to zero (both from the checkpoint's totals plus what came after). With no checkpoint it proves everything from the
 /// first entry. Archived months are stood in for by the checkpoint at their end, which is never revoked. All of it is read in one snapshot, so writes going on meanwhile cannot make it disagree with itself.
 /// </summary>
-public sealed class LedgerVerifier(FinsoftDb db, ChainWalk chain, LedgerCheckpoints checkpoints)
+public sealed class LedgerVerifier(FinsoftDb db, ChainWalk chain, LedgerCheckpoints checkpoints, LedgerSeal seal)
 {
     public sealed record Report(
         bool Ok, long EntriesChecked, int AccountsChecked, long LastSequence, string LastHash,
@@ -57,14 +57,18 @@ public sealed class LedgerVerifier(FinsoftDb db, ChainWalk chain, LedgerCheckpoi
         {
             problems.Add($"Ledger head ({head.Sequence}) does not match the last entry ({walk.Reached.Sequence}).");
         }
+        else if (!seal.HoldsHead(head))
+        {
+            problems.Add(SealedChain.HeadProblem(head));
+        }
         else if (await db.JournalEntries.AnyAsync(e => e.Sequence > head.Sequence, ct) || await db.Postings.AnyAsync(p => p.Sequence > head.Sequence, ct))
         {
             problems.Add($"Entries or postings after the ledger head ({head.Sequence}) exist.");
         }
         var check = await checkpoints.CheckAsync(checkpoint, ct);
-        if (checkpoint is not null && check.TotalsHash != checkpoint.TotalsHash)
+        if (checkpoint is not null && checkpoints.TrustProblem(checkpoint, check.TotalsHash) is { } untrusted)
         {
-            problems.Add(LedgerCheckpoints.TotalsProblem(checkpoint));
+            problems.Add(untrusted);
         }
         problems.AddRange(check.Problems);
         var months = await db.LedgerArchives.AsNoTracking().OrderBy(a => a.Month).Select(a => new { a.Month, a.LastSequence }).ToListAsync(ct);

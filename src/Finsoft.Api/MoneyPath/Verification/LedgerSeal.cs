@@ -1,0 +1,88 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Finsoft.Api.Host;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.Infrastructure.Security;
+
+namespace Finsoft.Api.MoneyPath.Verification;
+
+/// <summary>
+/// An HMAC-SHA256 under a key the database never holds (<c>Finsoft:Ledger:SealKey</c>), over the ledger head and over each
+/// checkpoint. The hash chain alone proves the journal against accidents, but anyone who can write the database can rewrite
+/// an entry and compute the chain again; without the key they cannot seal the head or a checkpoint that vouches for it, so a
+/// verification finds the rewrite. What a seal cannot see is a return to a state that truly existed (an old head with its
+/// seal, and the entries after it deleted): backups and the WAL archive are the witnesses for that.
+/// A seal is <c>keyid.hmac</c>: keys are rotated by naming the old one in <c>Finsoft:Ledger:RetiredSealKeys</c>, which
+/// still proves what it sealed while every new seal uses the current key.
+/// </summary>
+public sealed class LedgerSeal
+{
+    private readonly SealKey _current;
+    private readonly Dictionary<string, byte[]> _known;
+
+    private sealed record SealKey(string Id, byte[] Bytes);
+
+    public LedgerSeal(byte[] current, IEnumerable<byte[]> retired)
+    {
+        _current = new SealKey(IdOf(current), current);
+        _known = retired.Select(k => new SealKey(IdOf(k), k)).Append(_current).ToDictionary(k => k.Id, k => k.Bytes);
+    }
+
+    /// <summary>What the head's seal covers: the last entry's sequence and hash.</summary>
+    public static string HeadStatement(long sequence, string lastHash) => $"head|{N(sequence)}|{lastHash}";
+
+    /// <summary>What a checkpoint's seal covers: its anchor, the hash of its totals and whether it is a full proof.</summary>
+    public static string CheckpointStatement(LedgerCheckpointRow checkpoint) =>
+        $"checkpoint|{checkpoint.Id:N}|{N(checkpoint.Sequence)}|{checkpoint.Hash}|{checkpoint.TotalsHash}|{(checkpoint.FullProof ? 1 : 0)}";
+
+    public string Seal(string statement) => $"{_current.Id}.{Convert.ToHexStringLower(HMACSHA256.HashData(_current.Bytes, Encoding.UTF8.GetBytes(statement)))}";
+
+    /// <summary>True when <paramref name="seal"/> was made over <paramref name="statement"/> with the current key or a retired one.</summary>
+    public bool Holds(string? seal, string statement)
+    {
+        var dot = seal?.IndexOf('.') ?? -1;
+        if (dot < 0 || !_known.TryGetValue(seal![..dot], out var key))
+        {
+            return false;
+        }
+        Span<byte> given = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        var hex = seal.AsSpan(dot + 1);
+        return hex.Length == given.Length * 2 && Convert.FromHexString(hex, given, out _, out _) == OperationStatus.Done
+            && CryptographicOperations.FixedTimeEquals(given, HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(statement)));
+    }
+
+    public string SealHead(long sequence, string lastHash) => Seal(HeadStatement(sequence, lastHash));
+
+    public bool HoldsHead(LedgerHeadRow head) => Holds(head.Seal, HeadStatement(head.Sequence, head.LastHash));
+
+    public bool HoldsCheckpoint(LedgerCheckpointRow checkpoint) => Holds(checkpoint.Seal, CheckpointStatement(checkpoint));
+
+    /// <summary>Names a key without giving it away, so a seal says which key made it.</summary>
+    private static string IdOf(byte[] key) => Convert.ToHexStringLower(SHA256.HashData(key))[..8];
+
+    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The configured keys, or (in Development only) one generated once and kept in the data directory, like the token key.</summary>
+    public static LedgerSeal Resolve(FinsoftOptions options, IHostEnvironment environment)
+    {
+        var retired = options.Ledger.RetiredSealKeys.Select(k => KeyBytes(k, "Finsoft:Ledger:RetiredSealKeys")).ToList();
+        if (!string.IsNullOrEmpty(options.Ledger.SealKey))
+        {
+            return new LedgerSeal(KeyBytes(options.Ledger.SealKey, "Finsoft:Ledger:SealKey"), retired);
+        }
+        if (!environment.IsDevelopment())
+        {
+            throw new StartupException("Finsoft:Ledger:SealKey is required outside Development (set Finsoft__Ledger__SealKey to at least 32 random bytes, " +
+                                       "kept apart from the database: it is what proves the journal was not rewritten).");
+        }
+        return new LedgerSeal(Convert.FromBase64String(DevelopmentSecrets.ReadOrCreate(options.DataDirectory, "dev-ledger-seal.key")), retired);
+    }
+
+    private static byte[] KeyBytes(string configured, string setting)
+    {
+        var bytes = Encoding.UTF8.GetBytes(configured);
+        return bytes.Length >= 32 ? bytes : throw new StartupException($"{setting}: each key must be at least 32 bytes.");
+    }
+}

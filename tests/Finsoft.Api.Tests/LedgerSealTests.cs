@@ -1,0 +1,194 @@
+using System.Net;
+using System.Text.Json;
+using Finsoft.Api.Infrastructure.Persistence;
+using Finsoft.Api.MoneyPath.Verification;
+using Finsoft.Api.Tests.Infrastructure;
+using Finsoft.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace Finsoft.Api.Tests;
+
+/// <summary>
+/// Someone who can write the database but does not hold the seal key: whatever they rewrite consistently (amounts, every
+/// hash after them, the head, a checkpoint's totals and their hash), the seals give them away.
+/// </summary>
+public abstract class LedgerSealTests(DatabaseKind kind)
+{
+    private const string RotatedKey = "another-ledger-seal-key-0123456789-0123456789";
+
+    private static async Task<(TestApp App, ApiClient Api, ApiClient.Session User, Guid From, Guid To)> WithHistoryAsync(DatabaseKind kind)
+    {
+        var app = await TestApp.StartAsync(kind);
+        var api = app.Api();
+        var user = await api.RegisterAsync();
+        var admin = await api.AdminAsync();
+        var (from, to) = (await api.CreateAccountAsync(user.Token), await api.CreateAccountAsync(user.Token));
+        await api.DepositAsync(admin.Token, from, "500.00");
+        for (var i = 1; i <= 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await api.TransferAsync(user.Token, from, to, $"{i}.00")).StatusCode);
+        }
+        return (app, api, user, from, to);
+    }
+
+    /// <summary>
+    /// The entry at <paramref name="sequence"/> made a hundred times larger (still balanced), its accounts' balances moved to
+    /// match, and every hash from it to the head computed again as the service computes them: a chain that proves itself,
+    /// written without the key.
+    /// </summary>
+    internal static async Task RewriteAsync(TestApp app, long sequence)
+    {
+        await app.WithDbAsync(async db =>
+        {
+            var target = await db.JournalEntries.SingleAsync(e => e.Sequence == sequence);
+            foreach (var posting in await db.Postings.Where(p => p.EntryId == target.Id).ToListAsync())
+            {
+                var normalSide = await db.Accounts.Where(a => a.Id == posting.AccountId).Select(a => a.NormalSide).SingleAsync();
+                var change = posting.Amount * 99 * (normalSide == NormalSide.Debit ? 1 : -1);
+                await db.Accounts.Where(a => a.Id == posting.AccountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, a => a.Balance + change));
+            }
+            await db.Postings.Where(p => p.EntryId == target.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Amount, p => p.Amount * 100));
+            var previous = (await db.JournalEntries.SingleAsync(e => e.Sequence == sequence - 1)).Hash;
+            foreach (var entry in await db.JournalEntries.Where(e => e.Sequence >= sequence).OrderBy(e => e.Sequence).ToListAsync())
+            {
+                var postings = await db.Postings.Where(p => p.EntryId == entry.Id)
+                    .Select(p => new { p.AccountId, p.Amount, p.Currency }).ToListAsync();
+                var hash = EntryHash.Compute(new EntryHash.Content(entry.Sequence, entry.Id, entry.TransactionId, entry.CreatedAt,
+                    postings.Select(p => new Posting(p.AccountId, p.Amount, Currency.Get(p.Currency))).ToList(), entry.EffectiveAt), previous);
+                var stale = entry.Sequence;
+                var before = previous;
+                await db.JournalEntries.Where(e => e.Sequence == stale).ExecuteUpdateAsync(s => s.SetProperty(e => e.PreviousHash, before).SetProperty(e => e.Hash, hash));
+                previous = hash;
+            }
+            return await db.LedgerHead.ExecuteUpdateAsync(s => s.SetProperty(h => h.LastHash, previous));
+        });
+    }
+
+    [DbFact]
+    public async Task A_chain_rewritten_with_every_hash_after_it_is_found_by_the_heads_seal()
+    {
+        var (app, api, _, _, _) = await WithHistoryAsync(kind);
+        await using var __ = app;
+        Assert.True((await api.VerifyLedgerAsync()).GetProperty("ok").GetBoolean());
+        await RewriteAsync(app, 3); // the transfer of 2.00 made 200.00
+
+        var report = await api.VerifyLedgerAsync();
+        Assert.False(report.GetProperty("ok").GetBoolean(), report.ToString());
+        Assert.Equal("The ledger head (entry 5) does not carry the ledger's seal: the journal was written or rewritten behind the API " +
+                     "(or sealed with a key this node does not have).", Assert.Single(report.GetProperty("problems").EnumerateArray()).GetString());
+
+        // A verification job proves the chain (it does chain) but will not seal a checkpoint over it.
+        var full = await LedgerVerifyTests.VerificationAsync(api, "full");
+        Assert.False(full.GetProperty("ok").GetBoolean(), full.ToString());
+        Assert.Equal(JsonValueKind.Null, full.GetProperty("checkpoint_id").ValueKind);
+        Assert.Equal(0, await app.WithDbAsync(db => db.LedgerCheckpoints.CountAsync(c => c.RevokedAt == null)));
+    }
+
+    [DbFact]
+    public async Task A_chain_rewritten_under_a_checkpoint_cannot_be_proven_by_a_new_one()
+    {
+        var (app, api, _, _, _) = await WithHistoryAsync(kind);
+        await using var __ = app;
+        Assert.True((await LedgerVerifyTests.VerificationAsync(api, "full")).GetProperty("ok").GetBoolean());
+        await RewriteAsync(app, 3); // the transfer of 2.00 made 200.00
+        // The checkpoint's anchor moved with the rewrite; a new verification proves the rewritten chain from the first entry
+        // but finds the head unsealed, so the stale checkpoint is revoked and nothing new stands in its place.
+        var full = await LedgerVerifyTests.VerificationAsync(api, "full");
+        Assert.False(full.GetProperty("ok").GetBoolean(), full.ToString());
+        Assert.Contains(full.GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("does not carry the ledger's seal", StringComparison.Ordinal));
+        Assert.False((await api.VerifyLedgerAsync()).GetProperty("ok").GetBoolean());
+    }
+
+    [DbFact]
+    public async Task A_balance_and_its_checkpoint_total_changed_with_the_totals_hash_computed_again_are_found()
+    {
+        var (app, api, _, from, _) = await WithHistoryAsync(kind);
+        await using var __ = app;
+        var checkpointId = (await LedgerVerifyTests.VerificationAsync(api, "full")).GetProperty("checkpoint_id").GetGuid();
+        await app.WithDbAsync(async db =>
+        {
+            await db.Accounts.Where(a => a.Id == from).ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, a => a.Balance + 1));
+            await db.LedgerCheckpointAccounts.Where(a => a.CheckpointId == checkpointId && a.AccountId == from)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Posted, a => a.Posted - 1)); // a credit-normal wallet
+            var checkpoint = await db.LedgerCheckpoints.SingleAsync(c => c.Id == checkpointId);
+            var accounts = await db.LedgerCheckpointAccounts.Where(a => a.CheckpointId == checkpointId).ToListAsync();
+            var currencies = await db.LedgerCheckpointCurrencies.Where(c => c.CheckpointId == checkpointId).ToListAsync();
+            var totalsHash = LedgerCheckpoints.TotalsHash(checkpoint.Sequence, checkpoint.Hash, accounts.Select(a => (a.AccountId, a.Posted)),
+                currencies.Select(c => (c.Currency, c.Debits, c.Credits)));
+            return await db.LedgerCheckpoints.Where(c => c.Id == checkpointId).ExecuteUpdateAsync(s => s.SetProperty(c => c.TotalsHash, totalsHash));
+        });
+
+        var report = await api.VerifyLedgerAsync();
+        Assert.False(report.GetProperty("ok").GetBoolean(), report.ToString());
+        Assert.Contains(report.GetProperty("problems").EnumerateArray(),
+            p => p.GetString() == "Checkpoint at entry 5 does not carry the ledger's seal: it was written or changed behind the API (or sealed with a key this node does not have).");
+        // An incremental verification would stand on it: it refuses to.
+        var incremental = await LedgerVerifyTests.VerificationAsync(api, "incremental");
+        Assert.False(incremental.GetProperty("ok").GetBoolean(), incremental.ToString());
+        Assert.Equal(JsonValueKind.Null, incremental.GetProperty("checkpoint_id").ValueKind);
+    }
+
+    [DbFact]
+    public async Task A_rotated_key_still_proves_what_the_retired_one_sealed_and_a_node_without_either_refuses()
+    {
+        var (app, api, owner, from, to) = await WithHistoryAsync(kind);
+        await using var _ = app;
+        Assert.True((await LedgerVerifyTests.VerificationAsync(api, "full")).GetProperty("ok").GetBoolean());
+
+        await using (var rotated = app.Sibling(new Dictionary<string, string?>
+                     {
+                         ["Finsoft:Ledger:SealKey"] = RotatedKey, ["Finsoft:Ledger:RetiredSealKeys:0"] = ApiProcess.SealKey,
+                     }))
+        {
+            var rotatedApi = rotated.Api();
+            Assert.True((await rotatedApi.VerifyLedgerAsync()).GetProperty("ok").GetBoolean()); // all sealed with the retired key
+            var user = await rotatedApi.LoginAsync(owner.Email, owner.Password);
+            Assert.Equal(HttpStatusCode.Created, (await rotatedApi.TransferAsync(user.Token, from, to, "1.00")).StatusCode);
+            var head = await rotated.WithDbAsync(db => db.LedgerHead.SingleAsync());
+            Assert.StartsWith(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RotatedKey)))[..8] + ".",
+                head.Seal, StringComparison.Ordinal);
+            Assert.True((await rotatedApi.VerifyLedgerAsync()).GetProperty("ok").GetBoolean()); // the head now under the new key, the checkpoint the old
+        }
+
+        await using var stranger = app.Sibling(new Dictionary<string, string?> { ["Finsoft:Ledger:SealKey"] = RotatedKey.Replace("another", "a-third", StringComparison.Ordinal) });
+        var report = await stranger.Api().VerifyLedgerAsync();
+        Assert.False(report.GetProperty("ok").GetBoolean());
+        Assert.Equal(2, report.GetProperty("problems").GetArrayLength()); // neither the head nor the checkpoint
+    }
+}
+
+public sealed class LedgerSealTestsOnSqlite() : LedgerSealTests(DatabaseKind.Sqlite);
+
+public sealed class LedgerSealTestsOnPostgres() : LedgerSealTests(DatabaseKind.Postgres), IPostgresTests;
+
+/// <summary>The seal itself, without a database.</summary>
+public sealed class LedgerSealUnitTests
+{
+    private static readonly byte[] Key = System.Text.Encoding.UTF8.GetBytes(ApiProcess.SealKey);
+
+    [Fact]
+    public void A_seal_holds_over_its_statement_and_nothing_else()
+    {
+        var seal = new LedgerSeal(Key, []);
+        var made = seal.SealHead(7, new string('a', 64));
+        Assert.True(seal.Holds(made, LedgerSeal.HeadStatement(7, new string('a', 64))));
+        Assert.False(seal.Holds(made, LedgerSeal.HeadStatement(8, new string('a', 64))));
+        Assert.False(seal.Holds(made, LedgerSeal.HeadStatement(7, new string('b', 64))));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("no-dot")]
+    [InlineData("00000000.abcd")]
+    [InlineData("zzzzzzzz.")]
+    public void Malformed_or_foreign_seals_do_not_hold(string? given)
+    {
+        var seal = new LedgerSeal(Key, []);
+        Assert.False(seal.Holds(given, LedgerSeal.HeadStatement(1, "x")));
+        var made = seal.SealHead(1, "x");
+        var dot = made.IndexOf('.', StringComparison.Ordinal);
+        Assert.False(seal.Holds(made[..(dot + 1)] + "not-hex-at-all-" + made[(dot + 16)..], LedgerSeal.HeadStatement(1, "x")));
+        Assert.False(seal.Holds(made[..^2], LedgerSeal.HeadStatement(1, "x")));
+    }
+}
