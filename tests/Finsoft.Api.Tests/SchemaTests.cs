@@ -173,7 +173,7 @@ public sealed class StartupTests
     [InlineData("Finsoft__Jwt__SigningKey", "short", "at least 32 bytes")]
     [InlineData("Finsoft__Ledger__SealKey", "", "SealKey is required outside Development")]
     [InlineData("Finsoft__Ledger__SealKey", "short-seal-key", "each key must be at least 32 bytes")]
-    [InlineData("Finsoft__Ledger__RetiredSealKeys__0", "short-retired-key", "each key must be at least 32 bytes")]
+    [InlineData("Finsoft__Ledger__AcceptedSealKeys__0", "short-accepted-key", "each key must be at least 32 bytes")]
     [InlineData("Finsoft__DefaultCurrency", "ABC", "not an ISO 4217 currency")]
     [InlineData("Finsoft__Sms__OutboxFile", "sms-outbox.txt", "refused in Production")]
     [InlineData("Finsoft__Oidc__Providers__acme__Authority", "https://idp.example.com", "Providers:acme:ClientId is required")]
@@ -206,6 +206,22 @@ public sealed class StartupTests
         var (exit, _, stderr) = await RunAsync(environment);
         Assert.Equal(2, exit);
         Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task A_node_without_the_key_that_sealed_the_ledger_head_refuses_to_start_with_one_line()
+    {
+        var data = Scratch.NewPath("seal-key");
+        var (exit, _, stderr) = await RunAsync(new() { ["Finsoft__DataDirectory"] = data, ["Finsoft__Jwt__SigningKey"] = new string('k', 40) }, "migrate");
+        Assert.True(exit == 0, stderr);
+        (exit, _, stderr) = await RunAsync(new()
+        {
+            ["Finsoft__DataDirectory"] = data, ["Finsoft__Jwt__SigningKey"] = new string('k', 40), ["Finsoft__Ledger__SealKey"] = new string('z', 40),
+        });
+        Assert.Equal(2, exit);
+        Assert.Contains("which this node does not have", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('z', 40), stderr, StringComparison.Ordinal);
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 

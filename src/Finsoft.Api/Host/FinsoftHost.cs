@@ -214,6 +214,10 @@ public static class FinsoftHost
     public static async Task PrepareAsync(WebApplication app)
     {
         await MigrateAsync(app);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<SealedChain>().CheckHeadAtStartAsync(app.Logger, CancellationToken.None);
+        }
         await app.Services.PrepareSensitiveDataAsync(CancellationToken.None);
         await app.Services.SealLegacyPersonalDataAsync(CancellationToken.None);
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FinsoftOptions>>().Value;

@@ -270,8 +270,8 @@ public sealed class LedgerOptions
     /// <summary>The key that seals the ledger head and checkpoints (<see cref="MoneyPath.Verification.LedgerSeal"/>): at least 32 bytes, never in the database.</summary>
     public string? SealKey { get; set; }
 
-    /// <summary>Earlier seal keys, kept only to prove what they sealed: <c>Finsoft__Ledger__RetiredSealKeys__0=…</c>.</summary>
-    public List<string> RetiredSealKeys { get; set; } = [];
+    /// <summary>Keys that prove seals but never make one (the old key after a rotation, the new one before it): <c>Finsoft__Ledger__AcceptedSealKeys__0=…</c>.</summary>
+    public List<string> AcceptedSealKeys { get; set; } = [];
 }
 
 public sealed class ReportOptions

@@ -14,8 +14,8 @@ namespace Finsoft.Api.MoneyPath.Verification;
 /// an entry and compute the chain again; without the key they cannot seal the head or a checkpoint that vouches for it, so a
 /// verification finds the rewrite. What a seal cannot see is a return to a state that truly existed (an old head with its
 /// seal, and the entries after it deleted): backups and the WAL archive are the witnesses for that.
-/// A seal is <c>keyid.hmac</c>: keys are rotated by naming the old one in <c>Finsoft:Ledger:RetiredSealKeys</c>, which
-/// still proves what it sealed while every new seal uses the current key.
+/// A seal is <c>keyid.hmac</c>. Keys listed in <c>Finsoft:Ledger:AcceptedSealKeys</c> prove seals but never make one: a
+/// rotation lists the new key there on every node first, then makes it the seal key and lists the old one instead.
 /// </summary>
 public sealed class LedgerSeal
 {
@@ -24,10 +24,10 @@ public sealed class LedgerSeal
 
     private sealed record SealKey(string Id, byte[] Bytes);
 
-    public LedgerSeal(byte[] current, IEnumerable<byte[]> retired)
+    public LedgerSeal(byte[] current, IEnumerable<byte[]> accepted)
     {
         _current = new SealKey(IdOf(current), current);
-        _known = retired.Select(k => new SealKey(IdOf(k), k)).Append(_current).ToDictionary(k => k.Id, k => k.Bytes);
+        _known = accepted.Select(k => new SealKey(IdOf(k), k)).Append(_current).ToDictionary(k => k.Id, k => k.Bytes);
     }
 
     /// <summary>What the head's seal covers: the last entry's sequence and hash.</summary>
@@ -39,7 +39,7 @@ public sealed class LedgerSeal
 
     public string Seal(string statement) => $"{_current.Id}.{Convert.ToHexStringLower(HMACSHA256.HashData(_current.Bytes, Encoding.UTF8.GetBytes(statement)))}";
 
-    /// <summary>True when <paramref name="seal"/> was made over <paramref name="statement"/> with the current key or a retired one.</summary>
+    /// <summary>True when <paramref name="seal"/> was made over <paramref name="statement"/> with the current key or an accepted one.</summary>
     public bool Holds(string? seal, string statement)
     {
         var dot = seal?.IndexOf('.') ?? -1;
@@ -52,6 +52,10 @@ public sealed class LedgerSeal
         return hex.Length == given.Length * 2 && Convert.FromHexString(hex, given, out _, out _) == OperationStatus.Done
             && CryptographicOperations.FixedTimeEquals(given, HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(statement)));
     }
+
+    /// <summary>The id of the key that made <paramref name="seal"/>, when this node has that key; null otherwise.</summary>
+    public string? KnownKeyOf(string? seal) =>
+        seal?.IndexOf('.') is > 0 and var dot && _known.ContainsKey(seal[..dot]) ? seal[..dot] : null;
 
     public string SealHead(long sequence, string lastHash) => Seal(HeadStatement(sequence, lastHash));
 
@@ -67,17 +71,17 @@ public sealed class LedgerSeal
     /// <summary>The configured keys, or (in Development only) one generated once and kept in the data directory, like the token key.</summary>
     public static LedgerSeal Resolve(FinsoftOptions options, IHostEnvironment environment)
     {
-        var retired = options.Ledger.RetiredSealKeys.Select(k => KeyBytes(k, "Finsoft:Ledger:RetiredSealKeys")).ToList();
+        var accepted = options.Ledger.AcceptedSealKeys.Select(k => KeyBytes(k, "Finsoft:Ledger:AcceptedSealKeys")).ToList();
         if (!string.IsNullOrEmpty(options.Ledger.SealKey))
         {
-            return new LedgerSeal(KeyBytes(options.Ledger.SealKey, "Finsoft:Ledger:SealKey"), retired);
+            return new LedgerSeal(KeyBytes(options.Ledger.SealKey, "Finsoft:Ledger:SealKey"), accepted);
         }
         if (!environment.IsDevelopment())
         {
             throw new StartupException("Finsoft:Ledger:SealKey is required outside Development (set Finsoft__Ledger__SealKey to at least 32 random bytes, " +
                                        "kept apart from the database: it is what proves the journal was not rewritten).");
         }
-        return new LedgerSeal(Convert.FromBase64String(DevelopmentSecrets.ReadOrCreate(options.DataDirectory, "dev-ledger-seal.key")), retired);
+        return new LedgerSeal(Convert.FromBase64String(DevelopmentSecrets.ReadOrCreate(options.DataDirectory, "dev-ledger-seal.key")), accepted);
     }
 
     private static byte[] KeyBytes(string configured, string setting)

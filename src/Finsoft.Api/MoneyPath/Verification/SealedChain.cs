@@ -19,6 +19,8 @@ public sealed class SealedChain(FinsoftDb db, ChainWalk chain, LedgerSeal seal)
     {
         if (toCheckpoint)
         {
+            // A few of the nearest: one that is not sealed is passed over (the head still ties it), and a run of forged ones only
+            // makes the walk longer.
             var later = await db.LedgerCheckpoints.AsNoTracking().Where(c => c.RevokedAt == null && c.Sequence >= proven.Sequence)
                 .OrderBy(c => c.Sequence).Take(5).ToListAsync(ct);
             if (later.FirstOrDefault(seal.HoldsCheckpoint) is { } checkpoint)
@@ -32,6 +34,26 @@ public sealed class SealedChain(FinsoftDb db, ChainWalk chain, LedgerSeal seal)
             return HeadProblem(head);
         }
         return await ReachesAsync(proven, new ChainWalk.Position(head.Sequence, head.LastHash), "the ledger head", ct);
+    }
+
+    /// <summary>
+    /// At start-up: a head sealed with a key this node does not have means the node was given the wrong key, and anything it
+    /// sealed would fail on the others, so it refuses to start. A head whose seal does not hold under a key it has is what
+    /// a rewrite looks like: the node starts (refusing would hand whoever can write the database an outage), says so
+    /// loudly, and every verification reports it.
+    /// </summary>
+    public async Task CheckHeadAtStartAsync(ILogger logger, CancellationToken ct)
+    {
+        var head = await db.LedgerHead.AsNoTracking().SingleAsync(ct);
+        if (head.Seal?.IndexOf('.') is > 0 and var dot && seal.KnownKeyOf(head.Seal) is null)
+        {
+            throw new Host.StartupException($"The ledger head is sealed with key {head.Seal[..dot]}, which this node does not have: give it the deployment's " +
+                                            "Finsoft__Ledger__SealKey (or list that key in Finsoft__Ledger__AcceptedSealKeys).");
+        }
+        if (!seal.HoldsHead(head))
+        {
+            logger.LogCritical("{Problem} ledger/verify reports it until the journal is restored.", HeadProblem(head));
+        }
     }
 
     public static string HeadProblem(LedgerHeadRow head) =>
