@@ -1,7 +1,7 @@
 -- After generating: each account's balance from its postings, and a checkpoint at the head, so that ledger/verify proves what
 -- the load adds on top of the generated history (the full verification job, which proves all of it, is timed on its own).
--- The head and the checkpoint are sealed as LedgerSeal seals them, with the nodes' key (psql variable seal_key): the bench
--- holds it, as an operator importing a journal would.
+-- The head and the checkpoint are sealed as LedgerSeal seals them, with the bench nodes' key (psql variable seal_key). Only a
+-- bench may do it this way: the key travels in SQL text, which a server may log.
 \set ON_ERROR_STOP on
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
 CREATE FUNCTION pg_temp.ledger_seal(statement text, key text) RETURNS text LANGUAGE sql AS $$

@@ -129,6 +129,70 @@ public abstract class LedgerSealTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task A_verification_whose_saved_place_was_moved_forward_behind_the_api_does_not_resume_from_it()
+    {
+        var (app, api, _, _, _) = await WithHistoryAsync(kind);
+        await using var __ = app;
+        // Entry 2 altered (without new hashes), and a job that claims to have proven entries 1 to 3 already: resuming from its
+        // place would skip entry 2 and seal a full proof over it.
+        var second = await app.WithDbAsync(db => db.JournalEntries.SingleAsync(e => e.Sequence == 2));
+        await app.WithDbAsync(db => db.Postings.Where(p => p.EntryId == second.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Amount, p => p.Amount * 2)));
+        var third = await app.WithDbAsync(db => db.JournalEntries.SingleAsync(e => e.Sequence == 3));
+        var id = Guid.CreateVersion7();
+        await app.WithDbAsync(async db =>
+        {
+            db.LedgerVerifications.Add(new LedgerVerificationRow
+            {
+                Id = id, Kind = "full", Status = "queued", BaseSequence = 0, TargetSequence = 5, VerifiedSequence = 3, VerifiedHash = third.Hash,
+                CreatedAt = DateTime.UtcNow,
+            });
+            return await db.SaveChangesAsync();
+        });
+        var job = await LedgerVerifyTests.CompletedAsync(api, (await api.AdminAsync()).Token, id);
+        Assert.False(job.GetProperty("ok").GetBoolean(), job.ToString());
+        Assert.Contains("saved progress does not carry the ledger's seal", job.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.LedgerCheckpoints.CountAsync()));
+    }
+
+    [DbFact]
+    public async Task An_archive_row_written_behind_the_api_does_not_let_a_full_verification_skip_what_is_still_in_the_journal()
+    {
+        var (app, api, _, _, _) = await WithHistoryAsync(kind);
+        await using var __ = app;
+        var checkpointId = (await LedgerVerifyTests.VerificationAsync(api, "full")).GetProperty("checkpoint_id").GetGuid();
+        var second = await app.WithDbAsync(db => db.JournalEntries.SingleAsync(e => e.Sequence == 2));
+        await app.WithDbAsync(async db =>
+        {
+            await db.Postings.Where(p => p.EntryId == second.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Amount, p => p.Amount * 2));
+            db.LedgerArchives.Add(new LedgerArchiveRow
+            {
+                Month = new DateOnly(2020, 1, 1), FirstSequence = 1, LastSequence = 5, Entries = 5, Postings = 10, CheckpointId = checkpointId,
+                EntriesTable = "journal_entries_y2020m01", PostingsTable = "postings_y2020m01", ArchivedAt = DateTime.UtcNow,
+            });
+            return await db.SaveChangesAsync();
+        });
+        var full = await LedgerVerifyTests.VerificationAsync(api, "full");
+        Assert.False(full.GetProperty("ok").GetBoolean(), full.ToString());
+        Assert.Equal(2, full.GetProperty("first_broken_sequence").GetInt64());
+    }
+
+    [DbFact]
+    public async Task A_revoked_checkpoint_made_to_stand_again_behind_the_api_is_refused()
+    {
+        var (app, api, _, _, _) = await WithHistoryAsync(kind);
+        await using var __ = app;
+        Assert.True((await LedgerVerifyTests.VerificationAsync(api, "full")).GetProperty("ok").GetBoolean());
+        var second = await app.WithDbAsync(db => db.JournalEntries.SingleAsync(e => e.Sequence == 2));
+        await app.WithDbAsync(db => db.Postings.Where(p => p.EntryId == second.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Amount, p => p.Amount * 2)));
+        Assert.False((await LedgerVerifyTests.VerificationAsync(api, "full")).GetProperty("ok").GetBoolean()); // revokes the checkpoint at 5
+        // Made to stand again, so ledger/verify would stand on it and not read entry 2.
+        await app.WithDbAsync(db => db.LedgerCheckpoints.ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, (DateTime?)null)));
+        var report = await api.VerifyLedgerAsync();
+        Assert.False(report.GetProperty("ok").GetBoolean(), report.ToString());
+        Assert.Contains(report.GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("does not carry the ledger's seal", StringComparison.Ordinal));
+    }
+
+    [DbFact]
     public async Task After_a_rotation_the_old_key_still_proves_what_it_sealed_and_only_while_it_is_accepted()
     {
         var (app, api, owner, from, to) = await WithHistoryAsync(kind);

@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json;
 using Finsoft.Api.Infrastructure.Persistence;
 using Finsoft.Api.Tests.Infrastructure;
+using Finsoft.Api.MoneyPath.Verification;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Finsoft.Api.Tests;
 
@@ -143,6 +145,13 @@ public abstract class LedgerVerifyTests(DatabaseKind kind)
         var rewritten = await api2.VerifyLedgerAsync();
         Assert.False(rewritten.GetProperty("ok").GetBoolean());
         Assert.Contains(rewritten.GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("postings sum to", StringComparison.Ordinal));
+    }
+
+    /// <summary>A job row as a node would have saved it: with its progress sealed under the service's key.</summary>
+    private static LedgerVerificationRow Sealed(TestApp app, LedgerVerificationRow job)
+    {
+        job.Seal = app.Services.GetRequiredService<LedgerSeal>().Seal(LedgerSeal.ProgressStatement(job));
+        return job;
     }
 
     /// <summary>Asks for a verification job as the admin and waits for it to complete.</summary>
@@ -288,11 +297,11 @@ public abstract class LedgerVerifyTests(DatabaseKind kind)
         var ids = Enumerable.Range(0, 4).Select(_ => Guid.CreateVersion7()).ToList();
         await app.WithDbAsync(async db =>
         {
-            db.LedgerVerifications.AddRange(ids.Select(id => new LedgerVerificationRow
+            db.LedgerVerifications.AddRange(ids.Select(id => Sealed(app, new LedgerVerificationRow
             {
                 Id = id, Kind = "incremental", Status = "queued", BaseCheckpointId = anchor.Id, BaseSequence = anchor.Sequence, TargetSequence = 6,
                 VerifiedSequence = anchor.Sequence, VerifiedHash = anchor.Hash, RequestedBy = admin.UserId, CreatedAt = DateTime.UtcNow,
-            }));
+            })));
             return await db.SaveChangesAsync();
         });
         foreach (var id in ids)
@@ -313,11 +322,11 @@ public abstract class LedgerVerifyTests(DatabaseKind kind)
         var id = Guid.CreateVersion7();
         await app.WithDbAsync(async db =>
         {
-            db.LedgerVerifications.Add(new LedgerVerificationRow
+            db.LedgerVerifications.Add(Sealed(app, new LedgerVerificationRow
             {
                 Id = id, Kind = "full", Status = "running", BaseSequence = 0, TargetSequence = 5, VerifiedSequence = 3, VerifiedHash = third.Hash,
                 LeaseUntil = DateTime.UtcNow.AddMinutes(-1), CreatedAt = DateTime.UtcNow, StartedAt = DateTime.UtcNow.AddMinutes(-3),
-            });
+            }));
             return await db.SaveChangesAsync();
         });
         // Entry 2 is altered now, behind what was proven: a job that started again would find it; one that resumes does not.

@@ -67,13 +67,13 @@ public sealed class LedgerModel(FinsoftDb db, IOptions<FinsoftOptions> options, 
     }
 
     /// <summary>Queues a verification job: an incremental one proves what came since the last checkpoint, a full one the whole journal.</summary>
-    public async Task<IActionResult> OnPostJobAsync(string? kind, [FromServices] LedgerCheckpoints checkpoints, CancellationToken ct)
+    public async Task<IActionResult> OnPostJobAsync(string? kind, [FromServices] LedgerCheckpoints checkpoints, [FromServices] LedgerSeal seal, CancellationToken ct)
     {
         if (!User.IsInRole(Roles.Admin))
         {
             return Forbid(ConsoleSetup.Scheme);
         }
-        Tell(await LedgerVerifications.Create(new LedgerVerifications.CreateRequest(kind), User, db, checkpoints, time, ct), answer =>
+        Tell(await LedgerVerifications.Create(new LedgerVerifications.CreateRequest(kind), User, db, checkpoints, seal, time, ct), answer =>
         {
             var job = Answers.Read<LedgerVerifications.VerificationDto>(answer);
             return $"A {job.Kind} verification of entries {job.BaseSequence} to {job.TargetSequence} is queued; its progress shows below.";

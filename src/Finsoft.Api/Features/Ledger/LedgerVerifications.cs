@@ -33,15 +33,15 @@ public static class LedgerVerifications
         }
     }
 
-    public static async Task<JsonBody> Create(CreateRequest? request, ClaimsPrincipal principal, FinsoftDb db, LedgerCheckpoints checkpoints, TimeProvider time,
-        CancellationToken ct)
+    public static async Task<JsonBody> Create(CreateRequest? request, ClaimsPrincipal principal, FinsoftDb db, LedgerCheckpoints checkpoints, LedgerSeal seal,
+        TimeProvider time, CancellationToken ct)
     {
         var kind = request?.Kind ?? LedgerVerificationKind.Full;
         if (kind is not (LedgerVerificationKind.Full or LedgerVerificationKind.Incremental))
         {
             return new Validation().Add("kind", "kind must be full or incremental.").Result;
         }
-        var row = await NewAsync(db, checkpoints, kind, CurrentUser.From(principal).Id, time.UtcNow(), ct);
+        var row = await NewAsync(db, checkpoints, seal, kind, CurrentUser.From(principal).Id, time.UtcNow(), ct);
         db.LedgerVerifications.Add(row);
         await db.SaveChangesAsync(ct);
         return ApiResults.Accepted(VerificationDto.From(row));
@@ -51,17 +51,19 @@ public static class LedgerVerifications
     /// A verification from the first entry still in the journal (full: from the first, or from the newest archived month's
     /// floor) or from the latest checkpoint (incremental) to the head as it stands now.
     /// </summary>
-    public static async Task<LedgerVerificationRow> NewAsync(FinsoftDb db, LedgerCheckpoints checkpoints, string kind, Guid? requestedBy, DateTime now,
-        CancellationToken ct)
+    public static async Task<LedgerVerificationRow> NewAsync(FinsoftDb db, LedgerCheckpoints checkpoints, LedgerSeal seal, string kind, Guid? requestedBy,
+        DateTime now, CancellationToken ct)
     {
         var head = await db.LedgerHead.AsNoTracking().SingleAsync(ct);
         var start = kind == LedgerVerificationKind.Incremental ? await checkpoints.LatestAsync(ct) : await checkpoints.ArchiveFloorAsync(ct);
         var from = start is null ? ChainWalk.Position.Genesis : new ChainWalk.Position(start.Sequence, start.Hash);
-        return new LedgerVerificationRow
+        var job = new LedgerVerificationRow
         {
             Id = Guid.CreateVersion7(), Kind = kind, Status = LedgerVerificationStatus.Queued, BaseCheckpointId = start?.Id, BaseSequence = from.Sequence,
             TargetSequence = head.Sequence, VerifiedSequence = from.Sequence, VerifiedHash = from.Hash, RequestedBy = requestedBy, CreatedAt = now,
         };
+        job.Seal = seal.Seal(LedgerSeal.ProgressStatement(job));
+        return job;
     }
 
     public static async Task<JsonBody> Get(Guid id, FinsoftDb db, CancellationToken ct) =>

@@ -87,9 +87,10 @@ public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger
                 command.CommandText = migration.Sql;
                 await command.ExecuteNonQueryAsync(ct);
             }
-            if (migration.Version == LedgerSealsVersion)
+            if (migration.Version == LedgerSealsStep.Version)
             {
-                await SealLedgerAsync(connection, transaction, ct);
+                await new LedgerSealsStep(seal ?? throw new InvalidOperationException("Migration 0030 seals the ledger: the runner needs the seal key."))
+                    .RunAsync(connection, transaction, ct);
             }
             await using (var record = connection.CreateCommand())
             {
@@ -105,53 +106,6 @@ public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger
             count++;
         }
         return count;
-    }
-
-    private const int LedgerSealsVersion = 30;
-
-    /// <summary>
-    /// Migration 0030: seals the head and every checkpoint as they stand, vouching for them once, as the upgrade finds them
-    /// (after it, only the money path and proven verifications seal anything).
-    /// </summary>
-    private async Task SealLedgerAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
-    {
-        var ledger = seal ?? throw new InvalidOperationException("Migration 0030 seals the ledger: the runner needs the seal key.");
-        var rows = new List<(string Table, object Id, string Seal)>(); // ids as the database gave them, to match them back
-        await using (var read = connection.CreateCommand())
-        {
-            read.Transaction = transaction;
-            read.CommandText = "SELECT id, sequence, last_hash FROM ledger_head";
-            await using var reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                rows.Add(("ledger_head", reader.GetValue(0),
-                    ledger.SealHead(Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture), reader.GetString(2))));
-            }
-        }
-        await using (var read = connection.CreateCommand())
-        {
-            read.Transaction = transaction;
-            read.CommandText = "SELECT id, sequence, hash, totals_hash, full_proof FROM ledger_checkpoints";
-            await using var reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var checkpoint = new LedgerCheckpointRow
-                {
-                    Id = reader.GetGuid(0), Sequence = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture), Hash = reader.GetString(2),
-                    TotalsHash = reader.GetString(3), FullProof = Convert.ToBoolean(reader.GetValue(4), CultureInfo.InvariantCulture),
-                };
-                rows.Add(("ledger_checkpoints", reader.GetValue(0), ledger.Seal(LedgerSeal.CheckpointStatement(checkpoint))));
-            }
-        }
-        foreach (var (table, id, value) in rows)
-        {
-            await using var write = connection.CreateCommand();
-            write.Transaction = transaction;
-            write.CommandText = $"UPDATE {table} SET seal = @seal WHERE id = @id";
-            AddParameter(write, "@seal", value);
-            AddParameter(write, "@id", id);
-            await write.ExecuteNonQueryAsync(ct);
-        }
     }
 
     /// <summary>

@@ -68,6 +68,9 @@ public sealed class LedgerVerificationRow : Http.IKeyedRow
     public DateTime CreatedAt { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
+
+    /// <summary>The seal over what the job is and how far it got (<see cref="MoneyPath.Verification.LedgerSeal"/>): a node resumes only from a place it can trust.</summary>
+    public string? Seal { get; set; }
 }
 
 public static class LedgerVerificationKind
@@ -104,4 +107,7 @@ public sealed class LedgerArchiveRow
     public required string PostingsTable { get; set; }
     public Guid? ArchivedBy { get; set; }
     public DateTime ArchivedAt { get; set; }
+
+    /// <summary>The seal over the month, its run of the chain and its checkpoint (<see cref="MoneyPath.Verification.LedgerSeal"/>).</summary>
+    public string? Seal { get; set; }
 }

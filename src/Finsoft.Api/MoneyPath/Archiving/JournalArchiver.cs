@@ -12,7 +12,8 @@ namespace Finsoft.Api.MoneyPath.Archiving;
 /// from the previous floor; a checkpoint at its last entry takes the totals up to it (kept for good, it is the new floor);
 /// then the month's two partitions are detached, to be dumped and dropped by the operator. Anything wrong and nothing changes.
 /// </summary>
-public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpoints checkpoints, SealedChain sealedChain, AuditTrail audit, TimeProvider time)
+public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpoints checkpoints, SealedChain sealedChain, LedgerSeal seal, AuditTrail audit,
+    TimeProvider time)
 {
     /// <summary>A month is archived from a day after it ended, when no node's clock can still be recording into it.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromDays(1);
@@ -81,7 +82,12 @@ public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpo
             return Outcome.Refused(409, $"Some entries of {month:yyyy-MM} are not in its partition ({entriesTable}) but in the default one; move them before archiving.");
         }
 
-        var baseCheckpoint = previous is null ? null : await db.LedgerCheckpoints.AsNoTracking().FirstAsync(c => c.Id == previous.CheckpointId, ct);
+        var baseCheckpoint = previous is null ? null : await db.LedgerCheckpoints.AsNoTracking().FirstOrDefaultAsync(c => c.Id == previous.CheckpointId, ct);
+        if (previous is not null && (!seal.HoldsArchive(previous) || baseCheckpoint?.Sequence != previous.LastSequence))
+        {
+            return Outcome.Refused(409, $"The archive of {previous.Month:yyyy-MM} does not carry the ledger's seal or names another checkpoint: it was written or " +
+                                        "changed behind the API, so nothing is archived on top of it.");
+        }
         if (baseCheckpoint is not null && checkpoints.TrustProblem(baseCheckpoint, await checkpoints.HashOfTotalsAsync(baseCheckpoint, ct)) is { } untrusted)
         {
             return Outcome.Refused(409, untrusted);
@@ -107,6 +113,7 @@ public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpo
             EffectiveThrough = previous?.EffectiveThrough > through ? previous.EffectiveThrough : through, CheckpointId = checkpoint.Id,
             EntriesTable = entriesTable, PostingsTable = postingsTable, ArchivedBy = actor, ArchivedAt = now,
         };
+        archive.Seal = seal.Seal(LedgerSeal.ArchiveStatement(archive));
         db.LedgerArchives.Add(archive);
         audit.Add(db, AuditEvents.LedgerMonthArchived, actor, null,
             new { month = month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), first_sequence = run.First, last_sequence = run.Last, entries = run.Count });

@@ -126,7 +126,8 @@ public sealed class LedgerStore(FinsoftDb db, TimeProvider time, Periods.FiscalC
         await JournalRows.InsertAsync(db, newTransactions, rows, postings, eventRows, ct);
         if (last is { } reached)
         {
-            // Sealed as it moves, so a chain rewritten behind the API (hashes and all) cannot end at a head that verifies.
+            // Sealed with the hash it moves to, in this transaction and under the head's lock, so a chain rewritten behind the API
+            // (hashes and all) cannot end at a head that verifies.
             var sealedHead = seal.SealHead(reached.Sequence, reached.Hash);
             await db.LedgerHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.LastHash, reached.Hash).SetProperty(h => h.Seal, sealedHead), ct);
         }

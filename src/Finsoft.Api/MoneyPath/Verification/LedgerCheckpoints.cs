@@ -21,22 +21,36 @@ public sealed class LedgerCheckpoints(FinsoftDb db, LedgerSeal seal)
 
     /// <summary>
     /// A verification found the journal wrong at <paramref name="fromSequence"/> (or, with no entry to name, anywhere): every
-    /// checkpoint that vouched for that entry stops being stood on, so ledger/verify proves it again and says what it finds.
+    /// checkpoint that vouched for that entry stops being stood on, so ledger/verify proves it again and says what it finds. Its
+    /// seal goes with it, so clearing <c>revoked_at</c> behind the API does not make it stand again.
     /// </summary>
     public static Task<int> RevokeFromAsync(FinsoftDb db, long fromSequence, DateTime now, CancellationToken ct) =>
         db.LedgerCheckpoints.Where(c => c.RevokedAt == null && c.Sequence >= fromSequence && !db.LedgerArchives.Any(a => a.CheckpointId == c.Id))
-            .ExecuteUpdateAsync(c => c.SetProperty(x => x.RevokedAt, now), ct);
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.Seal, (string?)null), ct);
 
     /// <summary>
-    /// True for the checkpoint at an archived month's last entry: the entries it proved are no longer in the journal to prove
-    /// again, so it is never revoked nor pruned, and a full verification starts from the newest one.
+    /// True for the checkpoint at an archived month's last entry, named by a sealed archive: the entries it proved are no
+    /// longer in the journal to prove again, so it is never revoked nor pruned, and a full verification starts from the newest one.
     /// </summary>
-    public Task<bool> IsArchiveFloorAsync(Guid checkpointId, CancellationToken ct) => db.LedgerArchives.AnyAsync(a => a.CheckpointId == checkpointId, ct);
+    private async Task<bool> IsArchiveFloorAsync(LedgerCheckpointRow checkpoint, CancellationToken ct) =>
+        (await db.LedgerArchives.AsNoTracking().Where(a => a.CheckpointId == checkpoint.Id).ToListAsync(ct))
+            .Any(a => a.LastSequence == checkpoint.Sequence && seal.HoldsArchive(a));
 
-    /// <summary>The newest archive floor (null while nothing is archived): where a full verification starts.</summary>
-    public Task<LedgerCheckpointRow?> ArchiveFloorAsync(CancellationToken ct) =>
-        (from a in db.LedgerArchives join c in db.LedgerCheckpoints on a.CheckpointId equals c.Id orderby a.Month descending select c)
-            .AsNoTracking().FirstOrDefaultAsync(ct);
+    /// <summary>
+    /// The newest archive floor (null while nothing is archived): where a full verification starts. Only a sealed archive whose
+    /// entries have left the journal counts; an archive row written behind the API would otherwise let a verification skip
+    /// entries still there, so without one the verification starts from the first entry and finds what is missing.
+    /// </summary>
+    public async Task<LedgerCheckpointRow?> ArchiveFloorAsync(CancellationToken ct)
+    {
+        var newest = await db.LedgerArchives.AsNoTracking().OrderByDescending(a => a.Month).FirstOrDefaultAsync(ct);
+        if (newest is null || !seal.HoldsArchive(newest) || await db.JournalEntries.AnyAsync(e => e.Sequence <= newest.LastSequence, ct))
+        {
+            return null;
+        }
+        var floor = await db.LedgerCheckpoints.AsNoTracking().FirstOrDefaultAsync(c => c.Id == newest.CheckpointId, ct);
+        return floor?.Sequence == newest.LastSequence ? floor : null;
+    }
 
     /// <summary>True while the checkpoint still has its account totals (the newest few keep them); false once pruned.</summary>
     public Task<bool> HasTotalsAsync(LedgerCheckpointRow checkpoint, CancellationToken ct) =>
@@ -45,11 +59,11 @@ public sealed class LedgerCheckpoints(FinsoftDb db, LedgerSeal seal)
     /// <summary>Null when the entry the checkpoint ends at still has the hash it was proven with; otherwise what is wrong.</summary>
     public async Task<string?> AnchorProblemAsync(LedgerCheckpointRow checkpoint, CancellationToken ct)
     {
-        if (await IsArchiveFloorAsync(checkpoint.Id, ct))
+        var hash = await db.JournalEntries.AsNoTracking().Where(e => e.Sequence == checkpoint.Sequence).Select(e => e.Hash).FirstOrDefaultAsync(ct);
+        if (hash is null && await IsArchiveFloorAsync(checkpoint, ct))
         {
             return null; // its entry left with its month: the walk proves the next entry names its hash, and the head when none follows
         }
-        var hash = await db.JournalEntries.AsNoTracking().Where(e => e.Sequence == checkpoint.Sequence).Select(e => e.Hash).FirstOrDefaultAsync(ct);
         return hash == checkpoint.Hash
             ? null
             : $"Checkpoint at entry {checkpoint.Sequence} no longer matches the journal: that entry's hash is {hash ?? "missing"}, " +
@@ -124,8 +138,8 @@ public sealed class LedgerCheckpoints(FinsoftDb db, LedgerSeal seal)
         TotalsHash(checkpoint.Sequence, checkpoint.Hash, sums.Select(s => (s.Key, s.Value)), totals.Select(t => (t.Key, t.Value.Debits, t.Value.Credits)));
 
     /// <summary>
-    /// Null when the checkpoint can be stood on: its totals still hash to <paramref name="totalsHashNow"/>'s stored value and
-    /// its seal holds over its anchor and that hash. Otherwise what is wrong: it was changed, or written, behind the API.
+    /// Null when the checkpoint can be stood on: <paramref name="totalsHashNow"/> (the hash of its totals as stored now) is the
+    /// hash it was sealed with, and its seal holds. Otherwise what is wrong: it was changed, or written, behind the API.
     /// </summary>
     public string? TrustProblem(LedgerCheckpointRow checkpoint, string totalsHashNow) =>
         totalsHashNow != checkpoint.TotalsHash

@@ -27,7 +27,7 @@ public sealed class LedgerSeal
     public LedgerSeal(byte[] current, IEnumerable<byte[]> accepted)
     {
         _current = new SealKey(IdOf(current), current);
-        _known = accepted.Select(k => new SealKey(IdOf(k), k)).Append(_current).ToDictionary(k => k.Id, k => k.Bytes);
+        _known = accepted.Select(k => new SealKey(IdOf(k), k)).Prepend(_current).DistinctBy(k => k.Id).ToDictionary(k => k.Id, k => k.Bytes);
     }
 
     /// <summary>What the head's seal covers: the last entry's sequence and hash.</summary>
@@ -36,6 +36,14 @@ public sealed class LedgerSeal
     /// <summary>What a checkpoint's seal covers: its anchor, the hash of its totals and whether it is a full proof.</summary>
     public static string CheckpointStatement(LedgerCheckpointRow checkpoint) =>
         $"checkpoint|{checkpoint.Id:N}|{N(checkpoint.Sequence)}|{checkpoint.Hash}|{checkpoint.TotalsHash}|{(checkpoint.FullProof ? 1 : 0)}";
+
+    /// <summary>What a verification job's seal covers: what it is, what it stands on, and how far it has proven.</summary>
+    public static string ProgressStatement(LedgerVerificationRow job) =>
+        $"progress|{job.Id:N}|{job.Kind}|{job.BaseCheckpointId:N}|{N(job.BaseSequence)}|{N(job.TargetSequence)}|{N(job.VerifiedSequence)}|{job.VerifiedHash}";
+
+    /// <summary>What an archive's seal covers: the month, its run of the chain, and the checkpoint that stands in for it.</summary>
+    public static string ArchiveStatement(LedgerArchiveRow archive) =>
+        $"archive|{archive.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture)}|{N(archive.FirstSequence)}|{N(archive.LastSequence)}|{archive.CheckpointId:N}";
 
     public string Seal(string statement) => $"{_current.Id}.{Convert.ToHexStringLower(HMACSHA256.HashData(_current.Bytes, Encoding.UTF8.GetBytes(statement)))}";
 
@@ -62,6 +70,10 @@ public sealed class LedgerSeal
     public bool HoldsHead(LedgerHeadRow head) => Holds(head.Seal, HeadStatement(head.Sequence, head.LastHash));
 
     public bool HoldsCheckpoint(LedgerCheckpointRow checkpoint) => Holds(checkpoint.Seal, CheckpointStatement(checkpoint));
+
+    public bool HoldsProgress(LedgerVerificationRow job) => Holds(job.Seal, ProgressStatement(job));
+
+    public bool HoldsArchive(LedgerArchiveRow archive) => Holds(archive.Seal, ArchiveStatement(archive));
 
     /// <summary>Names a key without giving it away, so a seal says which key made it.</summary>
     private static string IdOf(byte[] key) => Convert.ToHexStringLower(SHA256.HashData(key))[..8];

@@ -70,7 +70,15 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
         var db = services.GetRequiredService<FinsoftDb>();
         var chain = services.GetRequiredService<ChainWalk>();
         var checkpoints = services.GetRequiredService<LedgerCheckpoints>();
+        var seal = services.GetRequiredService<LedgerSeal>();
         var job = await db.LedgerVerifications.AsNoTracking().FirstAsync(v => v.Id == id, ct);
+        if (!seal.HoldsProgress(job))
+        {
+            // Its base, kind or saved place was written behind the API (a place moved forward would skip what lies before it).
+            await FinishAsync(db, id, lease, ["This verification's saved progress does not carry the ledger's seal: it was written or changed behind " +
+                "the API; ask for a verification again."], firstBroken: null, checkpointId: null, ct, booksWrong: false);
+            return;
+        }
         var baseCheckpoint = job.BaseCheckpointId is { } baseId ? await db.LedgerCheckpoints.AsNoTracking().FirstAsync(c => c.Id == baseId, ct) : null;
         if (baseCheckpoint is not null && job.VerifiedSequence == job.BaseSequence && await checkpoints.AnchorProblemAsync(baseCheckpoint, ct) is { } anchor)
         {
@@ -93,7 +101,7 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
                 return;
             }
             position = step.Reached;
-            lease = await KeepPlaceAsync(db, id, lease, position, Lease, ct);
+            lease = await KeepPlaceAsync(db, seal, job, lease, position, Lease, ct);
         }
         if (position.Sequence == 0)
         {
@@ -110,28 +118,24 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
 
         // The accounts and the checkpoint, in one snapshot of the journal and the balances; the checkpoint only if they agree.
         // Summing every posting of a large ledger takes a while: the lease and the command timeout allow for it.
-        lease = await KeepPlaceAsync(db, id, lease, position, FinalLease, ct);
+        lease = await KeepPlaceAsync(db, seal, job, lease, position, FinalLease, ct);
         db.Database.SetCommandTimeout(FinalLease);
         await using var snapshot = await LedgerVerifier.BeginWritingSnapshotAsync(db, ct);
         var checkpoint = await checkpoints.WriteAsync(baseCheckpoint, position, fullProof: job.Kind == LedgerVerificationKind.Full,
             Time.UtcNow(), ct);
         var check = await checkpoints.CheckAsync(checkpoint, ct);
-        List<string> problems = [.. check.Problems];
-        // The new totals are the base's plus what came since: they are only as good as the base, which must still be what was sealed.
-        if (baseCheckpoint is not null && checkpoints.TrustProblem(baseCheckpoint, await checkpoints.HashOfTotalsAsync(baseCheckpoint, ct)) is { } untrusted)
-        {
-            problems.Add(untrusted);
-        }
-        // And what the walk proved must still run on to the sealed head, or it could be a chain rewritten with its hashes.
-        if (await services.GetRequiredService<SealedChain>().ProblemAfterAsync(position, toCheckpoint: false, ct) is { } unsealed)
-        {
-            problems.Add(unsealed);
-        }
-        if (problems.Count > 0)
+        // The new totals are the base's plus what came since: they are only as good as the base, which must still be what was
+        // sealed (if not, only it and what stood on it are revoked). And what the walk proved must still run on to the sealed
+        // head, or it could be a chain rewritten with its hashes (that revokes nothing: the head's seal is reported everywhere).
+        var untrusted = baseCheckpoint is null ? null : checkpoints.TrustProblem(baseCheckpoint, await checkpoints.HashOfTotalsAsync(baseCheckpoint, ct));
+        var unsealed = await services.GetRequiredService<SealedChain>().ProblemAfterAsync(position, toCheckpoint: false, ct);
+        if (check.Problems.Count > 0 || untrusted is not null || unsealed is not null)
         {
             await snapshot.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            await FinishAsync(db, id, lease, problems, firstBroken: null, checkpointId: null, ct);
+            List<string> problems = [.. check.Problems, .. new[] { untrusted, unsealed }.OfType<string>()];
+            await FinishAsync(db, id, lease, problems, firstBroken: untrusted is null ? null : baseCheckpoint!.Sequence, checkpointId: null, ct,
+                booksWrong: check.Problems.Count > 0 || untrusted is not null);
             return;
         }
         await checkpoints.SealAsync(checkpoint, check.TotalsHash, ct);
@@ -141,13 +145,16 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
         Logger.LogInformation("Ledger verification {Id} ({Kind}) proved entries {From} to {To}", id, job.Kind, job.BaseSequence + 1, position.Sequence);
     }
 
-    /// <summary>Saves how far the job got and renews its lease, both only if the lease is still this node's.</summary>
-    private async Task<DateTime> KeepPlaceAsync(FinsoftDb db, Guid id, DateTime lease, ChainWalk.Position position, TimeSpan length, CancellationToken ct)
+    /// <summary>Saves how far the job got, sealed, and renews its lease, both only if the lease is still this node's.</summary>
+    private async Task<DateTime> KeepPlaceAsync(FinsoftDb db, LedgerSeal seal, LedgerVerificationRow job, DateTime lease, ChainWalk.Position position,
+        TimeSpan length, CancellationToken ct)
     {
         var renewed = Time.UtcNow() + length;
-        if (await db.LedgerVerifications.Where(v => v.Id == id && v.LeaseUntil == lease).ExecuteUpdateAsync(v => v
+        (job.VerifiedSequence, job.VerifiedHash) = (position.Sequence, position.Hash);
+        var sealedPlace = seal.Seal(LedgerSeal.ProgressStatement(job));
+        if (await db.LedgerVerifications.Where(v => v.Id == job.Id && v.LeaseUntil == lease).ExecuteUpdateAsync(v => v
                 .SetProperty(x => x.VerifiedSequence, position.Sequence).SetProperty(x => x.VerifiedHash, position.Hash)
-                .SetProperty(x => x.LeaseUntil, renewed), ct) != 1)
+                .SetProperty(x => x.Seal, sealedPlace).SetProperty(x => x.LeaseUntil, renewed), ct) != 1)
         {
             throw new LeaseLostException();
         }
@@ -198,7 +205,8 @@ public sealed class LedgerVerificationRunner(IServiceScopeFactory scopes, IOptio
         {
             return;
         }
-        db.LedgerVerifications.Add(await LedgerVerifications.NewAsync(db, checkpoints, LedgerVerificationKind.Incremental, requestedBy: null, Time.UtcNow(), ct));
+        db.LedgerVerifications.Add(await LedgerVerifications.NewAsync(db, checkpoints, scope.ServiceProvider.GetRequiredService<LedgerSeal>(),
+            LedgerVerificationKind.Incremental, requestedBy: null, Time.UtcNow(), ct));
         try
         {
             await db.SaveChangesAsync(ct);
