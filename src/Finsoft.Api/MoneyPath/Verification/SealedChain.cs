@@ -39,8 +39,8 @@ public sealed class SealedChain(FinsoftDb db, ChainWalk chain, LedgerSeal seal)
     /// <summary>
     /// At start-up: a head sealed with a key this node does not have means the node was given the wrong key, and anything it
     /// sealed would fail on the others, so it refuses to start. A head whose seal does not hold under a key it has is what
-    /// a rewrite looks like: the node starts (refusing would hand whoever can write the database an outage), says so
-    /// loudly, and every verification reports it.
+    /// a rewrite looks like: that is for the operators to see and answer, so the node starts, says so loudly, and every
+    /// verification reports it (ADR 0015).
     /// </summary>
     public async Task CheckHeadAtStartAsync(ILogger logger, CancellationToken ct)
     {
