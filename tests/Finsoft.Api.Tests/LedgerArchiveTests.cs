@@ -141,6 +141,20 @@ public sealed class LedgerArchiveTests : IPostgresTests
     }
 
     [DbFact]
+    public async Task No_month_is_archived_on_top_of_an_archive_changed_behind_the_api()
+    {
+        var (app, api, _, _, _, _) = await HistoryAsync();
+        await using var _ = app;
+        var admin = await api.AdminAsync();
+        await ArchivedAsync(api, admin.Token, "2026-01");
+        // The January archive made to name a later sealed checkpoint: February would then be archived without being proven.
+        var later = (await LedgerVerifyTests.VerificationAsync(api, "incremental")).GetProperty("checkpoint_id").GetGuid();
+        await app.WithDbAsync(db => db.LedgerArchives.ExecuteUpdateAsync(s => s.SetProperty(a => a.CheckpointId, later)));
+        await Problem(HttpStatusCode.Conflict, ArchiveAsync(api, admin.Token, "2026-02"), "names another checkpoint");
+        Assert.Single((await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/ledger/archives", token: admin.Token)).EnumerateArray());
+    }
+
+    [DbFact]
     public async Task A_month_rewritten_with_every_hash_after_it_is_not_archived()
     {
         var (app, api, _, _, _, _) = await HistoryAsync();
