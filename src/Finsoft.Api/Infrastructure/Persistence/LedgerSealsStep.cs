@@ -45,8 +45,8 @@ public sealed class LedgerSealsStep(LedgerSeal seal)
             await using var write = connection.CreateCommand();
             write.Transaction = transaction;
             write.CommandText = $"UPDATE {table} SET seal = @seal WHERE {key} = @id";
-            Parameter(write, "@seal", value);
-            Parameter(write, "@id", id);
+            MigrationRunner.AddParameter(write, "@seal", value);
+            MigrationRunner.AddParameter(write, "@id", id);
             await write.ExecuteNonQueryAsync(ct);
         }
     }
@@ -65,13 +65,5 @@ public sealed class LedgerSealsStep(LedgerSeal seal)
             rows.Add(row(reader));
         }
         return rows;
-    }
-
-    private static void Parameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

@@ -142,7 +142,7 @@ public sealed class MigrationRunner(FinsoftDb db, DatabaseTarget target, ILogger
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static void AddParameter(DbCommand command, string name, object value)
+    internal static void AddParameter(DbCommand command, string name, object value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
