@@ -63,7 +63,7 @@ public static class WebhookEndpoints
         {
             Id = Guid.CreateVersion7(), UserId = user.Id, Url = request.Url!, Description = request.Description,
             Events = JsonSerializer.Serialize(request.Events!.Distinct(StringComparer.Ordinal)), Secret = sensitive.Protect(secret),
-            FromPosition = await db.Events.MaxAsync(e => (long?)e.Position, ct) ?? 0, CreatedAt = now, UpdatedAt = now,
+            FromPosition = await EventHead.ReadAsync(db, ct), CreatedAt = now, UpdatedAt = now,
         };
         db.WebhookEndpoints.Add(endpoint);
         await db.SaveChangesAsync(ct);

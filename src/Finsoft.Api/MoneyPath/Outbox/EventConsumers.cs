@@ -62,7 +62,7 @@ public sealed class EventDispatcher(IServiceScopeFactory scopes, IEnumerable<IEv
             return 0;
         }
         var position = await db.EventConsumers.Where(c => c.Name == consumer.Name).Select(c => c.Position).SingleAsync(ct);
-        var head = await db.Events.MaxAsync(e => (long?)e.Position, ct) ?? 0;
+        var head = await EventHead.ReadAsync(db, ct);
         if (head > position && await consumer.IsIdleAsync(ct))
         {
             // Anything that starts caring after this moment starts after the head read before it asked.
