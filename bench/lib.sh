@@ -1,7 +1,7 @@
-# Shared by the bench scripts: a private PostgreSQL (fsync and synchronous_commit on, as shipped) in $WORK, and the API
-# built into $WORK/api. After `start_postgres`: PG_BIN, PG_PORT, AS_PG (the command prefix that runs as postgres when
-# root) and PSQL are set; `stop_postgres` stops it (the scripts' cleanup calls it). `start_api PROVIDER CONNECTION`
-# starts the API on $API_PORT (pid in API_PID) as Production, with the bench admin admin@bench.test.
+# Shared by the bench scripts: a private PostgreSQL (fsync and synchronous_commit on, as shipped) in $WORK (a new cluster, or
+# the one already there), and the API built into $WORK/api. After `start_postgres`: PG_BIN, PG_PORT, AS_PG (the command
+# prefix that runs as postgres when root) and PSQL are set; `stop_postgres` stops it (the scripts' cleanup calls it).
+# `start_api PROVIDER CONNECTION` starts the API on $API_PORT (pid in API_PID) as Production, with the bench admin admin@bench.test.
 start_postgres() {
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   if [ -z "$PG_BIN" ]; then
@@ -14,7 +14,12 @@ start_postgres() {
   if [ "$(id -u)" = 0 ]; then AS_PG=(runuser -u postgres --); chown postgres "$WORK"; fi
   PG_PORT=$((20000 + RANDOM % 10000))
   echo "== starting PostgreSQL (fsync=on, synchronous_commit=on) on port $PG_PORT"
-  "${AS_PG[@]}" "$PG_BIN/initdb" -D "$WORK/pg" -U postgres -A trust >/dev/null
+  if [ -f "$WORK/pg/PG_VERSION" ]; then
+    # A kept cluster (bench/large's BENCH_REUSE): stopped if it still runs, to start again with this run's settings.
+    "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true
+  else
+    "${AS_PG[@]}" "$PG_BIN/initdb" -D "$WORK/pg" -U postgres -A trust >/dev/null
+  fi
   "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w \
     -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=512MB -c fsync=on -c synchronous_commit=on ${PG_SETTINGS:-}" start >/dev/null
   PSQL=("$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qAt)
