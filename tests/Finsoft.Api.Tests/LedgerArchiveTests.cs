@@ -18,10 +18,10 @@ public sealed class LedgerArchiveTests : IPostgresTests
     /// <summary>A customer's two wallets with movements recorded in January, February and March 2026; the clock left in April.</summary>
     internal sealed record History(TestApp App, ApiClient Api, TestClock Clock, ApiClient.Session Customer, Guid A, Guid B);
 
-    internal static async Task<History> HistoryAsync(bool overKestrel = false)
+    internal static async Task<History> HistoryAsync(IDictionary<string, string?>? overrides = null, bool overKestrel = false)
     {
         var clock = new TestClock(January);
-        var app = await TestApp.StartAsync(DatabaseKind.Postgres, overKestrel: overKestrel, services: s => s.AddSingleton<TimeProvider>(clock));
+        var app = await TestApp.StartAsync(DatabaseKind.Postgres, overrides, overKestrel, services: s => s.AddSingleton<TimeProvider>(clock));
         var api = app.Api();
         var customer = await api.RegisterAsync();
         var (a, b) = (await api.CreateAccountAsync(customer.Token), await api.CreateAccountAsync(customer.Token));
@@ -168,6 +168,28 @@ public sealed class LedgerArchiveTests : IPostgresTests
         await LedgerSealTests.RewriteAsync(app, 3); // a January transfer: the chain proves itself, but the head's seal is lost
         await Problem(HttpStatusCode.Conflict, ArchiveAsync(api, admin.Token, "2026-01"), "The ledger head (entry 8) does not carry");
         Assert.Empty(await ArchivedMonthsAsync(api, admin.Token));
+    }
+
+    [DbFact]
+    public async Task The_retention_policy_archives_the_months_old_enough_oldest_first_and_what_remains_verifies()
+    {
+        var (app, api, clock, _, _, _) = await HistoryAsync(new Dictionary<string, string?> { ["Finsoft:Ledger:ArchiveMonthsOlderThan"] = "2" });
+        await using var _ = app;
+        var admin = await api.AdminAsync();
+        var retention = app.Services.GetRequiredService<Finsoft.Api.MoneyPath.Archiving.JournalRetention>();
+
+        // April 15th: January ended more than two months ago; February not yet.
+        await retention.ArchiveDueAsync(CancellationToken.None);
+        Assert.Equal(["2026-01"], await ArchivedMonthsAsync(api, admin.Token));
+        var archive = (await api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/ledger/archives", token: admin.Token)).EnumerateArray().Single();
+        Assert.Equal(JsonValueKind.Null, archive.GetProperty("archived_by").ValueKind); // the service's own doing, not an admin's
+        Assert.Equal(0, await retention.ArchiveDueAsync(CancellationToken.None));
+
+        clock.Advance(TimeSpan.FromDays(31)); // May 16th: February is due, March is not
+        admin = await api.AdminAsync();
+        await retention.ArchiveDueAsync(CancellationToken.None);
+        Assert.Equal(["2026-01", "2026-02"], await ArchivedMonthsAsync(api, admin.Token));
+        Assert.True((await api.VerifyLedgerAsync()).GetProperty("ok").GetBoolean());
     }
 
     [DbFact]

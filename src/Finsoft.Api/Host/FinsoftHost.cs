@@ -133,6 +133,8 @@ public static class FinsoftHost
         builder.Services.AddHostedService<LedgerVerificationRunner>();
         builder.Services.AddScoped<MoneyPath.Archiving.JournalArchiver>();
         builder.Services.AddHostedService<MoneyPath.Archiving.JournalPartitions>();
+        builder.Services.AddSingleton<MoneyPath.Archiving.JournalRetention>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MoneyPath.Archiving.JournalRetention>());
         builder.Services.AddScoped<IBankConnector, SimulatedBank>();
         builder.Services.AddPayments();
         builder.Services.AddWebhooks(options.Webhooks);

@@ -267,6 +267,12 @@ public sealed class LedgerOptions
     /// <summary>How often the verification runner looks for jobs and for a checkpoint that is due.</summary>
     public int VerificationPollMilliseconds { get; set; } = 1000;
 
+    /// <summary>
+    /// Months that ended at least this many months ago are archived by the service itself, oldest first (PostgreSQL; see
+    /// <see cref="MoneyPath.Archiving.JournalRetention"/>). 0: only when an admin asks.
+    /// </summary>
+    public int ArchiveMonthsOlderThan { get; set; }
+
     /// <summary>The key that seals the ledger head and checkpoints (<see cref="MoneyPath.Verification.LedgerSeal"/>): at least 32 bytes, never in the database.</summary>
     public string? SealKey { get; set; }
 

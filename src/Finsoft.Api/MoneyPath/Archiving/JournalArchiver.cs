@@ -31,7 +31,8 @@ public sealed class JournalArchiver(FinsoftDb db, ChainWalk chain, LedgerCheckpo
 
     private static string Suffix(DateOnly month) => $"y{month.Year:D4}m{month.Month:D2}";
 
-    public async Task<Outcome> ArchiveAsync(DateOnly month, Guid actor, CancellationToken ct)
+    /// <param name="actor">The admin who asked; null when the service's retention policy archives (<see cref="JournalRetention"/>).</param>
+    public async Task<Outcome> ArchiveAsync(DateOnly month, Guid? actor, CancellationToken ct)
     {
         if (!db.Database.IsNpgsql())
         {
