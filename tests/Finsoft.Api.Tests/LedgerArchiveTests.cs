@@ -177,6 +177,7 @@ public sealed class LedgerArchiveTests : IPostgresTests
         await using var _ = app;
         var admin = await api.AdminAsync();
         var retention = app.Services.GetRequiredService<Finsoft.Api.MoneyPath.Archiving.JournalRetention>();
+        Assert.Contains(retention, app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()); // the service runs it hourly by itself
 
         // April 15th: January ended more than two months ago; February not yet.
         await retention.ArchiveDueAsync(CancellationToken.None);

@@ -53,6 +53,41 @@ public abstract class LedgerVerifyTests(DatabaseKind kind)
     }
 
     [DbFact]
+    public async Task A_wallet_holding_more_than_its_balance_behind_the_api_and_its_checks_is_found()
+    {
+        var (app, api) = await WithHistoryAsync(kind);
+        await using var _ = app;
+        var wallet = await app.WithDbAsync(async db =>
+        {
+            // The schema's CHECKs forbid it, so first what someone with the database's keys could do: take them off.
+            await db.Database.OpenConnectionAsync();
+            if (db.Database.IsNpgsql())
+            {
+                await db.Database.ExecuteSqlRawAsync("""
+                    DO $$ DECLARE c text; BEGIN
+                      FOR c IN SELECT conname FROM pg_constraint WHERE conrelid = 'accounts'::regclass AND contype = 'c' LOOP
+                        EXECUTE format('ALTER TABLE accounts DROP CONSTRAINT %I', c);
+                      END LOOP;
+                    END $$
+                    """);
+            }
+            else
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA ignore_check_constraints = ON"); // this connection only
+            }
+            var held = await db.Accounts.Where(a => a.Kind == AccountKind.Wallet && a.Balance > 0).OrderBy(a => a.Id).FirstAsync();
+            await db.Accounts.Where(a => a.Id == held.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.Held, a => a.Balance + 1));
+            return held;
+        });
+
+        var report = await api.VerifyLedgerAsync();
+        Assert.False(report.GetProperty("ok").GetBoolean(), report.ToString());
+        // Its balance still is its postings' sum: only the wallet's state is wrong.
+        Assert.Equal([$"Wallet {wallet.Id}: balance {wallet.Balance} with {wallet.Balance + 1} held is not allowed."],
+            report.GetProperty("problems").EnumerateArray().Select(p => p.GetString()!));
+    }
+
+    [DbFact]
     public async Task A_posting_given_an_unknown_currency_is_reported_not_a_500()
     {
         var (app, api) = await WithHistoryAsync(kind);
